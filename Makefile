@@ -1,0 +1,69 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed from here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+SANDBOX_PORT ?= 5001
+PYTEST_WORKERS ?= 2
+export DSFR_ACCEPT_LICENSE := 1
+
+.PHONY: install run test test-sqlite test-postgresql migrations-check lint format bench browser clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Bac à sable FranceConnect : http://127.0.0.1:$(SANDBOX_PORT)/api/v2 — portail : http://127.0.0.1:$(PORT)"
+	@$(PY) -m portal.sandbox --host 127.0.0.1 --port $(SANDBOX_PORT) \
+	  --client-id portail-carriere-local --client-secret secret-du-bac-a-sable-local \
+	  --redirect-uri http://127.0.0.1:$(PORT)/connexion/franceconnect/retour \
+	  --redirect-uri http://localhost:$(PORT)/connexion/franceconnect/retour \
+	  --post-logout-redirect-uri http://127.0.0.1:$(PORT)/deconnexion/retour \
+	  --post-logout-redirect-uri http://localhost:$(PORT)/deconnexion/retour \
+	  --key-file instance/sandbox-jwk.json & \
+	SANDBOX_PID=$$!; trap "kill $$SANDBOX_PID 2>/dev/null" EXIT INT TERM; \
+	FRANCECONNECT_ISSUER=http://127.0.0.1:$(SANDBOX_PORT)/api/v2 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install browser lint test-sqlite test-postgresql
+
+test-sqlite: install
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --db=sqlite
+
+# The same suite on PostgreSQL (127.0.0.1:5432). Browser tests already ran on SQLite: they test the pages, not
+# the database. Outside CI an unreachable server skips these tests and says so; with CI=true it fails.
+test-postgresql: install
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --db=postgresql -m "not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules instance/*.sqlite3 .pytest_cache

@@ -1,0 +1,95 @@
+"""The portal's application factory."""
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import StrictUndefined
+
+from config import CONFIGS, INSTANCE_DIR, Config
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | Mapping | None = None) -> Flask:
+    """Build the app. `config` is a Config class, a mapping of overrides on top of PORTAL_ENV's class, or None."""
+    import os
+
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(ROOT_DIR / "templates"),
+        static_folder=str(ROOT_DIR / "static"),
+    )
+    env_name = os.environ.get("PORTAL_ENV", "development")
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        if env_name not in CONFIGS:
+            raise RuntimeError(f"PORTAL_ENV={env_name!r} is not one of {sorted(CONFIGS)}")
+        app.config.from_object(CONFIGS[env_name])
+        if config:
+            app.config.update(config)
+
+    _check_settings(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["TEMPLATES_STRICT_UNDEFINED"]:
+        app.jinja_env.undefined = StrictUndefined
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        trusted = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import commands, errors, security, templating
+
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    commands.init_app(app)
+    logging.getLogger("portal").setLevel(logging.INFO)
+    return app
+
+
+def _check_settings(app: Flask) -> None:
+    config_class = CONFIGS.get(app.config.get("ENV_NAME", ""), Config)
+    missing = config_class.missing_settings(app.config)
+    if missing:
+        raise RuntimeError(
+            "Configuration incomplete: set " + ", ".join(missing) + " in the environment before starting the portal."
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import db as portal_db
+    from portal.extensions import csrf, db, limiter, login_manager, migrate, oauth
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    oauth.init_app(app)
+    portal_db.install_unit_of_work(app)
+
+    # Models must be imported for the metadata (migrations, create_all in tests) to know every table.
+    from portal.audit import models as _audit_models  # noqa: F401
+    from portal.auth import models as _auth_models  # noqa: F401
+    from portal.careers import models as _careers_models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.auth import oidc
+    from portal.auth import views as auth_views
+    from portal.careers import views as careers_views
+    from portal.main import views as main_views
+
+    oidc.register_providers(app)
+    app.register_blueprint(main_views.bp)
+    app.register_blueprint(main_views.dsfr)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(careers_views.bp)

@@ -1,0 +1,1 @@
+"""Append-only audit trail: `record(action, actor=..., subject=..., acting_for=..., **data)`."""

@@ -1,0 +1,1 @@
+"""Citizen login through FranceConnect, sessions, and binding an account to an assuré."""

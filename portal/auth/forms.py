@@ -1,0 +1,16 @@
+"""Forms of the auth feature."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired
+
+from portal.forms.validators import ValidNir
+
+
+class BindNirForm(FlaskForm):
+    nir = StringField(
+        "Numéro de sécurité sociale",
+        description="15 caractères, tels qu'ils figurent sur votre carte Vitale. Exemple : 2 69 05 49 588 157 80",
+        validators=[InputRequired("Saisissez votre numéro de sécurité sociale."), ValidNir()],
+        render_kw={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"},
+    )

@@ -1,0 +1,131 @@
+"""Accounts, sessions and the binding of an account to an assuré."""
+
+import hashlib
+import secrets
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
+from portal.auth import identity
+from portal.auth.exceptions import BindingRefused
+from portal.auth.models import Account, IdentityLink, UserSession
+from portal.auth.oidc import VerifiedLogin
+from portal.careers.models import Assure
+from portal.db import utcnow
+from portal.extensions import db
+
+# Writing last_seen_at on every request would turn each page view into a write; a minute is precise enough
+# for an idle timeout counted in tens of minutes.
+LAST_SEEN_RESOLUTION_SECONDS = 60
+
+IDENTITY_MISMATCH_MESSAGE = (
+    "Ce numéro de sécurité sociale ne correspond pas à l'identité transmise par FranceConnect, ou ne figure "
+    "pas dans nos fichiers. Vérifiez les 15 caractères de votre numéro (il figure sur votre carte Vitale). "
+    "Si vous êtes sûr de votre saisie, contactez votre caisse de retraite : votre dossier sera vérifié."
+)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def record_login(login: VerifiedLogin) -> Account:
+    """Find the account linked to (issuer, sub), or create it, and refresh its identité pivot."""
+    link = db.session.execute(
+        select(IdentityLink).where(IdentityLink.issuer == login.issuer, IdentityLink.subject == login.subject)
+    ).scalar_one_or_none()
+    if link is None:
+        account = Account(pivot_identity=login.claims)
+        db.session.add(account)
+        db.session.add(IdentityLink(account=account, issuer=login.issuer, subject=login.subject))
+    else:
+        account = link.account
+        account.pivot_identity = login.claims
+    account.last_login_at = utcnow()
+    db.session.flush()
+    audit(AuditAction.LOGIN, actor=account, subject=account.assure, provider=login.provider, acr=login.acr)
+    return account
+
+
+def open_session(account: Account, *, provider: str, id_token: str | None) -> str:
+    """Create a server-side session and return its token, to be put in the (new) cookie session."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id_digest=_digest(token), account_id=account.id, provider=provider, id_token=id_token))
+    return token
+
+
+def load_session_account(account_id: str, token: str | None) -> Account | None:
+    """Return the account of a live session, or None when the session ended, expired or is not this account's."""
+    if not token or not account_id.isdigit():
+        return None
+    user_session = db.session.get(UserSession, _digest(token))
+    if user_session is None or user_session.ended_at is not None or user_session.account_id != int(account_id):
+        return None
+    now = utcnow()
+    config = current_app.config
+    idle_limit = now - config["PERMANENT_SESSION_LIFETIME"]
+    if user_session.created_at < now - config["SESSION_MAX_LIFETIME"] or user_session.last_seen_at < idle_limit:
+        user_session.ended_at = now
+        return None
+    if (now - user_session.last_seen_at).total_seconds() > LAST_SEEN_RESOLUTION_SECONDS:
+        user_session.last_seen_at = now
+    return user_session.account
+
+
+def end_session(token: str | None) -> UserSession | None:
+    """End the server-side session; return it (for its id_token) or None if there was none."""
+    if not token:
+        return None
+    user_session = db.session.get(UserSession, _digest(token))
+    if user_session is None or user_session.ended_at is not None:
+        return None
+    user_session.ended_at = utcnow()
+    audit(AuditAction.LOGOUT, actor=user_session.account, provider=user_session.provider)
+    return user_session
+
+
+def bind_assure(account: Account, nir: str, *, issuer: str) -> Assure:
+    """Bind the account to the assuré designated by `nir`, after checking it against the identité pivot.
+
+    Precondition: the account is not bound yet. Raises BindingRefused (with the audit line written) when the
+    NIR is unknown, contradicts the pivot identity, or is already bound to another account.
+    """
+    nir = identity.normalize_nir(nir)
+    pivot = identity.PivotIdentity.from_claims(account.pivot_identity or {})
+    if pivot is None:
+        _refuse(
+            account,
+            "pivot_incomplete",
+            "FranceConnect ne nous a pas transmis toute votre identité (date, lieu de naissance ou sexe). "
+            "Reconnectez-vous ; si le problème persiste, contactez votre caisse de retraite.",
+        )
+    assure = db.session.execute(select(Assure).where(Assure.nir == nir)).scalar_one_or_none()
+    if assure is None:
+        _refuse(account, "unknown_nir", IDENTITY_MISMATCH_MESSAGE)
+    mismatches = identity.nir_mismatches(nir, pivot) + identity.registry_mismatches(assure, pivot)
+    if mismatches:
+        _refuse(account, "identity_mismatch", IDENTITY_MISMATCH_MESSAGE, subject=assure, fields=mismatches)
+    already = db.session.execute(select(Account).where(Account.assure_id == assure.id)).scalar_one_or_none()
+    if already is not None and already.id != account.id:
+        _refuse(
+            account,
+            "already_bound",
+            "Ce numéro de sécurité sociale est déjà rattaché à un autre compte FranceConnect. "
+            "Si vous n'êtes pas à l'origine de ce rattachement, contactez votre caisse de retraite.",
+            subject=assure,
+        )
+    account.assure = assure
+    account.bound_at = utcnow()
+    audit(AuditAction.IDENTITY_BOUND, actor=account, subject=assure, issuer=issuer)
+    return assure
+
+
+def _refuse(account: Account, reason: str, message: str, *, subject=None, fields=None):
+    audit(AuditAction.IDENTITY_BINDING_REFUSED, actor=account, subject=subject, reason=reason, fields=fields or [])
+    raise BindingRefused(reason, message)
+
+
+def audit_refused_login(provider: str, reason: str) -> None:
+    audit(AuditAction.LOGIN_REFUSED, provider=provider, reason=reason)

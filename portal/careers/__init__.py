@@ -1,0 +1,1 @@
+"""Career periods, régimes, versions, and the "Ma carrière" pages."""

@@ -1,0 +1,230 @@
+"""Assurés, régimes and career periods.
+
+A career period is never updated in place: each change adds a PeriodVersion that supersedes the previous one
+(superseded_at set), recording who decided it, when and why. The current state of a career is the set of
+versions with superseded_at NULL; the history of a period is all its versions in order.
+"""
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, utcnow
+
+
+def _enum(enum_class: type[enum.Enum]) -> Enum:
+    # Stored as short strings (the enum values) rather than native PostgreSQL enums: adding a value later is then a
+    # code change, not a migration that rewrites a type.
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class RegimeKind(enum.StrEnum):
+    BASE = "base"
+    COMPLEMENTARY = "complementaire"
+    FOREIGN = "etranger"
+
+    @property
+    def label(self) -> str:
+        return {"base": "Régime de base", "complementaire": "Régime complémentaire", "etranger": "Hors de France"}[
+            self.value
+        ]
+
+
+class PeriodNature(enum.StrEnum):
+    SALARIED = "salaried"
+    APPRENTICESHIP = "apprenticeship"
+    SELF_EMPLOYED = "self_employed"
+    PUBLIC_SERVICE = "public_service"
+    UNEMPLOYMENT = "unemployment"
+    SICKNESS = "sickness"
+    MATERNITY = "maternity"
+    INVALIDITY = "invalidity"
+    NATIONAL_SERVICE = "national_service"
+    AVPF = "avpf"
+    ABROAD = "abroad"
+
+    @property
+    def label(self) -> str:
+        return NATURE_LABELS[self]
+
+    @property
+    def is_assimilated(self) -> bool:
+        """Périodes assimilées: quarters validated without contributions (CSS L351-3)."""
+        return self in ASSIMILATED_NATURES
+
+
+NATURE_LABELS = {
+    PeriodNature.SALARIED: "Activité salariée",
+    PeriodNature.APPRENTICESHIP: "Apprentissage",
+    PeriodNature.SELF_EMPLOYED: "Activité indépendante",
+    PeriodNature.PUBLIC_SERVICE: "Fonction publique",
+    PeriodNature.UNEMPLOYMENT: "Chômage indemnisé",
+    PeriodNature.SICKNESS: "Maladie",
+    PeriodNature.MATERNITY: "Maternité",
+    PeriodNature.INVALIDITY: "Invalidité",
+    PeriodNature.NATIONAL_SERVICE: "Service national",
+    PeriodNature.AVPF: "Assurance vieillesse des parents au foyer (AVPF)",
+    PeriodNature.ABROAD: "Activité à l'étranger",
+}
+ASSIMILATED_NATURES = frozenset(
+    {
+        PeriodNature.UNEMPLOYMENT,
+        PeriodNature.SICKNESS,
+        PeriodNature.MATERNITY,
+        PeriodNature.INVALIDITY,
+        PeriodNature.NATIONAL_SERVICE,
+    }
+)
+
+
+class DataSource(enum.StrEnum):
+    DSN = "dsn"
+    DADS = "dads"
+    ANNUAL_REPORT = "annual_report"
+    SELF_EMPLOYED_DECLARATION = "self_employed_declaration"
+    FRANCE_TRAVAIL = "france_travail"
+    HEALTH_INSURANCE = "health_insurance"
+    FAMILY_ALLOWANCE = "family_allowance"
+    MILITARY_RECORD = "military_record"
+    FOREIGN_INSTITUTION = "foreign_institution"
+    PUBLIC_EMPLOYER = "public_employer"
+    CORRECTION = "correction"
+
+    @property
+    def label(self) -> str:
+        return SOURCE_LABELS[self]
+
+
+SOURCE_LABELS = {
+    DataSource.DSN: "Déclaration sociale nominative (DSN)",
+    DataSource.DADS: "Déclaration annuelle des données sociales (DADS)",
+    DataSource.ANNUAL_REPORT: "Report annuel au compte",
+    DataSource.SELF_EMPLOYED_DECLARATION: "Déclaration de revenus d'indépendant",
+    DataSource.FRANCE_TRAVAIL: "Signalement de France Travail",
+    DataSource.HEALTH_INSURANCE: "Signalement de l'Assurance maladie",
+    DataSource.FAMILY_ALLOWANCE: "Signalement de la Caisse d'allocations familiales",
+    DataSource.MILITARY_RECORD: "État signalétique et des services",
+    DataSource.FOREIGN_INSTITUTION: "Organisme de retraite étranger",
+    DataSource.PUBLIC_EMPLOYER: "Employeur public",
+    DataSource.CORRECTION: "Correction après vérification",
+}
+
+
+class Assure(Base):
+    """A person insured by the pension fund, known by their NIR."""
+
+    __tablename__ = "assure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nir: Mapped[str] = mapped_column(String(15), unique=True)
+    sex: Mapped[str] = mapped_column(String(1))  # "1" man, "2" woman, as the first digit of the NIR
+    birth_name: Mapped[str] = mapped_column(String(120))
+    usage_name: Mapped[str | None] = mapped_column(String(120))
+    given_names: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date] = mapped_column(Date)
+    birth_place_code: Mapped[str | None] = mapped_column(String(5))  # COG commune code, None when born abroad
+    birth_country_code: Mapped[str] = mapped_column(String(5))  # COG country code, 99100 for France
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    periods: Mapped[list["CareerPeriod"]] = relationship(back_populates="assure", order_by="CareerPeriod.id")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_names} {self.usage_name or self.birth_name}"
+
+    def __repr__(self) -> str:
+        return f"<Assure {self.id}>"
+
+
+class Regime(Base):
+    """A pension scheme (régime de base, complémentaire) or a foreign institution."""
+
+    __tablename__ = "regime"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[RegimeKind] = mapped_column(_enum(RegimeKind))
+    # Quarters (base schemes) or points (complementary schemes): which column of a period carries its rights.
+    counts_points: Mapped[bool] = mapped_column(default=False)
+
+
+class CareerPeriod(Base):
+    """The stable identity of one period of a career; its content lives in its versions."""
+
+    __tablename__ = "career_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    assure: Mapped[Assure] = relationship(back_populates="periods")
+    versions: Mapped[list["PeriodVersion"]] = relationship(
+        back_populates="period", order_by="PeriodVersion.number", cascade="all, delete-orphan"
+    )
+
+
+class PeriodVersion(Base):
+    """One version of a career period, as declared or as corrected. Rows are only ever added."""
+
+    __tablename__ = "period_version"
+    __table_args__ = (
+        UniqueConstraint("period_id", "number"),
+        Index("ix_period_version_current", "assure_id", "superseded_at", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("career_period.id"))
+    # Denormalised from the period so that a career is read with one indexed query.
+    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    regime_id: Mapped[int] = mapped_column(ForeignKey("regime.id"))
+    nature: Mapped[PeriodNature] = mapped_column(_enum(PeriodNature))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    employer_name: Mapped[str | None] = mapped_column(String(200))
+    employer_siret: Mapped[str | None] = mapped_column(String(14))
+    earnings_cents: Mapped[int | None] = mapped_column(BigInteger)
+    quarters: Mapped[int | None] = mapped_column(Integer)
+    points: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    days: Mapped[int | None] = mapped_column(Integer)  # indemnified days, for assimilated periods
+    source: Mapped[DataSource] = mapped_column(_enum(DataSource))
+    source_reference: Mapped[str | None] = mapped_column(String(120))
+    # A version may record that a period was found not to exist (a duplicate, say): it then counts for nothing.
+    is_withdrawn: Mapped[bool] = mapped_column(default=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    period: Mapped[CareerPeriod] = relationship(back_populates="versions")
+    regime: Mapped[Regime] = relationship(lazy="joined")
+
+    @property
+    def earnings(self) -> Decimal | None:
+        return None if self.earnings_cents is None else Decimal(self.earnings_cents) / 100
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None

@@ -1,0 +1,112 @@
+"""Recording career periods and their versions. A version is never modified once written."""
+
+from datetime import date
+from decimal import Decimal
+
+from portal.careers.exceptions import InvalidPeriod
+from portal.careers.models import Assure, CareerPeriod, DataSource, PeriodNature, PeriodVersion, Regime
+from portal.db import utcnow
+from portal.extensions import db
+
+VERSIONED_FIELDS = (
+    "regime",
+    "nature",
+    "start_date",
+    "end_date",
+    "employer_name",
+    "employer_siret",
+    "earnings_cents",
+    "quarters",
+    "points",
+    "days",
+    "source",
+    "source_reference",
+    "is_withdrawn",
+)
+
+
+def _check(start_date: date, end_date: date, quarters: int | None, earnings_cents: int | None) -> None:
+    if end_date < start_date:
+        raise InvalidPeriod("La date de fin de la période est antérieure à sa date de début.")
+    # Rights are reported per calendar year (annual reports, DSN aggregated by year): a period never crosses one.
+    if start_date.year != end_date.year:
+        raise InvalidPeriod("Une période est déclarée par année civile : elle ne peut pas changer d'année.")
+    if quarters is not None and not 0 <= quarters <= 4:
+        raise InvalidPeriod("Une période valide entre 0 et 4 trimestres.")
+    if earnings_cents is not None and earnings_cents < 0:
+        raise InvalidPeriod("Les revenus d'une période ne peuvent pas être négatifs.")
+
+
+def record_period(
+    assure: Assure,
+    *,
+    regime: Regime,
+    nature: PeriodNature,
+    start_date: date,
+    end_date: date,
+    source: DataSource,
+    recorded_by: str,
+    employer_name: str | None = None,
+    employer_siret: str | None = None,
+    earnings_cents: int | None = None,
+    quarters: int | None = None,
+    points: Decimal | None = None,
+    days: int | None = None,
+    source_reference: str | None = None,
+    reason: str | None = None,
+) -> PeriodVersion:
+    """Add a new period with its first version. Raises InvalidPeriod on inconsistent values."""
+    _check(start_date, end_date, quarters, earnings_cents)
+    period = CareerPeriod(assure=assure)
+    version = PeriodVersion(
+        period=period,
+        assure_id=assure.id,
+        number=1,
+        regime=regime,
+        nature=nature,
+        start_date=start_date,
+        end_date=end_date,
+        employer_name=employer_name,
+        employer_siret=employer_siret,
+        earnings_cents=earnings_cents,
+        quarters=quarters,
+        points=points,
+        days=days,
+        source=source,
+        source_reference=source_reference,
+        recorded_by=recorded_by,
+        reason=reason,
+    )
+    db.session.add_all([period, version])
+    db.session.flush()
+    return version
+
+
+def supersede_period(period: CareerPeriod, *, recorded_by: str, reason: str, **changes) -> PeriodVersion:
+    """Add a version of `period` carrying `changes`, and mark the current one as superseded.
+
+    The previous version stays as it was, readable in the history. Raises InvalidPeriod on inconsistent values
+    and ValueError on a field that is not versioned.
+    """
+    unknown = set(changes) - set(VERSIONED_FIELDS)
+    if unknown:
+        raise ValueError(f"not versioned: {sorted(unknown)}")
+    current = next(version for version in period.versions if version.superseded_at is None)
+    values = {name: getattr(current, name) for name in VERSIONED_FIELDS} | changes
+    # A correction is its own source of data, unless the caller records a new declaration.
+    values["source"] = changes.get("source", DataSource.CORRECTION)
+    _check(values["start_date"], values["end_date"], values["quarters"], values["earnings_cents"])
+    now = utcnow()
+    current.superseded_at = now
+    version = PeriodVersion(
+        period=period,
+        assure_id=period.assure_id,
+        number=current.number + 1,
+        recorded_at=now,
+        recorded_by=recorded_by,
+        reason=reason,
+        **values,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version

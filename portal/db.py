@@ -1,0 +1,84 @@
+"""Declarative base and unit-of-work helpers."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Constraint names fixed by convention so that Alembic migrations are identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp: SQLite keeps no time zone, so every timestamp is stored as UTC without one."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def atomic() -> Iterator[None]:
+    """One unit of work for CLI commands and jobs: commit on success, roll back on any exception."""
+    from portal.extensions import db
+
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def install_unit_of_work(app) -> None:
+    """One unit of work per request: commit after the response is built, roll back after an unhandled error.
+
+    Services only flush. A handled refusal (a re-rendered form, a French error page) still commits what was
+    deliberately recorded, such as a consumed login state or the audit line of a refused attempt.
+    """
+    from flask import g, got_request_exception
+
+    from portal.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+    def _mark_failed(sender, exception, **extra):
+        g.unit_of_work_failed = True
+
+    got_request_exception.connect(_mark_failed, app, weak=False)
+
+    @app.after_request
+    def _commit_or_rollback(response):
+        if g.get("unit_of_work_failed"):
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return response
+
+
+def configure_sqlite(engine) -> None:
+    """Make SQLite behave like the production database where it matters: foreign keys enforced, and
+    transactions (savepoints included) begun by SQLAlchemy rather than by the sqlite3 module's own heuristics."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,1 @@
+"""Public pages: home, legal notices, accessibility statement, DSFR assets."""

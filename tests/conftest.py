@@ -1,0 +1,180 @@
+"""Shared fixtures: one migrated database per test worker, one rolled-back transaction per test.
+
+The suite runs on SQLite by default; `--db=postgresql` (or TEST_DATABASE=postgresql) runs it on the PostgreSQL
+server on 127.0.0.1, in a database of its own per worker, created and dropped here. With CI=true a PostgreSQL
+run that cannot reach its server fails instead of skipping.
+"""
+
+import contextvars
+import os
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from portal import create_app
+from portal.extensions import db as _db
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("TEST_DATABASE", "sqlite"),
+        help="database the suite runs against",
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory, worker_id):
+    kind = request.config.getoption("--db")
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.sqlite3'}"
+        return
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect():
+            pass
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    name = f"portal_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(POSTGRES_ADMIN_URL)
+    yield parts._replace(path=f"/{name}").geturl()
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+TEST_REDIRECT_URI = "http://localhost/connexion/franceconnect/retour"
+TEST_POST_LOGOUT_URI = "http://localhost/deconnexion/retour"
+
+
+@pytest.fixture(scope="session")
+def fc_sandbox():
+    """The local FranceConnect sandbox on 127.0.0.1, with the test client registered (test client host: localhost)."""
+    from config import TestConfig
+    from portal.sandbox.server import SandboxServer
+
+    clients = [
+        {
+            "client_id": TestConfig.FRANCECONNECT_CLIENT_ID,
+            "client_secret": TestConfig.FRANCECONNECT_CLIENT_SECRET,
+            "redirect_uris": [TEST_REDIRECT_URI],
+            "post_logout_redirect_uris": [TEST_POST_LOGOUT_URI],
+        }
+    ]
+    with SandboxServer({"SANDBOX_CLIENTS": clients}) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _reset_sandbox_faults(request):
+    yield
+    if "fc_sandbox" in request.fixturenames:
+        request.getfixturevalue("fc_sandbox").app.config["SANDBOX_FAULTS"] = {}
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database_url, fc_sandbox):
+    """The app on a database migrated to head once per worker (the migrations are part of what is tested)."""
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            **_test_settings(),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "FRANCECONNECT_ISSUER": fc_sandbox.issuer,
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _test_settings() -> dict:
+    from config import TestConfig
+
+    return {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+
+
+class PortalClient(FlaskClient):
+    """A test client whose every request runs in its own application context, as in production.
+
+    The test itself holds an app context (to build data); without this, requests would share its `g` (and so
+    Flask-WTF's cached CSRF token) and its database session. Each request gets its own session on the test's
+    connection, and the test's session is expired afterwards so that it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect being followed, already inside the request's own context
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app(migrated_app):
+    """The app, with an app context and a database session whose work is rolled back after the test."""
+    from portal.extensions import limiter
+
+    with migrated_app.app_context():
+        limiter.reset()
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original_session = _db.session
+        # A plain SQLAlchemy session factory: Flask-SQLAlchemy's own Session picks the engine from the table's
+        # metadata and would ignore the connection that holds the test's transaction.
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+        )
+        migrated_app.test_client_class = PortalClient
+        try:
+            yield migrated_app
+        finally:
+            _db.session.remove()
+            _db.session = original_session
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page, as a browser would send it."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def text_of(response) -> str:
+    """The page's HTML with entities decoded, so that assertions read as the French a person sees."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))
