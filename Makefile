@@ -63,6 +63,9 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
+	@command -v wrk >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 
 clean:

@@ -47,6 +47,9 @@ def run_migrations_online():
     with connectable.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SET lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
+            # SQLAlchemy began a transaction for the SET: end it, or Alembic would take it for an outer transaction
+            # that it must not commit, and every migration would be rolled back when the connection closes.
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

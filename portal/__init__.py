@@ -66,14 +66,13 @@ def _check_settings(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from portal import db as portal_db
-    from portal.extensions import csrf, db, limiter, login_manager, migrate, oauth
+    from portal.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    oauth.init_app(app)
     portal_db.install_unit_of_work(app)
 
     # Models must be imported for the metadata (migrations, create_all in tests) to know every table.

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
-from authlib.integrations.flask_client import OAuth
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -14,5 +13,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-oauth = OAuth()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

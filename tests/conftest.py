@@ -6,6 +6,7 @@ run that cannot reach its server fails instead of skipping.
 """
 
 import contextvars
+from contextlib import contextmanager
 import os
 import re
 import uuid
@@ -33,11 +34,11 @@ def pytest_addoption(parser):
     )
 
 
-@pytest.fixture(scope="session")
-def database_url(request, tmp_path_factory, worker_id):
-    kind = request.config.getoption("--db")
+@contextmanager
+def fresh_database(kind: str, directory):
+    """An empty database of `kind`, dropped afterwards. With CI=true an unreachable PostgreSQL fails the run."""
     if kind == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.sqlite3'}"
+        yield f"sqlite:///{directory / f'portal-{uuid.uuid4().hex[:8]}.sqlite3'}"
         return
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
@@ -48,14 +49,26 @@ def database_url(request, tmp_path_factory, worker_id):
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI and unreachable: {error}")
         pytest.skip(f"PostgreSQL unreachable: {error}")
-    name = f"portal_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(POSTGRES_ADMIN_URL)
-    yield parts._replace(path=f"/{name}").geturl()
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    try:
+        yield urlsplit(POSTGRES_ADMIN_URL)._replace(path=f"/{name}").geturl()
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_kind(request) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def database_url(database_kind, tmp_path_factory):
+    with fresh_database(database_kind, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 TEST_REDIRECT_URI = "http://localhost/connexion/franceconnect/retour"

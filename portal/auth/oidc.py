@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
@@ -26,13 +27,15 @@ from sqlalchemy import update
 
 from portal.auth.models import AuthorizationRequest
 from portal.db import utcnow
-from portal.extensions import db, oauth
+from portal.extensions import db
 
 log = logging.getLogger(__name__)
 
 FRANCECONNECT = "franceconnect"
 ALLOWED_ALGORITHMS = ("ES256", "RS256")
 STATE_BYTES = 32
+# Where Authlib's Flask integration keeps its registry in app.extensions.
+OAUTH_EXTENSION = "authlib.integrations.flask_client"
 
 
 class LoginFailed(Exception):
@@ -65,6 +68,9 @@ class VerifiedLogin:
 
 
 def register_providers(app: Flask) -> None:
+    # One OAuth registry per app, not a module-level one: Authlib caches each client (and the provider's metadata)
+    # in its registry, and two apps in one process (tests, scripts) must not share a provider.
+    oauth = OAuth(app)
     issuer = app.config.get("FRANCECONNECT_ISSUER")
     if not issuer:
         return
@@ -83,7 +89,7 @@ def register_providers(app: Flask) -> None:
 
 
 def _client(provider: str):
-    client = oauth.create_client(provider)
+    client = current_app.extensions[OAUTH_EXTENSION].create_client(provider)
     if client is None:
         raise LoginFailed("provider_not_configured", UNAVAILABLE)
     return client

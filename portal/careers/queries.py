@@ -149,4 +149,5 @@ def count_versions_by_period(assure_id: int) -> dict[int, int]:
         .where(PeriodVersion.assure_id == assure_id)
         .group_by(PeriodVersion.period_id)
     )
-    return defaultdict(int, dict(db.session.execute(statement)))
+    rows = db.session.execute(statement).all()
+    return defaultdict(int, {row[0]: row[1] for row in rows})

@@ -57,10 +57,12 @@ def record_period(
 ) -> PeriodVersion:
     """Add a new period with its first version. Raises InvalidPeriod on inconsistent values."""
     _check(start_date, end_date, quarters, earnings_cents)
-    period = CareerPeriod(assure=assure)
+    assure_id = assure.id
+    period = CareerPeriod(assure_id=assure_id)
+    db.session.add(period)
     version = PeriodVersion(
         period=period,
-        assure_id=assure.id,
+        assure_id=assure_id,
         number=1,
         regime=regime,
         nature=nature,
@@ -77,7 +79,7 @@ def record_period(
         recorded_by=recorded_by,
         reason=reason,
     )
-    db.session.add_all([period, version])
+    db.session.add(version)
     db.session.flush()
     return version
 

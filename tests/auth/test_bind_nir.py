@@ -1,0 +1,134 @@
+"""First login: binding the FranceConnect account to an assuré through the NIR, cross-checked with the pivot."""
+
+import pytest
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
+from portal.auth.models import Account
+from tests.builders import create_assure
+from tests.conftest import csrf_token, text_of
+from tests.fc import login
+
+MISMATCH = "ne correspond pas à l'identité transmise par FranceConnect"
+
+
+def submit_nir(client, nir: str):
+    page = client.get("/premiere-connexion")
+    assert page.status_code == 200
+    return client.post("/premiere-connexion", data={"csrf_token": csrf_token(page.text), "nir": nir})
+
+
+def account(db) -> Account:
+    return db.session.execute(select(Account)).scalar_one()
+
+
+def refusal(db) -> AuditEvent:
+    return db.session.execute(select(AuditEvent).where(AuditEvent.action == "identity.binding_refused")).scalar_one()
+
+
+@pytest.mark.parametrize(
+    ("sub", "typed"),
+    [
+        ("demo-jean-pierre-martin", "162056938304584"),
+        ("demo-karim-benali", "1 80 02 99 352 027 68"),  # born in Algeria: department 99, country 352
+        ("demo-dominique-santoni", "1 68 04 2a 004 083 40"),  # Corsica, typed in lower case
+        ("demo-sophie-nguyen", "2.88.11.75.115.318.59"),  # "NGUYỄN" matches the registry's name without accents
+        ("demo-pierre-yves-daubigne", "170071320626026"),  # "D'AUBIGNÉ"
+        ("demo-marie-helene-lefevre-dubois", "275093523811206"),  # compound name and a nom d'usage
+    ],
+)
+def test_a_matching_nir_binds_the_account(client, db, sub, typed):
+    assure = create_assure(identity=sub)
+    login(client, sub)
+    response = submit_nir(client, typed)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/ma-carriere"
+    assert account(db).assure_id == assure.id
+    assert client.get("/ma-carriere").status_code == 200
+
+
+def test_an_unbound_account_is_sent_to_the_nir_step(client, db):
+    create_assure(identity="demo-jean-pierre-martin")
+    login(client)
+    response = client.get("/ma-carriere")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/premiere-connexion"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Saisissez votre numéro de sécurité sociale."),
+        ("16205693830458", "Le numéro de sécurité sociale compte 15 caractères"),
+        ("162056938304599", "Ce numéro de sécurité sociale n'est pas valide"),
+        ("16205693830458A", "Ce numéro de sécurité sociale n'est pas valide"),
+    ],
+)
+def test_a_malformed_nir_is_refused_and_kept_in_the_form(client, db, typed, message):
+    create_assure(identity="demo-jean-pierre-martin")
+    login(client)
+    response = submit_nir(client, typed)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert f'value="{typed}"' in response.text or not typed
+    assert 'aria-describedby="nir-messages"' in response.text
+    assert account(db).assure_id is None
+
+
+def test_an_unknown_nir_is_refused(client, db):
+    login(client, "demo-jules-inconnu")
+    response = submit_nir(client, "183026748200115")  # valid key, consistent with Jules, but no dossier
+    assert response.status_code == 422
+    assert MISMATCH in text_of(response)
+    assert account(db).assure_id is None
+    assert refusal(db).data["reason"] == "unknown_nir"
+
+
+def test_someone_elses_nir_is_refused_and_recorded(client, db):
+    create_assure(identity="demo-jean-pierre-martin")
+    karim = create_assure(identity="demo-karim-benali")
+    login(client, "demo-jean-pierre-martin")
+    response = submit_nir(client, "180029935202768")
+    assert response.status_code == 422
+    assert MISMATCH in text_of(response)
+    assert account(db).assure_id is None
+    event = refusal(db)
+    assert event.data["reason"] == "identity_mismatch"
+    assert event.subject_assure_id == karim.id
+    assert set(event.data["fields"]) >= {"birth_year", "birth_month", "birth_place", "birth_date", "birth_name"}
+
+
+def test_a_registry_record_that_contradicts_the_pivot_is_refused(client, db):
+    # Same NIR, but the fund's record says another birth name: the NIR alone is not enough.
+    create_assure(identity="demo-jean-pierre-martin", birth_name="MARTINEZ")
+    login(client)
+    response = submit_nir(client, "162056938304584")
+    assert response.status_code == 422
+    assert account(db).assure_id is None
+    assert refusal(db).data["fields"] == ["birth_name"]
+
+
+def test_a_nir_already_bound_to_another_account_is_refused(client, db):
+    assure = create_assure(identity="demo-jean-pierre-martin")
+    db.session.add(Account(assure=assure, pivot_identity={}))
+    db.session.flush()
+    login(client)
+    response = submit_nir(client, "162056938304584")
+    assert response.status_code == 422
+    assert "déjà rattaché à un autre compte FranceConnect" in text_of(response)
+    assert refusal(db).data["reason"] == "already_bound"
+
+
+def test_nir_attempts_are_rate_limited(client, db):
+    login(client, "demo-jules-inconnu")
+    for _ in range(10):
+        assert submit_nir(client, "183026748200115").status_code == 422
+    response = submit_nir(client, "183026748200115")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in text_of(response)
+
+
+def test_the_nir_step_needs_a_login(client):
+    response = client.get("/premiere-connexion")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/?next=")

@@ -1,0 +1,125 @@
+"""A live portal on 127.0.0.1, with its own FranceConnect sandbox and a committed demo database, driven by
+Debian's Chromium through Playwright. Playwright never downloads a browser here: it is given /usr/bin/chromium."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.db import atomic
+from portal.sandbox.server import SandboxServer
+from tests.conftest import _test_settings, fresh_database
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is required in CI and missing at {CHROMIUM} (make browser installs it)")
+        pytest.skip(f"Chromium missing at {CHROMIUM}: run `make browser`")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def live_portal(tmp_path_factory):
+    """(portal URL, sandbox) for a real server whose database is migrated and seeded with the demo careers."""
+    from flask_migrate import upgrade
+
+    from portal.demo.seed import seed_demo
+
+    server = make_server("127.0.0.1", 0, None, threaded=True)
+    portal_url = f"http://127.0.0.1:{server.server_port}"
+    clients = [
+        {
+            "client_id": "portail-navigateur",
+            "client_secret": "secret-navigateur",
+            "redirect_uris": [f"{portal_url}/connexion/franceconnect/retour"],
+            "post_logout_redirect_uris": [f"{portal_url}/deconnexion/retour"],
+        }
+    ]
+    with (
+        fresh_database("sqlite", tmp_path_factory.mktemp("live")) as url,
+        SandboxServer({"SANDBOX_CLIENTS": clients}) as sandbox,
+    ):
+        app = create_app(
+            {
+                **_test_settings(),
+                "TESTING": False,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "FRANCECONNECT_ISSUER": sandbox.issuer,
+                "FRANCECONNECT_CLIENT_ID": "portail-navigateur",
+                "FRANCECONNECT_CLIENT_SECRET": "secret-navigateur",
+            }
+        )
+        with app.app_context():
+            upgrade()
+            with atomic():
+                seed_demo()
+        server.app = app
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield portal_url, sandbox
+        finally:
+            server.shutdown()
+            thread.join()
+            server.server_close()
+
+
+@pytest.fixture
+def browser_page(chromium_path):
+    """A Chromium page that records console errors (a CSP violation is one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page's URL in a twin context that lets the script in (the portal's CSP, rightly,
+    does not), with the same cookies; return the violations of the given impacts."""
+    context = page.context
+    twin = context.browser.new_context(bypass_csp=True, storage_state=context.storage_state(), locale="fr-FR")
+    try:
+        twin_page = twin.new_page()
+        twin_page.goto(page.url)
+        twin_page.add_script_tag(path=str(AXE_SCRIPT))
+        result = twin_page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    finally:
+        twin.close()
+    return [
+        {"id": violation["id"], "impact": violation["impact"], "nodes": [n["target"] for n in violation["nodes"]]}
+        for violation in result["violations"]
+        if violation["impact"] in impacts
+    ]

@@ -1,0 +1,44 @@
+"""Configuration: embedded defaults for development, a production that refuses to start half-configured."""
+
+import pytest
+
+from config import ProductionConfig
+from portal import create_app
+
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": "k" * 32,
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "FRANCECONNECT_ISSUER": "https://fcp.integ01.dev-franceconnect.fr/api/v2",
+    "FRANCECONNECT_CLIENT_ID": "client",
+    "FRANCECONNECT_CLIENT_SECRET": "secret",
+}
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_SETTINGS))
+def test_production_refuses_to_start_without_a_required_setting(monkeypatch, missing):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    settings = {**PRODUCTION_SETTINGS, missing: None}
+    with pytest.raises(RuntimeError, match=missing):
+        create_app(settings)
+
+
+def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    app = create_app(PRODUCTION_SETTINGS)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["HSTS_ENABLED"] is True
+    assert not app.debug
+    response = app.test_client().get("/sante")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_an_unknown_environment_name_is_refused(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "prod")
+    with pytest.raises(RuntimeError, match="PORTAL_ENV"):
+        create_app()
+
+
+def test_production_lists_what_it_requires():
+    assert set(ProductionConfig.REQUIRED_SETTINGS) == set(PRODUCTION_SETTINGS)

@@ -1,0 +1,47 @@
+"""Migrations: an empty database upgrades to head, matches the models, and downgrades cleanly."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, select
+
+from portal import create_app
+from portal.extensions import db
+from tests.conftest import _test_settings, fresh_database
+
+EXPECTED_TABLES = {
+    "account", "assure", "audit_event", "authorization_request", "career_period", "identity_link", "period_version",
+    "regime", "user_session", "alembic_version",
+}  # fmt: skip
+
+
+def test_an_empty_database_upgrades_to_head_with_nothing_pending_and_downgrades(database_kind, tmp_path):
+    with fresh_database(database_kind, tmp_path) as url:
+        app = create_app({**_test_settings(), "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            assert set(inspect(db.engine).get_table_names()) == EXPECTED_TABLES
+            with db.engine.connect() as connection:
+                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                assert compare_metadata(context, db.metadata) == []
+                from portal.careers.models import Regime
+
+                codes = set(connection.execute(select(Regime.code)).scalars())
+            assert {"CNAV", "AGIRC_ARRCO", "SSI", "MSA_SALARIES", "SRE", "IRCANTEC", "ETRANGER"} <= codes
+
+            downgrade(revision="base")
+            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            upgrade()
+            assert set(inspect(db.engine).get_table_names()) == EXPECTED_TABLES
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_migration_files_are_numbered_and_named_after_their_revision():
+    from pathlib import Path
+
+    versions = sorted(Path(__file__).parent.parent.joinpath("migrations", "versions").glob("*.py"))
+    assert versions
+    for number, path in enumerate(versions, start=1):
+        assert path.stem.startswith(f"{number:04d}_"), path.name
+        assert f'revision = "{path.stem}"' in path.read_text().replace("'", '"'), path.name
