@@ -6,10 +6,10 @@ run that cannot reach its server fails instead of skipping.
 """
 
 import contextvars
-from contextlib import contextmanager
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
