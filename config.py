@@ -53,8 +53,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30")))
-    SESSION_MAX_LIFETIME = timedelta(hours=12)
+    # The cookie lives as long as the longest session; inactivity is judged on the server, where a copied cookie
+    # cannot extend it.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30")))
     REMEMBER_COOKIE_DURATION = timedelta(0)
 
     WTF_CSRF_TIME_LIMIT = 3600

@@ -65,8 +65,8 @@ def load_session_account(account_id: str, token: str | None) -> Account | None:
         return None
     now = utcnow()
     config = current_app.config
-    idle_limit = now - config["PERMANENT_SESSION_LIFETIME"]
-    if user_session.created_at < now - config["SESSION_MAX_LIFETIME"] or user_session.last_seen_at < idle_limit:
+    idle_limit = now - config["SESSION_IDLE_TIMEOUT"]
+    if user_session.created_at < now - config["PERMANENT_SESSION_LIFETIME"] or user_session.last_seen_at < idle_limit:
         user_session.ended_at = now
         return None
     if (now - user_session.last_seen_at).total_seconds() > LAST_SEEN_RESOLUTION_SECONDS:

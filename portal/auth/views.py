@@ -1,6 +1,6 @@
 """Login, first-login binding and logout."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth import oidc, services
@@ -20,12 +20,19 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def _load_user(account_id: str):
-    return services.load_session_account(account_id, session.get(SESSION_TOKEN_KEY))
+    account = services.load_session_account(account_id, session.get(SESSION_TOKEN_KEY))
+    if account is None:
+        g.session_expired = True
+        session.clear()
+    return account
 
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    flash("Connectez-vous avec FranceConnect pour accéder à cette page.", "info")
+    if g.get("session_expired"):
+        flash("Votre session a expiré. Reconnectez-vous avec FranceConnect pour continuer.", "info")
+    else:
+        flash("Connectez-vous avec FranceConnect pour accéder à cette page.", "info")
     return redirect(url_for("main.home", next=safe_next_path(request.full_path.rstrip("?"))), 303)
 
 

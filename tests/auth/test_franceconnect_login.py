@@ -246,3 +246,17 @@ def test_logout_without_csrf_token_changes_nothing(client, db):
     login_and_bind(client)
     assert client.post("/deconnexion").status_code == 400
     assert client.get("/ma-carriere").status_code == 200
+
+
+def test_an_idle_session_expires_on_the_server(client, db):
+    from datetime import datetime, timedelta
+
+    from freezegun import freeze_time
+
+    create_assure(identity="demo-jean-pierre-martin")
+    login_and_bind(client)
+    assert client.get("/ma-carriere").status_code == 200
+    with freeze_time(datetime.now() + timedelta(minutes=31)):
+        response = client.get("/ma-carriere", follow_redirects=True)
+    assert "Votre session a expiré" in text_of(response)
+    assert db.session.execute(select(UserSession)).scalar_one().ended_at is not None

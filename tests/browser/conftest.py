@@ -46,6 +46,7 @@ def chromium_path():
 def live_portal(tmp_path_factory):
     """(portal URL, sandbox) for a real server whose database is migrated and seeded with the demo careers."""
     from flask_migrate import upgrade
+
     from portal.demo.seed import seed_demo
 
     server = make_server("127.0.0.1", 0, None, threaded=True)
