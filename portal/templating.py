@@ -42,6 +42,14 @@ def format_number(value: Decimal | int | None) -> str:
     return text.replace(",", NARROW_NBSP)
 
 
+def format_points(value: Decimal | int | None) -> str:
+    """Retirement points always with their two decimals, as on the scheme's statements: `19,20`."""
+    if value is None:
+        return ""
+    integer, decimals = f"{Decimal(value):,.2f}".split(".")
+    return f"{integer.replace(',', NARROW_NBSP)},{decimals}"
+
+
 def format_siret(value: str | None) -> str:
     if not value or len(value) != 14:
         return value or ""
@@ -53,6 +61,7 @@ def init_app(app: Flask) -> None:
         date_fr=format_date,
         euros=format_euros,
         number_fr=format_number,
+        points_fr=format_points,
         siret=format_siret,
         nir=format_nir,
         iso_date_fr=iso_date_fr,

@@ -114,7 +114,24 @@ class DataSource(enum.StrEnum):
     def label(self) -> str:
         return SOURCE_LABELS[self]
 
+    @property
+    def short_label(self) -> str:
+        return SOURCE_SHORT_LABELS[self]
 
+
+SOURCE_SHORT_LABELS = {
+    DataSource.DSN: "DSN de l'employeur",
+    DataSource.DADS: "DADS de l'employeur",
+    DataSource.ANNUAL_REPORT: "Report annuel",
+    DataSource.SELF_EMPLOYED_DECLARATION: "Déclaration d'indépendant",
+    DataSource.FRANCE_TRAVAIL: "France Travail",
+    DataSource.HEALTH_INSURANCE: "Assurance maladie",
+    DataSource.FAMILY_ALLOWANCE: "Caisse d'allocations familiales",
+    DataSource.MILITARY_RECORD: "État des services militaires",
+    DataSource.FOREIGN_INSTITUTION: "Organisme étranger",
+    DataSource.PUBLIC_EMPLOYER: "Employeur public",
+    DataSource.CORRECTION: "Correction",
+}
 SOURCE_LABELS = {
     DataSource.DSN: "Déclaration sociale nominative (DSN)",
     DataSource.DADS: "Déclaration annuelle des données sociales (DADS)",

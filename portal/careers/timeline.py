@@ -48,24 +48,40 @@ def build_timeline(career: CareerView) -> Timeline | None:
     def x_of(day: date) -> float:
         return round(LABEL_WIDTH + CHART_WIDTH * (day - date(first, 1, 1)).days / span_days, 2)
 
-    rows: dict[int, Row] = {}
-    for total in career.regimes:
-        rows[total.regime.id] = Row(label=total.regime.short_name, y=len(rows) * ROW_HEIGHT)
+    # Periods are recorded year by year; consecutive periods of the same nature in one régime are drawn as one bar,
+    # so that a twenty-year job reads as one stretch of the chart.
+    spans: dict[int, list[list]] = {total.regime.id: [] for total in career.regimes}
     for year in career.years:
-        for period in year.periods:
-            start = x_of(period.start_date)
-            end = x_of(date.fromordinal(period.end_date.toordinal() + 1))
-            rows[period.regime_id].bars.append(
+        for period in sorted(year.periods, key=lambda version: version.start_date):
+            regime_spans = spans[period.regime_id]
+            previous = regime_spans[-1] if regime_spans else None
+            if previous and previous[0] is period.nature and (period.start_date - previous[2]).days <= 1:
+                previous[2] = max(previous[2], period.end_date)
+            else:
+                regime_spans.append([period.nature, period.start_date, period.end_date])
+    rows: list[Row] = []
+    for total in career.regimes:
+        row = Row(label=total.regime.short_name, y=len(rows) * ROW_HEIGHT)
+        for nature, start_date, end_date in spans[total.regime.id]:
+            start = x_of(start_date)
+            end = x_of(date.fromordinal(end_date.toordinal() + 1))
+            row.bars.append(
                 Bar(
                     x=start,
                     width=max(end - start, 1.5),
-                    category=NATURE_CATEGORY[period.nature],
-                    title=f"{period.nature.label}, {period.start_date:%d/%m/%Y} – {period.end_date:%d/%m/%Y}",
+                    category=NATURE_CATEGORY[nature],
+                    title=f"{nature.label}, du {start_date:%d/%m/%Y} au {end_date:%d/%m/%Y}",
                 )
             )
+        rows.append(row)
     chart_height = len(rows) * ROW_HEIGHT
     step = 1 if last - first < 12 else 5
-    ticks = [(x_of(date(year, 1, 1)), year) for year in range(first, last + 1) if year % step == 0 or year == first]
+    # The first year is labelled too, unless a round year follows too closely for both labels to be read.
+    ticks = [
+        (x_of(date(year, 1, 1)), year)
+        for year in range(first, last + 1)
+        if year % step == 0 or (year == first and (step - first % step) % step > 2)
+    ]
     gaps = [
         (x_of(date(year.year, 1, 1)), x_of(date(year.year + 1, 1, 1)) - x_of(date(year.year, 1, 1)), year.year)
         for year in career.years
@@ -74,7 +90,7 @@ def build_timeline(career: CareerView) -> Timeline | None:
     return Timeline(
         width=LABEL_WIDTH + CHART_WIDTH + 10,
         height=chart_height + AXIS_HEIGHT,
-        rows=list(rows.values()),
+        rows=rows,
         ticks=ticks,
         gaps=gaps,
         first_year=first,

@@ -207,7 +207,7 @@ IDENTITIES: tuple[DemoIdentity, ...] = (
         "2A004",
         FRANCE_COG,
         "dominique.santoni@example.fr",
-        "168042A00408340",
+        "168042000408313",  # born in Corsica before 1976: department 20 in the NIR, 2A in the COG
         "Né à Ajaccio, commerçant",
     ),
     DemoIdentity(

@@ -31,7 +31,7 @@ def refusal(db) -> AuditEvent:
     [
         ("demo-jean-pierre-martin", "162056938304584"),
         ("demo-karim-benali", "1 80 02 99 352 027 68"),  # born in Algeria: department 99, country 352
-        ("demo-dominique-santoni", "1 68 04 2a 004 083 40"),  # Corsica, typed in lower case
+        ("demo-dominique-santoni", "1 68 04 20 004 083 13"),  # Corsica before 1976: 20 in the NIR, 2A004 at FC
         ("demo-sophie-nguyen", "2.88.11.75.115.318.59"),  # "NGUYỄN" matches the registry's name without accents
         ("demo-pierre-yves-daubigne", "170071320626026"),  # "D'AUBIGNÉ"
         ("demo-marie-helene-lefevre-dubois", "275093523811206"),  # compound name and a nom d'usage

@@ -23,14 +23,14 @@ def test_a_person_logs_in_with_franceconnect_and_reads_their_career(live_portal,
     page.get_by_role("button", name="Jean-Pierre MARTIN").click()
 
     page.wait_for_url(f"{portal_url}/premiere-connexion*")
-    assert page.get_by_text("Identité transmise par FranceConnect").is_visible()
+    assert page.get_by_role("heading", name="Identité transmise par FranceConnect").is_visible()
     page.get_by_label("Numéro de sécurité sociale").fill("1 62 05 69 383 045 84")
     page.get_by_role("button", name="Retrouver mon dossier").click()
 
     page.wait_for_url(f"{portal_url}/ma-carriere")
     assert page.get_by_role("heading", level=1).inner_text() == "Ma carrière"
     assert page.get_by_text("Votre compte est rattaché à votre dossier retraite.").is_visible()
-    assert page.locator("svg.portal-timeline rect").count() > 10
+    assert page.locator("svg.portal-timeline rect").count() >= 3
     assert page.locator("#tableau-annees tbody tr").count() >= 40
     assert page.locator("section#annee-1998").get_by_text("Corrigée : voir l'historique").count() >= 1
     assert axe_violations(page) == []

@@ -1,0 +1,731 @@
+"""Careers of the demo assurés, keyed by the `sub` of their identity in portal.demo.identities.
+
+A career is written as a few readable entries (a job, a spell of unemployment, a business…) and expanded by
+`build_periods` into the periods the fund would hold: one per calendar year, with earnings, quarters and points
+computed by the rules of /work/shared/pension-rules.md, so that the portal shows what a real relevé would.
+
+Amounts are gross euros. Before 2002 the accounts were kept in francs: amounts of those years are written here
+already converted at 6.55957 F per euro, as the Cnav converted its accounts, and the franc parameters below are
+converted the same way. The people, employers and SIRETs are invented (SIRETs are Luhn-valid).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from portal.careers.models import DataSource, PeriodNature
+
+FRANCS_PER_EURO = Decimal("6.55957")
+LAST_REPORTED_YEAR = 2025  # the data of 2026 is not reported yet
+MAX_QUARTERS_PER_YEAR = 4  # CSS R351-9, all base schemes together
+FIRST_EURO_YEAR = 2002
+
+# SMIC horaire brut in force on 1 January (francs until 2001): the quarter threshold of a year is 200 hours of it
+# until 2013 and 150 hours from 2014 (CSS R351-9; pension-rules.md §5.1-5.2). 1975-2001 from the IPP series
+# `smic_b_horaire` (value in force on 1 January), which reproduces its `salaire_validant_trimestre` exactly.
+SMIC_HOURLY_ON_JANUARY_1 = {
+    1975: "6.75", 1976: "7.89", 1977: "8.94", 1978: "10.06", 1979: "11.31", 1980: "12.93", 1981: "14.79",
+    1982: "18.15", 1983: "20.29", 1984: "22.78", 1985: "24.36", 1986: "26.04", 1987: "26.92", 1988: "27.84",
+    1989: "28.76", 1990: "29.91", 1991: "31.94", 1992: "32.66", 1993: "34.06", 1994: "34.83", 1995: "35.56",
+    1996: "36.98", 1997: "37.91", 1998: "39.43", 1999: "40.22", 2000: "40.72", 2001: "42.02",
+    2002: "6.67", 2003: "6.83", 2004: "7.19", 2005: "7.61", 2006: "8.03", 2007: "8.27", 2008: "8.44",
+    2009: "8.71", 2010: "8.86", 2011: "9.00", 2012: "9.22", 2013: "9.43", 2014: "9.53", 2015: "9.61",
+    2016: "9.67", 2017: "9.76", 2018: "9.88", 2019: "10.03", 2020: "10.15", 2021: "10.25", 2022: "10.57",
+    2023: "11.27", 2024: "11.65", 2025: "11.88",
+}  # fmt: skip
+
+# Plafond annuel de la Sécurité sociale (francs until 2001): pension-rules.md §6.1 from 2000, IPP series
+# `plafond_securite_sociale_annuel` before. It bounds tranche 1 of the complementary schemes.
+PASS = {
+    1975: 33_000, 1976: 37_920, 1977: 43_320, 1978: 48_000, 1979: 53_640, 1980: 60_120, 1981: 68_760,
+    1982: 82_020, 1983: 91_680, 1984: 99_600, 1985: 106_740, 1986: 112_200, 1987: 116_820, 1988: 120_360,
+    1989: 125_280, 1990: 131_040, 1991: 137_760, 1992: 144_120, 1993: 149_820, 1994: 153_120, 1995: 155_940,
+    1996: 161_220, 1997: 164_640, 1998: 169_080, 1999: 173_640, 2000: 176_400, 2001: 179_400,
+    2002: 28_224, 2003: 29_184, 2004: 29_712, 2005: 30_192, 2006: 31_068, 2007: 32_184, 2008: 33_276,
+    2009: 34_308, 2010: 34_620, 2011: 35_352, 2012: 36_372, 2013: 37_032, 2014: 37_548, 2015: 38_040,
+    2016: 38_616, 2017: 39_228, 2018: 39_732, 2019: 40_524, 2020: 41_136, 2021: 41_136, 2022: 41_136,
+    2023: 43_992, 2024: 46_368, 2025: 47_100,
+}  # fmt: skip
+
+# Agirc-Arrco points = (T1 × 6.20 % + T2 × 17 %) / valeur d'achat (pension-rules.md §8). Valeurs d'achat 2019-2025
+# from §8; 1999-2018 are the Arrco "salaire de référence" (IPP `sal_ref_arrco_euros`). Approximations, honestly:
+# before 1999 (several Arrco funds, no single value) the 1999 value is scaled by the PASS; the 2019 rates are applied
+# to every year, though the historical Arrco/Agirc contractual rates were lower and Agirc (cadres, T2) bought points
+# of its own before the 2019 merger. Enough for a demo relevé, not for a pension estimate.
+AGIRC_ARRCO_T1_RATE = Decimal("0.0620")
+AGIRC_ARRCO_T2_RATE = Decimal("0.1700")
+AGIRC_ARRCO_PURCHASE_VALUE = {
+    1999: "10.9540", 2000: "11.5345", 2001: "11.7076", 2002: "11.8949", 2003: "12.0852", 2004: "12.3632",
+    2005: "12.6600", 2006: "13.0271", 2007: "13.5091", 2008: "13.9684", 2009: "14.2198", 2010: "14.4047",
+    2011: "14.7216", 2012: "15.0528", 2013: "15.2284", 2014: "15.2589", 2015: "15.2589", 2016: "15.6556",
+    2017: "16.1879", 2018: "16.7226", 2019: "17.0571", 2020: "17.3982", 2021: "17.3982", 2022: "17.4316",
+    2023: "18.7669", 2024: "19.6321", 2025: "20.1877",
+}  # fmt: skip
+
+# Ircantec (non-titulaires): points = theoretical contributions / salaire de référence; tranche A 1.80 % + 2.70 %
+# and tranche B 4.76 % + 9.24 % from 1992 to 2010 (IPP `ircantec` theoretical rates, `sal_ref_ircantec`).
+IRCANTEC_A_RATE = Decimal("0.0450")
+IRCANTEC_B_RATE = Decimal("0.1400")
+IRCANTEC_REFERENCE_SALARY = {
+    1995: "2.314", 1996: "2.358", 1997: "2.368", 1998: "2.400", 1999: "2.451", 2000: "2.503", 2001: "2.552",
+}  # fmt: skip
+
+# RAFP (fonctionnaires, from 2005): 5 % + 5 % on bonuses, within 20 % of the traitement indiciaire, divided by the
+# valeur d'acquisition (IPP to 2021; 2022-2024 as published by the ERAFP). 2025: the 2024 value, not found.
+RAFP_RATE = Decimal("0.10")
+RAFP_BONUS_CEILING = Decimal("0.20")
+RAFP_PURCHASE_VALUE = {
+    2005: "1.00000", 2006: "1.01700", 2007: "1.03022", 2008: "1.03537", 2009: "1.04572", 2010: "1.05095",
+    2011: "1.05620", 2012: "1.07420", 2013: "1.08500", 2014: "1.09585", 2015: "1.14520", 2016: "1.19670",
+    2017: "1.20030", 2018: "1.21230", 2019: "1.23170", 2020: "1.24520", 2021: "1.24520", 2022: "1.27400",
+    2023: "1.34660", 2024: "1.41120", 2025: "1.41120",
+}  # fmt: skip
+
+# AVPF: the CAF contributes on a full-time SMIC (151.67 hours a month), the base commonly described
+# (pension-rules.md §5.5 marks the exact base as unverified).
+AVPF_MONTHLY_HOURS = Decimal("151.67")
+
+# Quarters of assimilated periods (CSS R351-12, pension-rules.md §5.3): days of benefit per quarter.
+DAYS_PER_QUARTER = {
+    PeriodNature.UNEMPLOYMENT: 50,
+    PeriodNature.SICKNESS: 60,
+    PeriodNature.NATIONAL_SERVICE: 90,
+}
+# From 2014 a maternity leave validates one quarter per 90 days of daily allowances; before, the civil quarter of
+# the birth. Both give one quarter per childbirth for a standard 16-week leave.
+MATERNITY_DAYS_PER_QUARTER_FROM_2014 = 90
+# Services of a fonctionnaire count by duration: one quarter per 90 days of service, four for a full year.
+PUBLIC_SERVICE_DAYS_PER_QUARTER = 90
+# Self-employed artisans and commerçants belong to the régime général from 2020 (pension-rules.md §9).
+SELF_EMPLOYED_IN_CNAV_FROM = 2020
+# The DSN replaced the DADS for all private employers in 2017.
+DSN_FROM = 2017
+# Earnings-based quarters: salaries, self-employed income and the AVPF base, pooled per scheme and year.
+EARNINGS_NATURES = frozenset(
+    {PeriodNature.SALARIED, PeriodNature.APPRENTICESHIP, PeriodNature.SELF_EMPLOYED, PeriodNature.AVPF}
+)
+
+Amount = int | Decimal | str
+
+
+def _cents(euros: Amount) -> int:
+    return int((Decimal(str(euros)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _francs_to_cents(francs: Decimal) -> int:
+    return int((francs * 100 / FRANCS_PER_EURO).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _in_cents(year: int, amount: Amount) -> int:
+    """An amount of a year's parameter table, in euro cents (converted from francs before 2002)."""
+    value = Decimal(str(amount))
+    return _francs_to_cents(value) if year < FIRST_EURO_YEAR else _cents(value)
+
+
+def smic_hourly_cents(year: int) -> Decimal:
+    """SMIC horaire on 1 January, in euro cents (not rounded: a franc SMIC is not a whole number of cents)."""
+    value = Decimal(SMIC_HOURLY_ON_JANUARY_1[year])
+    return value * 100 / FRANCS_PER_EURO if year < FIRST_EURO_YEAR else value * 100
+
+
+def quarter_threshold_cents(year: int) -> int:
+    """Earnings validating one quarter in `year` (CSS R351-9): 200 hours of SMIC until 2013, 150 hours from 2014."""
+    hours = 200 if year <= 2013 else 150
+    return _in_cents(year, hours * Decimal(SMIC_HOURLY_ON_JANUARY_1[year]))
+
+
+def earnings_quarters(earnings_cents: int, year: int) -> int:
+    return min(MAX_QUARTERS_PER_YEAR, earnings_cents // quarter_threshold_cents(year))
+
+
+def pass_cents(year: int) -> int:
+    return _in_cents(year, PASS[year])
+
+
+def agirc_arrco_purchase_value(year: int) -> Decimal:
+    if year in AGIRC_ARRCO_PURCHASE_VALUE:
+        return Decimal(AGIRC_ARRCO_PURCHASE_VALUE[year])
+    first = min(AGIRC_ARRCO_PURCHASE_VALUE)
+    return Decimal(AGIRC_ARRCO_PURCHASE_VALUE[first]) * pass_cents(year) / pass_cents(first)
+
+
+def _points(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _tranches(earnings_cents: int, year: int, year_share: Decimal, top_in_pass: int) -> tuple[Decimal, Decimal]:
+    # The ceiling follows the part of the year worked: two months of work have two months of PASS.
+    ceiling = Decimal(pass_cents(year)) * year_share
+    earnings = Decimal(earnings_cents)
+    tranche_1 = min(earnings, ceiling)
+    tranche_2 = min(max(earnings - ceiling, Decimal(0)), ceiling * (top_in_pass - 1))
+    return tranche_1 / 100, tranche_2 / 100
+
+
+def agirc_arrco_points(earnings_cents: int, year: int, year_share: Decimal = Decimal(1)) -> Decimal:
+    tranche_1, tranche_2 = _tranches(earnings_cents, year, year_share, top_in_pass=8)
+    contributions = tranche_1 * AGIRC_ARRCO_T1_RATE + tranche_2 * AGIRC_ARRCO_T2_RATE
+    return _points(contributions / agirc_arrco_purchase_value(year))
+
+
+def ircantec_points(earnings_cents: int, year: int, year_share: Decimal = Decimal(1)) -> Decimal:
+    tranche_a, tranche_b = _tranches(earnings_cents, year, year_share, top_in_pass=8)
+    contributions = tranche_a * IRCANTEC_A_RATE + tranche_b * IRCANTEC_B_RATE
+    return _points(contributions / Decimal(IRCANTEC_REFERENCE_SALARY[year]))
+
+
+def rafp_points(bonus_cents: int, salary_cents: int, year: int) -> Decimal:
+    base = min(Decimal(bonus_cents), Decimal(salary_cents) * RAFP_BONUS_CEILING) / 100
+    return _points(base * RAFP_RATE / Decimal(RAFP_PURCHASE_VALUE[year]))
+
+
+def civil_quarters_covered(start: date, end: date) -> int:
+    """Civil quarters entirely inside [start, end]: an invalidity pension counts the quarters it was paid for."""
+    count = 0
+    for first_month in (1, 4, 7, 10):
+        quarter_start = date(start.year, first_month, 1)
+        quarter_end = date(start.year, first_month + 3, 1) if first_month < 10 else date(start.year + 1, 1, 1)
+        if start <= quarter_start and (end - quarter_end).days >= -1:
+            count += 1
+    return count
+
+
+def _days(start: date, end: date) -> int:
+    return (end - start).days + 1
+
+
+def _year_length(year: int) -> int:
+    return _days(date(year, 1, 1), date(year, 12, 31))
+
+
+def _year_slices(start: date, end: date) -> list[tuple[date, date]]:
+    return [(max(start, date(year, 1, 1)), min(end, date(year, 12, 31))) for year in range(start.year, end.year + 1)]
+
+
+# --- Career entries ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correction:
+    """The year's earnings were first declared wrong, then corrected by the fund."""
+
+    year: int
+    declared: Amount
+    reason: str = "Salaire rectifié après transmission des bulletins de paie"
+
+
+@dataclass(frozen=True)
+class Job:
+    """Salaried work for one employer. `gross`: full-time annual gross of the first and last years, grown evenly."""
+
+    employer: str
+    siret: str
+    start: str
+    end: str
+    gross: tuple[Amount, Amount] | None = None
+    share: Decimal | str = "1"  # working time: "0.5" is a half-time job
+    by_year: dict[int, Amount] = field(default_factory=dict)  # actual earnings of a year, off the trend
+    nature: PeriodNature = PeriodNature.SALARIED
+    regime: str = "CNAV"
+    complementary: str | None = "AGIRC_ARRCO"
+    correction: Correction | None = None
+
+
+@dataclass(frozen=True)
+class SelfEmployment:
+    """An artisan's or commerçant's business: SSI until 2019, régime général from 2020."""
+
+    business: str
+    siret: str
+    start: str
+    end: str
+    income: tuple[Amount, Amount]
+    by_year: dict[int, Amount] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublicService:
+    """A fonctionnaire's services (SRE) and, from 2005, the RAFP on bonuses (`bonus_share` of the traitement)."""
+
+    employer: str
+    siret: str
+    start: str
+    end: str
+    salary: tuple[Amount, Amount]
+    bonus_share: str
+
+
+@dataclass(frozen=True)
+class Benefit:
+    """An assimilated period: unemployment, sickness, maternity, invalidity or national service."""
+
+    nature: PeriodNature
+    start: str
+    end: str
+    office: str  # who reported it: CPAM, MSA, Assedic / Pôle emploi / France Travail region, military record
+    birth: str | None = None  # maternity: the child's birth date
+    regime: str = "CNAV"
+
+
+@dataclass(frozen=True)
+class Avpf:
+    """Assurance vieillesse du parent au foyer, paid by the CAF to the régime général."""
+
+    start: str
+    end: str
+    office: str
+
+
+@dataclass(frozen=True)
+class Abroad:
+    """Work abroad: known from the foreign institution, no French quarter (counted at retirement by agreement)."""
+
+    employer: str
+    country: str
+    start: str
+    end: str
+
+
+Entry = Job | SelfEmployment | PublicService | Benefit | Avpf | Abroad
+
+
+@dataclass(frozen=True)
+class FirstDeclaration:
+    earnings_cents: int
+    quarters: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """One period to record, as record_period takes it (regime by code)."""
+
+    regime: str
+    nature: PeriodNature
+    start_date: date
+    end_date: date
+    source: DataSource
+    source_reference: str | None = None
+    employer_name: str | None = None
+    employer_siret: str | None = None
+    earnings_cents: int | None = None
+    quarters: int | None = None
+    points: Decimal | None = None
+    days: int | None = None
+    # When set, the period is first recorded with these values, then corrected to the ones above.
+    first_declaration: FirstDeclaration | None = None
+
+
+def _grown(first: Amount, last: Amount, first_year: int, last_year: int, year: int) -> Decimal:
+    first, last = Decimal(str(first)), Decimal(str(last))
+    if last_year == first_year:
+        return first
+    return first * (last / first) ** (Decimal(year - first_year) / (last_year - first_year))
+
+
+def _slice_earnings(trend: tuple[Amount, Amount], start: date, end: date, share: Decimal, piece: tuple[date, date]):
+    year = piece[0].year
+    annual = _grown(trend[0], trend[1], start.year, end.year, year) * share
+    return _cents(annual * _days(*piece) / _year_length(year))
+
+
+def _salary_reference(year: int, siret: str, regime: str) -> str:
+    if year >= DSN_FROM:
+        return f"DSN {year} — SIRET {siret}"
+    if regime == "MSA_SALARIES":
+        return f"Déclaration trimestrielle des salaires (MSA) {year} — SIRET {siret}"
+    return f"DADS {year} — SIRET {siret}"
+
+
+def _job_periods(job: Job) -> list[PeriodSpec]:
+    start, end = date.fromisoformat(job.start), date.fromisoformat(job.end)
+    share = Decimal(str(job.share))
+    periods = []
+    for piece in _year_slices(start, end):
+        year = piece[0].year
+        if year in job.by_year:
+            earnings = _cents(job.by_year[year])
+        elif job.gross is not None:
+            earnings = _slice_earnings(job.gross, start, end, share, piece)
+        else:
+            raise ValueError(f"{job.employer}: no earnings for {year}")
+        if year >= DSN_FROM or job.regime != "MSA_SALARIES":
+            source = DataSource.DSN if year >= DSN_FROM else DataSource.DADS
+        else:
+            source = DataSource.ANNUAL_REPORT
+        common = {
+            "nature": job.nature,
+            "start_date": piece[0],
+            "end_date": piece[1],
+            "source": source,
+            "source_reference": _salary_reference(year, job.siret, job.regime),
+            "employer_name": job.employer,
+            "employer_siret": job.siret,
+            "earnings_cents": earnings,
+        }
+        first_declaration = None
+        if job.correction is not None and job.correction.year == year:
+            declared = _cents(job.correction.declared)
+            first_declaration = FirstDeclaration(declared, earnings_quarters(declared, year), job.correction.reason)
+        periods.append(PeriodSpec(regime=job.regime, quarters=0, first_declaration=first_declaration, **common))
+        if job.complementary is not None:
+            year_share = Decimal(_days(*piece)) / _year_length(year)
+            compute = agirc_arrco_points if job.complementary == "AGIRC_ARRCO" else ircantec_points
+            periods.append(PeriodSpec(regime=job.complementary, points=compute(earnings, year, year_share), **common))
+    return periods
+
+
+def _self_employment_periods(business: SelfEmployment) -> list[PeriodSpec]:
+    start, end = date.fromisoformat(business.start), date.fromisoformat(business.end)
+    periods = []
+    for piece in _year_slices(start, end):
+        year = piece[0].year
+        if year in business.by_year:
+            income = _cents(business.by_year[year])
+        else:
+            income = _slice_earnings(business.income, start, end, Decimal(1), piece)
+        reference = f"Déclaration de revenus d'indépendant {year}"
+        if year in business.notes:
+            reference = f"{reference} — {business.notes[year]}"
+        periods.append(
+            PeriodSpec(
+                regime="CNAV" if year >= SELF_EMPLOYED_IN_CNAV_FROM else "SSI",
+                nature=PeriodNature.SELF_EMPLOYED,
+                start_date=piece[0],
+                end_date=piece[1],
+                source=DataSource.SELF_EMPLOYED_DECLARATION,
+                source_reference=reference,
+                employer_name=business.business,
+                employer_siret=business.siret,
+                earnings_cents=income,
+                quarters=0,
+            )
+        )
+    return periods
+
+
+def _public_service_periods(service: PublicService) -> list[PeriodSpec]:
+    start, end = date.fromisoformat(service.start), date.fromisoformat(service.end)
+    periods = []
+    for piece in _year_slices(start, end):
+        year = piece[0].year
+        salary = _slice_earnings(service.salary, start, end, Decimal(1), piece)
+        common = {
+            "nature": PeriodNature.PUBLIC_SERVICE,
+            "start_date": piece[0],
+            "end_date": piece[1],
+            "source": DataSource.PUBLIC_EMPLOYER,
+            "employer_name": service.employer,
+            "employer_siret": service.siret,
+        }
+        periods.append(
+            PeriodSpec(
+                regime="SRE",
+                source_reference=f"Compte individuel de retraite {year}",
+                earnings_cents=salary,
+                quarters=min(MAX_QUARTERS_PER_YEAR, _days(*piece) // PUBLIC_SERVICE_DAYS_PER_QUARTER),
+                **common,
+            )
+        )
+        if year in RAFP_PURCHASE_VALUE:
+            bonus = _cents(Decimal(salary) / 100 * Decimal(service.bonus_share))
+            periods.append(
+                PeriodSpec(
+                    regime="RAFP",
+                    source_reference=f"Déclaration RAFP {year}",
+                    earnings_cents=bonus,
+                    points=rafp_points(bonus, salary, year),
+                    **common,
+                )
+            )
+    return periods
+
+
+def _unemployment_agency(year: int) -> str:
+    if year >= 2024:
+        return "France Travail"
+    return "Pôle emploi" if year >= 2009 else "Assedic"
+
+
+def _benefit_quarters(benefit: Benefit, piece: tuple[date, date]) -> int:
+    if benefit.nature is PeriodNature.INVALIDITY:
+        return civil_quarters_covered(*piece)
+    if benefit.nature is PeriodNature.MATERNITY:
+        birth = date.fromisoformat(benefit.birth)
+        if birth.year >= 2014:
+            return _days(*piece) // MATERNITY_DAYS_PER_QUARTER_FROM_2014
+        return 1 if piece[0] <= birth <= piece[1] else 0
+    return min(MAX_QUARTERS_PER_YEAR, _days(*piece) // DAYS_PER_QUARTER[benefit.nature])
+
+
+BENEFIT_SOURCES = {
+    PeriodNature.UNEMPLOYMENT: DataSource.FRANCE_TRAVAIL,
+    PeriodNature.SICKNESS: DataSource.HEALTH_INSURANCE,
+    PeriodNature.MATERNITY: DataSource.HEALTH_INSURANCE,
+    PeriodNature.INVALIDITY: DataSource.HEALTH_INSURANCE,
+    PeriodNature.NATIONAL_SERVICE: DataSource.MILITARY_RECORD,
+}
+
+
+def _benefit_periods(benefit: Benefit) -> list[PeriodSpec]:
+    start, end = date.fromisoformat(benefit.start), date.fromisoformat(benefit.end)
+    periods = []
+    for piece in _year_slices(start, end):
+        office = benefit.office
+        if benefit.nature is PeriodNature.UNEMPLOYMENT:
+            office = f"{_unemployment_agency(piece[0].year)} {office}"
+        periods.append(
+            PeriodSpec(
+                regime=benefit.regime,
+                nature=benefit.nature,
+                start_date=piece[0],
+                end_date=piece[1],
+                source=BENEFIT_SOURCES[benefit.nature],
+                source_reference=f"{office}, {piece[0].year}",
+                quarters=_benefit_quarters(benefit, piece),
+                # An invalidity pension is paid by the month, not by the day.
+                days=None if benefit.nature is PeriodNature.INVALIDITY else _days(*piece),
+            )
+        )
+    return periods
+
+
+def _avpf_periods(avpf: Avpf) -> list[PeriodSpec]:
+    start, end = date.fromisoformat(avpf.start), date.fromisoformat(avpf.end)
+    periods = []
+    for piece in _year_slices(start, end):
+        year = piece[0].year
+        full_year = smic_hourly_cents(year) * AVPF_MONTHLY_HOURS * 12
+        base = int((full_year * _days(*piece) / _year_length(year)).quantize(Decimal(1), ROUND_HALF_UP))
+        periods.append(
+            PeriodSpec(
+                regime="CNAV",
+                nature=PeriodNature.AVPF,
+                start_date=piece[0],
+                end_date=piece[1],
+                source=DataSource.FAMILY_ALLOWANCE,
+                source_reference=f"{avpf.office}, {year}",
+                earnings_cents=base,
+                quarters=0,
+            )
+        )
+    return periods
+
+
+def _abroad_periods(abroad: Abroad) -> list[PeriodSpec]:
+    start, end = date.fromisoformat(abroad.start), date.fromisoformat(abroad.end)
+    return [
+        PeriodSpec(
+            regime="ETRANGER",
+            nature=PeriodNature.ABROAD,
+            start_date=piece[0],
+            end_date=piece[1],
+            source=DataSource.FOREIGN_INSTITUTION,
+            source_reference=f"{abroad.employer} — {abroad.country}",
+            employer_name=abroad.employer,
+        )
+        for piece in _year_slices(start, end)
+    ]
+
+
+EXPANDERS = {
+    Job: _job_periods,
+    SelfEmployment: _self_employment_periods,
+    PublicService: _public_service_periods,
+    Benefit: _benefit_periods,
+    Avpf: _avpf_periods,
+    Abroad: _abroad_periods,
+}
+
+
+def _allocate_earnings_quarters(periods: list[PeriodSpec]) -> list[PeriodSpec]:
+    """Quarters of earnings-based periods, computed on the year's total earnings in each scheme (R351-9).
+
+    Two half-year jobs each paying 1.5 thresholds validate 3 quarters, not 1 + 1: the year's quarters are
+    floor(total / threshold), capped at 4, shared between its periods in date order as they accumulate.
+    """
+    pools: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for index, period in enumerate(periods):
+        if period.nature in EARNINGS_NATURES and period.quarters is not None:
+            pools[(period.start_date.year, period.regime)].append(index)
+    allocated = list(periods)
+    for (year, _regime), indexes in pools.items():
+        indexes.sort(key=lambda index: periods[index].start_date)
+        cumulated, validated = 0, 0
+        for index in indexes:
+            cumulated += periods[index].earnings_cents
+            quarters = earnings_quarters(cumulated, year) - validated
+            validated += quarters
+            allocated[index] = replace(periods[index], quarters=quarters)
+        if any(periods[index].first_declaration for index in indexes) and len(indexes) > 1:
+            raise ValueError(f"{year}: a corrected period must be alone in its scheme that year")
+    return allocated
+
+
+def build_periods(entries: tuple[Entry, ...]) -> list[PeriodSpec]:
+    """Expand a career's entries into yearly periods, in date order."""
+    periods = [period for entry in entries for period in EXPANDERS[type(entry)](entry)]
+    for period in periods:
+        if period.end_date.year > LAST_REPORTED_YEAR:
+            raise ValueError(f"{period.start_date}: not reported before {LAST_REPORTED_YEAR + 1}")
+    periods = _allocate_earnings_quarters(periods)
+    return sorted(periods, key=lambda period: (period.start_date, period.regime))
+
+
+# --- The careers -----------------------------------------------------------------------------------------------
+
+UNEMPLOYMENT = PeriodNature.UNEMPLOYMENT
+SICKNESS = PeriodNature.SICKNESS
+MATERNITY = PeriodNature.MATERNITY
+INVALIDITY = PeriodNature.INVALIDITY
+NATIONAL_SERVICE = PeriodNature.NATIONAL_SERVICE
+APPRENTICESHIP = PeriodNature.APPRENTICESHIP
+
+CAREERS: dict[str, tuple[Entry, ...]] = {
+    # Born 1962, first job at 17, national service, 46 years of salaried work; a layoff in 2009.
+    "demo-jean-pierre-martin": (
+        Job("Mécanique de Précision du Rhône SARL", "66910738500017", "1979-09-03", "1982-09-24",
+            gross=(3_900, 5_900)),
+        Benefit(NATIONAL_SERVICE, "1982-10-01", "1983-09-30", "État signalétique et des services, Lyon"),
+        Job("Forges et Ateliers de Vénissieux SA", "66583475000010", "1983-10-17", "1997-12-31",
+            gross=(8_600, 19_800)),
+        Job("Rhodanienne d'Automatismes SA", "41549763500029", "1998-01-05", "2009-02-27",
+            gross=(21_300, 34_800), correction=Correction(1998, declared=4_150)),
+        Benefit(UNEMPLOYMENT, "2009-03-01", "2009-10-31", "Rhône-Alpes"),
+        Job("Lumière Industrie Services SAS", "69408564800012", "2009-11-02", "2025-12-31",
+            gross=(36_000, 49_500)),
+    ),
+    # Two births (2003, 2007), parental leave then half-time, 80 %, back to full time in 2019.
+    "demo-marie-helene-lefevre-dubois": (
+        Job("Breizh Distribution SAS", "34396803800012", "1996-09-02", "2001-12-31", gross=(14_600, 18_200)),
+        Job("Mutuelle Armor Santé", "83411606300019", "2002-01-02", "2007-12-31", gross=(19_800, 23_400),
+            by_year={2003: 15_900, 2007: 15_300}),
+        Benefit(MATERNITY, "2003-02-24", "2003-06-15", "CPAM d'Ille-et-Vilaine", birth="2003-04-12"),
+        Benefit(MATERNITY, "2007-08-20", "2007-12-09", "CPAM d'Ille-et-Vilaine", birth="2007-10-01"),
+        Job("Mutuelle Armor Santé", "83411606300019", "2008-09-01", "2012-12-31", gross=(24_000, 27_200),
+            share="0.5"),
+        Job("Mutuelle Armor Santé", "83411606300019", "2013-01-01", "2018-12-31", gross=(27_600, 30_400),
+            share="0.8"),
+        Job("Mutuelle Armor Santé", "83411606300019", "2019-01-01", "2025-12-31", gross=(31_000, 35_500)),
+    ),
+    # Engineer: first job in Algeria, studies in Grenoble (2005 empty), four years in Canada.
+    "demo-karim-benali": (
+        Abroad("Tassili Ingénierie", "Algérie", "2002-09-01", "2004-06-30"),
+        Job("Alpes Ingénierie Conseil SAS", "65257294200017", "2006-09-04", "2012-03-30", gross=(31_500, 41_000)),
+        Abroad("Groupe Laurentide Génie inc.", "Canada", "2012-04-16", "2016-08-31"),
+        Job("Dauphiné Systèmes Industriels SA", "78654159900019", "2016-10-03", "2025-12-31",
+            gross=(46_000, 62_000)),
+    ),
+    # A student job, studies (2009-2010 empty), then three spells of unemployment between jobs.
+    "demo-sophie-nguyen": (
+        Job("Librairie du Commerce SARL", "70034568900017", "2008-07-01", "2008-08-29", gross=(15_600, 15_600)),
+        Job("Agence Parisienne de Communication SAS", "63317297800015", "2011-09-05", "2013-08-30",
+            gross=(26_000, 28_000)),
+        Benefit(UNEMPLOYMENT, "2013-09-02", "2014-06-13", "Île-de-France"),
+        Job("Médias Seine Éditions SAS", "38629292400019", "2014-06-16", "2019-03-29", gross=(29_000, 34_000)),
+        Benefit(UNEMPLOYMENT, "2019-04-01", "2020-02-28", "Île-de-France"),
+        Job("Éditions Numériques Grenelle SAS", "48157173500010", "2020-03-02", "2023-10-31",
+            gross=(36_000, 39_500)),
+        Benefit(UNEMPLOYMENT, "2023-11-01", "2024-09-30", "Île-de-France"),
+        Job("Coopérative Culturelle d'Île-de-France", "56195326600021", "2024-10-01", "2025-12-31",
+            gross=(41_000, 42_500)),
+    ),
+    # Joiner: salaried, national service, then his own workshop (SSI until 2019, régime général from 2020).
+    "demo-eric-le-gall": (
+        Job("Menuiserie Kerjean SARL", "93020118100029", "1984-07-02", "1985-09-27", gross=(5_300, 5_700)),
+        Benefit(NATIONAL_SERVICE, "1985-10-01", "1986-09-30", "État signalétique et des services, Brest"),
+        Job("Charpentes et Bois de l'Iroise SA", "71396366800015", "1986-10-13", "1998-06-30",
+            gross=(7_200, 17_000)),
+        SelfEmployment("Le Gall Menuiserie", "90679239500012", "1998-07-01", "2025-12-31", income=(16_000, 34_000),
+                       by_year={1998: 5_200, 2020: 12_400}),
+    ),
+    # Small part-time contracts under the quarter thresholds, a year off (2017), a birth, parental leave (2022).
+    "demo-chloe-rousseau": (
+        Job("Cave à Manger du Capitole SARL", "75455001000021", "2010-07-01", "2010-08-31", gross=(13_900, 13_900)),
+        Job("Restauration Capitole SARL", "79680074600029", "2012-09-03", "2014-06-30", gross=(17_000, 17_300),
+            share="0.3"),
+        Job("Garonne Services à la Personne", "42429862800019", "2014-09-01", "2016-12-31", gross=(17_400, 17_700),
+            share="0.5"),
+        Job("Garonne Services à la Personne", "42429862800019", "2018-02-05", "2021-03-31", gross=(18_000, 18_700),
+            share="0.28"),
+        Benefit(MATERNITY, "2021-05-10", "2021-08-29", "CPAM de la Haute-Garonne", birth="2021-06-21"),
+        Job("Pharmacie des Carmes SELARL", "76911184000021", "2023-01-09", "2025-12-31", gross=(21_000, 22_500),
+            share="0.43"),
+    ),
+    # Apprentice mechanic at 16, national service 1977-78, textile layoff in 1993, retired end of 2020.
+    "demo-thierry-moreau": (
+        Job("Garage Vandenbroucke et Fils", "82030699100010", "1975-09-01", "1977-06-30", nature=APPRENTICESHIP,
+            by_year={1975: 280, 1976: 1_190, 1977: 800}),
+        Job("Garage Vandenbroucke et Fils", "82030699100010", "1977-07-01", "1977-09-30", by_year={1977: 760}),
+        Benefit(NATIONAL_SERVICE, "1977-10-03", "1978-09-29", "État signalétique et des services, Lille"),
+        Job("Filature Lilloise du Nord SA", "46805292300017", "1978-10-16", "1992-12-31", gross=(4_700, 14_600)),
+        Benefit(UNEMPLOYMENT, "1993-01-04", "1994-03-31", "Nord-Pas-de-Calais"),
+        Job("Transports Flandres Logistique SAS", "83445229400012", "1994-04-05", "2020-12-31",
+            gross=(15_600, 33_500)),
+    ),
+    # Cleaning then care assistant; two sick leaves, an invalidity pension from July 2019.
+    "demo-fatou-diallo": (
+        Job("Nettoyage Industriel Francilien SAS", "67747249000015", "2006-10-02", "2012-08-31",
+            gross=(15_300, 17_300), share="0.8"),
+        Job("Clinique Saint-Exupéry SAS", "87624675200029", "2012-09-03", "2018-09-07", gross=(19_500, 23_200),
+            by_year={2016: 15_100}),
+        Benefit(SICKNESS, "2016-02-15", "2016-06-24", "CPAM de Paris"),
+        Benefit(SICKNESS, "2018-09-10", "2019-06-30", "CPAM de Paris"),
+        Benefit(INVALIDITY, "2019-07-01", "2025-12-31", "CPAM de Paris, pension d'invalidité 2e catégorie"),
+    ),
+    # A summer job, a year without work (1994), contractual teacher (Ircantec), then fonctionnaire (SRE, RAFP).
+    "demo-pierre-yves-daubigne": (
+        Job("Calanques Nautisme SARL", "80237567500021", "1993-07-01", "1993-08-31", by_year={1993: 1_780}),
+        Job("Rectorat de l'académie d'Aix-Marseille", "17193786500011", "1995-09-01", "2001-08-31",
+            gross=(14_200, 17_600), complementary="IRCANTEC"),
+        PublicService("Lycée Marius-Fabre, Marseille", "19313735300010", "2001-09-01", "2025-12-31",
+                      salary=(20_300, 41_500), bonus_share="0.09"),
+    ),
+    # Grape harvests, farm work (MSA), a birth in 2006 then AVPF while raising two children, back to a cooperative.
+    "demo-anne-sophie-girard": (
+        Job("SCEA Château Lafleur-Grandmont", "75320280300015", "1996-09-16", "1996-10-18", regime="MSA_SALARIES",
+            by_year={1996: 1_010}),
+        Job("SCEA Château Lafleur-Grandmont", "75320280300015", "1997-09-08", "1997-10-24", regime="MSA_SALARIES",
+            by_year={1997: 1_395}),
+        Job("SCEA Vignobles de l'Entre-Deux-Mers", "52728849200012", "1999-03-01", "2006-06-02",
+            regime="MSA_SALARIES", gross=(12_100, 17_600)),
+        Benefit(MATERNITY, "2006-06-05", "2006-09-24", "MSA de la Gironde", birth="2006-07-18",
+                regime="MSA_SALARIES"),
+        Avpf("2006-10-01", "2011-12-31", "CAF de la Gironde"),
+        Job("Cave Coopérative des Coteaux de Garonne", "95420647000021", "2012-03-05", "2016-12-31",
+            regime="MSA_SALARIES", gross=(18_200, 20_100), share="0.8"),
+        Job("Cave Coopérative des Coteaux de Garonne", "95420647000021", "2017-01-01", "2025-12-31",
+            regime="MSA_SALARIES", gross=(20_500, 27_900)),
+    ),
+    # CAP de cuisine as an apprentice from 16, commis, a short spell of unemployment, chef de partie.
+    "demo-lucas-petit": (
+        Job("Brasserie de l'Erdre SARL", "91635916900015", "2012-09-03", "2014-08-29", nature=APPRENTICESHIP,
+            by_year={2012: 1_420, 2013: 4_980, 2014: 4_730}),
+        Job("Brasserie de l'Erdre SARL", "91635916900015", "2014-09-01", "2017-06-30", gross=(18_600, 19_900)),
+        Benefit(UNEMPLOYMENT, "2017-07-03", "2017-11-03", "Pays de la Loire"),
+        Job("Groupe Hôtelier Atlantique SAS", "61391042100015", "2017-11-06", "2025-12-31",
+            gross=(21_600, 29_400)),
+    ),
+    # Textile work in Portugal from 16, cleaning in Paris, unemployment, a gap (1995), hotels in Geneva, care home.
+    "demo-brigitte-fernandes": (
+        Abroad("Fábrica Têxtil do Ave, Lda", "Portugal", "1980-09-01", "1986-12-31"),
+        Job("Nettoyage Services Parisiens SARL", "44429642000029", "1987-03-02", "1993-06-30",
+            gross=(7_900, 10_600), share="0.75"),
+        Benefit(UNEMPLOYMENT, "1993-07-01", "1994-12-31", "Île-de-France"),
+        Abroad("Hôtel du Lac Léman SA", "Suisse", "1996-02-01", "2002-11-30"),
+        Job("Résidence Seniors Les Tilleuls SAS", "95159486000029", "2003-01-06", "2025-12-31",
+            gross=(14_100, 24_600), by_year={2015: 15_700}),
+        Benefit(SICKNESS, "2015-10-05", "2015-12-31", "CPAM du Val-de-Marne"),
+    ),
+    # Shop assistant, a year helping the family (1989), then his own shop: SSI until 2019, régime général from
+    # 2020. In 2020 his income fell under the minimum base, so contributions were due on 11.5 % of the PASS.
+    "demo-dominique-santoni": (
+        Job("Supermarché du Cours Napoléon SARL", "37396905400015", "1986-06-02", "1988-08-31",
+            gross=(6_300, 7_200)),
+        SelfEmployment("Santoni Produits Corses", "98684885100010", "1990-04-02", "2025-12-31",
+                       income=(9_000, 31_000), by_year={1990: 5_600, 2009: 3_150, 2020: "4730.64"},
+                       notes={2020: "assiette minimale (11,5 % du PASS)"}),
+    ),
+}  # fmt: skip

@@ -1,0 +1,113 @@
+"""Loading the demo assurés and their careers (`flask seed-demo`). Idempotent; flushes only, the caller commits."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.audit.services import AuditAction, record
+from portal.careers.models import Assure, Regime
+from portal.careers.services import record_period, supersede_period
+from portal.demo.careers import CAREERS, PeriodSpec, build_periods
+from portal.demo.identities import IDENTITIES, DemoIdentity
+from portal.extensions import db
+
+RECORDED_BY = "Reprise des déclarations"
+CORRECTED_BY = "Caisse (reprise historique)"
+
+
+@dataclass
+class SeedReport:
+    assures_created: int = 0
+    assures_existing: int = 0
+    periods_created: int = 0
+
+
+class MissingRegime(RuntimeError):
+    """A régime the careers need is absent: the reference data comes from the migrations."""
+
+
+def seed_demo() -> SeedReport:
+    """Create the assurés of the demo identities that have a NIR, with their careers.
+
+    An assuré whose NIR is already known is left as it is, so a second run adds nothing.
+    """
+    report = SeedReport()
+    to_create: list[tuple[DemoIdentity, list[PeriodSpec]]] = []
+    for identity in IDENTITIES:
+        if identity.nir is None:
+            continue
+        if _find_assure(identity.nir) is not None:
+            report.assures_existing += 1
+        else:
+            to_create.append((identity, build_periods(CAREERS[identity.sub])))
+    if to_create:
+        regimes = _load_regimes({spec.regime for _identity, specs in to_create for spec in specs})
+    for identity, specs in to_create:
+        assure = _create_assure(identity)
+        report.assures_created += 1
+        for spec in specs:
+            _record(assure, spec, regimes)
+            report.periods_created += 1
+    record(AuditAction.DEMO_SEEDED, assures=report.assures_created)
+    db.session.flush()
+    return report
+
+
+def _find_assure(nir: str) -> Assure | None:
+    return db.session.execute(select(Assure).where(Assure.nir == nir)).scalar_one_or_none()
+
+
+def _load_regimes(needed: set[str]) -> dict[str, Regime]:
+    regimes = {regime.code: regime for regime in db.session.execute(select(Regime)).scalars()}
+    missing = sorted(needed - regimes.keys())
+    if missing:
+        raise MissingRegime(
+            f"Régime(s) absent(s) de la base : {', '.join(missing)}. Appliquer les migrations (flask db upgrade) "
+            "avant de charger les données de démonstration."
+        )
+    return regimes
+
+
+def _create_assure(identity: DemoIdentity) -> Assure:
+    assure = Assure(
+        nir=identity.nir,
+        sex=identity.nir[0],
+        birth_name=identity.family_name,
+        usage_name=identity.preferred_username or None,
+        given_names=identity.given_name,
+        birth_date=date.fromisoformat(identity.birthdate),
+        birth_place_code=identity.birthplace or None,
+        birth_country_code=identity.birthcountry,
+    )
+    db.session.add(assure)
+    db.session.flush()
+    return assure
+
+
+def _record(assure: Assure, spec: PeriodSpec, regimes: dict[str, Regime]) -> None:
+    first = spec.first_declaration
+    version = record_period(
+        assure,
+        regime=regimes[spec.regime],
+        nature=spec.nature,
+        start_date=spec.start_date,
+        end_date=spec.end_date,
+        source=spec.source,
+        recorded_by=RECORDED_BY,
+        employer_name=spec.employer_name,
+        employer_siret=spec.employer_siret,
+        earnings_cents=first.earnings_cents if first else spec.earnings_cents,
+        quarters=first.quarters if first else spec.quarters,
+        points=spec.points,
+        days=spec.days,
+        source_reference=spec.source_reference,
+    )
+    if first is not None:
+        supersede_period(
+            version.period,
+            recorded_by=CORRECTED_BY,
+            reason=first.reason,
+            earnings_cents=spec.earnings_cents,
+            quarters=spec.quarters,
+        )

@@ -1,0 +1,16 @@
+"""Flask CLI commands."""
+
+from sqlalchemy import func, select
+
+from portal.careers.models import Assure
+
+
+def test_seed_demo_loads_the_demo_careers_once(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "13 assuré(s) créé(s), 0 déjà présent(s)" in first.output
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert "0 assuré(s) créé(s), 13 déjà présent(s), 0 période(s) ajoutée(s)" in second.output
+    assert db.session.execute(select(func.count()).select_from(Assure)).scalar_one() == 13
