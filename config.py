@@ -69,6 +69,61 @@ class Config:
     HSTS_ENABLED = False
     TEMPLATES_STRICT_UNDEFINED = False
 
+    # Links in e-mails point here (e-mails are sent after the request, without its host name).
+    PORTAL_BASE_URL = _env("PORTAL_BASE_URL")
+
+    # Justificatifs. "local" keeps them in a directory; "s3" in any S3-compatible store through boto3.
+    DOCUMENTS_STORAGE = _env("DOCUMENTS_STORAGE", "local")
+    DOCUMENTS_LOCAL_DIR = _env("DOCUMENTS_LOCAL_DIR", str(INSTANCE_DIR / "documents"))
+    S3_BUCKET = _env("S3_BUCKET")
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")
+    S3_REGION = _env("S3_REGION", "eu-west-3")
+    S3_ACCESS_KEY_ID = _env("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = _env("S3_SECRET_ACCESS_KEY")
+    S3_SERVER_SIDE_ENCRYPTION = _env("S3_SERVER_SIDE_ENCRYPTION", "AES256")
+    S3_KMS_KEY_ID = _env("S3_KMS_KEY_ID")
+    S3_ADDRESSING_STYLE = _env("S3_ADDRESSING_STYLE", "path")
+    S3_PREFIX = _env("S3_PREFIX", "justificatifs/")
+    DOCUMENT_MAX_BYTES = int(_env("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    DOCUMENTS_PER_SIGNALEMENT = int(_env("DOCUMENTS_PER_SIGNALEMENT", "20"))
+    # One file per upload request: the request may carry the file plus a little form data, nothing more.
+    MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 256 * 1024
+    # Uploads above this size go to a temporary file while the request is parsed, never to memory.
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+
+    # Signalements: drafts kept this long after their last change; target answer time per kind, in days,
+    # counted from the day the request is complete.
+    DRAFT_RETENTION_DAYS = int(_env("DRAFT_RETENTION_DAYS", "90"))
+    SIGNALEMENT_TARGET_DAYS = {
+        "missing_period": 60,
+        "wrong_dates": 45,
+        "wrong_earnings": 60,
+        "wrong_employer": 45,
+        "wrong_nature": 45,
+        "duplicate": 30,
+        "unemployment_missing": 45,
+        "sickness_missing": 45,
+        "maternity_missing": 45,
+        "national_service_missing": 60,
+        "children": 45,
+        "other": 60,
+    }
+    COMPLEMENT_DEFAULT_DAYS = 30
+    UPLOAD_RATE_LIMIT = "60 per hour"
+    SUBMISSION_RATE_LIMIT = "10 per day"
+    MESSAGE_RATE_LIMIT = "30 per hour"
+
+    # E-mail: "inline" sends right after the commit; "queue" leaves it to `flask notifications send`.
+    NOTIFICATIONS_DELIVERY = _env("NOTIFICATIONS_DELIVERY", "inline")
+    MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_FROM = _env("MAIL_FROM", "Ma carrière retraite <ne-pas-repondre@carriere.example.fr>")
+    MAIL_DIRECTORY = _env("MAIL_DIRECTORY", str(INSTANCE_DIR / "mails"))
+
     SERVICE_NAME = "Ma carrière retraite"
     OPERATOR_NAME = "Assurance retraite"
 
@@ -86,6 +141,9 @@ class DevelopmentConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     TEMPLATES_STRICT_UNDEFINED = True
+    PORTAL_BASE_URL = _env("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    # E-mails of development are files in instance/mails, to open in any mail client.
+    MAIL_BACKEND = _env("MAIL_BACKEND", "directory")
     # The local FranceConnect sandbox that `make run` starts beside the portal (python -m portal.sandbox).
     FRANCECONNECT_ISSUER = _env("FRANCECONNECT_ISSUER", "http://127.0.0.1:5001/api/v2")
     FRANCECONNECT_CLIENT_ID = _env("FRANCECONNECT_CLIENT_ID", "portail-carriere-local")
@@ -95,6 +153,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    PORTAL_BASE_URL = "http://localhost"
+    MAIL_BACKEND = "smtp"
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     SESSION_COOKIE_SECURE = False
@@ -113,6 +173,7 @@ class ProductionConfig(Config):
         "FRANCECONNECT_ISSUER",
         "FRANCECONNECT_CLIENT_ID",
         "FRANCECONNECT_CLIENT_SECRET",
+        "PORTAL_BASE_URL",
     )
 
 

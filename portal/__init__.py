@@ -74,21 +74,32 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     portal_db.install_unit_of_work(app)
+    portal_db.install_transaction_hooks()
 
     # Models must be imported for the metadata (migrations, create_all in tests) to know every table.
     from portal.audit import models as _audit_models  # noqa: F401
     from portal.auth import models as _auth_models  # noqa: F401
     from portal.careers import models as _careers_models  # noqa: F401
+    from portal.documents import models as _documents_models  # noqa: F401
+    from portal.documents import services as documents_services
+    from portal.notifications import models as _notifications_models  # noqa: F401
+    from portal.signalements import models as _signalements_models  # noqa: F401
+
+    documents_services.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.auth import oidc
     from portal.auth import views as auth_views
     from portal.careers import views as careers_views
+    from portal.documents import views as documents_views
     from portal.main import views as main_views
+    from portal.signalements import views as signalements_views
 
     oidc.register_providers(app)
     app.register_blueprint(main_views.bp)
     app.register_blueprint(main_views.dsfr)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(careers_views.bp)
+    app.register_blueprint(signalements_views.bp)
+    app.register_blueprint(documents_views.bp)

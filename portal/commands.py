@@ -1,9 +1,11 @@
 """Flask CLI commands: `flask seed-demo`, and the periodic jobs as they come."""
 
+from datetime import timedelta
+
 import click
 from flask import Flask
 
-from portal.db import atomic
+from portal.db import atomic, utcnow
 
 
 def init_app(app: Flask) -> None:
@@ -18,3 +20,41 @@ def init_app(app: Flask) -> None:
             f"Données de démonstration : {report.assures_created} assuré(s) créé(s), "
             f"{report.assures_existing} déjà présent(s), {report.periods_created} période(s) ajoutée(s)."
         )
+
+    signalements_group = click.Group("signalements", help="Tâches périodiques des demandes.")
+    documents_group = click.Group("documents", help="Tâches périodiques des justificatifs.")
+    notifications_group = click.Group("notifications", help="Envoi des e-mails de l'outbox.")
+
+    @signalements_group.command("purge-drafts")
+    def purge_drafts_command():
+        """Delete the drafts untouched for DRAFT_RETENTION_DAYS (scheduled daily)."""
+        from portal.signalements.services import purge_expired_drafts
+
+        with atomic():
+            count = purge_expired_drafts(now=utcnow())
+        click.echo(f"{count} brouillon(s) expiré(s) supprimé(s).")
+
+    @documents_group.command("sweep")
+    @click.option("--older-than-hours", default=24, show_default=True, help="Âge minimal d'un objet orphelin.")
+    def sweep_command(older_than_hours: int):
+        """Delete stored files that no justificatif references (left by a crash); report rows without a file."""
+        from portal.documents.services import sweep_orphans
+
+        with atomic():
+            report = sweep_orphans(older_than=timedelta(hours=older_than_hours))
+        click.echo(f"{report.objects_deleted} fichier(s) orphelin(s) supprimé(s).")
+        if report.rows_without_object:
+            click.echo(f"Justificatifs sans fichier : {report.rows_without_object}", err=True)
+            raise SystemExit(1)
+
+    @notifications_group.command("send")
+    def send_command():
+        """Send the e-mails waiting in the outbox (for NOTIFICATIONS_DELIVERY=queue, or after a failure)."""
+        from portal.notifications.services import send_pending
+
+        with atomic():
+            count = send_pending()
+        click.echo(f"{count} e-mail(s) envoyé(s).")
+
+    for group in (signalements_group, documents_group, notifications_group):
+        app.cli.add_command(group)

@@ -82,3 +82,61 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+_AFTER_COMMIT = "portal_after_commit"
+_AFTER_ROLLBACK = "portal_after_rollback"
+
+
+def _register(key: str, callback) -> None:
+    from portal.extensions import db
+
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(key, []).append((transaction, callback))
+
+
+def on_commit(callback) -> None:
+    """Run `callback()` once the whole transaction has committed; dropped if the part that registered it (a
+    savepoint, or the transaction) rolls back."""
+    _register(_AFTER_COMMIT, callback)
+
+
+def on_rollback(callback) -> None:
+    """Run `callback()` if the part of the transaction that registered it rolls back, savepoint included (e.g.
+    delete a file stored for a row that will not exist); dropped once the whole transaction has committed."""
+    _register(_AFTER_ROLLBACK, callback)
+
+
+def _within(transaction, ended) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def install_transaction_hooks() -> None:
+    """Wire on_commit/on_rollback to every session (once per process)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if getattr(install_transaction_hooks, "installed", False):
+        return
+    install_transaction_hooks.installed = True
+
+    @event.listens_for(Session, "after_commit")
+    def _after_commit(session):
+        session.info.pop(_AFTER_ROLLBACK, None)
+        for _transaction, callback in session.info.pop(_AFTER_COMMIT, []):
+            callback()
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _after_soft_rollback(session, previous_transaction):
+        for key in (_AFTER_COMMIT, _AFTER_ROLLBACK):
+            pending = session.info.get(key, [])
+            ended = [entry for entry in pending if _within(entry[0], previous_transaction)]
+            session.info[key] = [entry for entry in pending if entry not in ended]
+            if key == _AFTER_ROLLBACK:
+                for _transaction, callback in ended:
+                    callback()

@@ -53,4 +53,13 @@ def init_app(app: Flask) -> None:
     # they propagate instead, so that a test sees the real traceback.
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if error.code == 413:
+            # Raised while the request body is read (by CSRF protection, before any view): say what the limit is.
+            limit = app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)
+            return render_error(
+                413,
+                "Fichier trop volumineux",
+                f"Le fichier envoyé dépasse la taille autorisée ({limit} Mo) : rien n'a été enregistré. Revenez à la "
+                "page précédente et choisissez un fichier plus léger, ou réduisez-le (un scan en 150 ppp suffit).",
+            )
         return render_error(error.code or 500)

@@ -50,6 +50,36 @@ def format_points(value: Decimal | int | None) -> str:
     return f"{integer.replace(',', NARROW_NBSP)},{decimals}"
 
 
+def format_datetime(value: datetime | None) -> str:
+    """A stored timestamp (naive UTC) shown in Paris time: `24/11/2026 à 21h05`."""
+    if value is None:
+        return ""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Paris"))
+    return f"{local:%d/%m/%Y} à {local:%H}h{local:%M}"
+
+
+def format_filesize(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} ko"
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
+def recourse_deadline(decided_at: datetime) -> date:
+    """Two months after the decision (CSS R142-1: the recours amiable is open for two months)."""
+    month = decided_at.month + 2
+    year = decided_at.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    import calendar
+
+    day = min(decided_at.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
 def format_siret(value: str | None) -> str:
     if not value or len(value) != 14:
         return value or ""
@@ -66,6 +96,9 @@ def init_app(app: Flask) -> None:
         nir=format_nir,
         iso_date_fr=iso_date_fr,
         birth_place_fr=birth_place_fr,
+        datetime_fr=format_datetime,
+        filesize_fr=format_filesize,
+        recourse_deadline=recourse_deadline,
     )
 
     @app.context_processor

@@ -100,8 +100,44 @@ def _reset_sandbox_faults(request):
         request.getfixturevalue("fc_sandbox").app.config["SANDBOX_FAULTS"] = {}
 
 
+class MailSink:
+    """An SMTP server on 127.0.0.1 that keeps what it receives (aiosmtpd)."""
+
+    def __init__(self):
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        with socket.socket() as sock:  # aiosmtpd's Controller refuses port 0: pick a free port first
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
 @pytest.fixture(scope="session")
-def migrated_app(database_url, fc_sandbox):
+def _mail_sink():
+    sink = MailSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture
+def mail_sink(_mail_sink):
+    _mail_sink.messages.clear()
+    return _mail_sink
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database_url, fc_sandbox, _mail_sink, tmp_path_factory):
     """The app on a database migrated to head once per worker (the migrations are part of what is tested)."""
     from flask_migrate import upgrade
 
@@ -110,6 +146,8 @@ def migrated_app(database_url, fc_sandbox):
             **_test_settings(),
             "SQLALCHEMY_DATABASE_URI": database_url,
             "FRANCECONNECT_ISSUER": fc_sandbox.issuer,
+            "MAIL_PORT": _mail_sink.port,
+            "DOCUMENTS_LOCAL_DIR": str(tmp_path_factory.mktemp("documents")),
         }
     )
     with app.app_context():

@@ -11,6 +11,7 @@ PRODUCTION_SETTINGS = {
     "FRANCECONNECT_ISSUER": "https://fcp.integ01.dev-franceconnect.fr/api/v2",
     "FRANCECONNECT_CLIENT_ID": "client",
     "FRANCECONNECT_CLIENT_SECRET": "secret",
+    "PORTAL_BASE_URL": "https://carriere.example.fr",
 }
 
 

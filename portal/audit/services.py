@@ -15,6 +15,15 @@ class AuditAction(enum.StrEnum):
     IDENTITY_BOUND = "identity.bound"
     IDENTITY_BINDING_REFUSED = "identity.binding_refused"
     DEMO_SEEDED = "demo.seeded"
+    CAREER_CONFIRMED = "career.confirmed"
+    SIGNALEMENT_CREATED = "signalement.created"
+    SIGNALEMENT_UPDATED = "signalement.updated"
+    SIGNALEMENT_DELETED = "signalement.deleted"
+    SIGNALEMENT_TRANSITION = "signalement.transition"
+    SIGNALEMENT_MESSAGE = "signalement.message"
+    DOCUMENT_ADDED = "document.added"
+    DOCUMENT_REMOVED = "document.removed"
+    DOCUMENT_VIEWED = "document.viewed"
 
 
 REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
@@ -24,6 +33,15 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     AuditAction.IDENTITY_BOUND: frozenset({"issuer"}),
     AuditAction.IDENTITY_BINDING_REFUSED: frozenset({"reason"}),
     AuditAction.DEMO_SEEDED: frozenset({"assures"}),
+    AuditAction.CAREER_CONFIRMED: frozenset({"year"}),
+    AuditAction.SIGNALEMENT_CREATED: frozenset({"signalement_id", "anomaly_type"}),
+    AuditAction.SIGNALEMENT_UPDATED: frozenset({"signalement_id"}),
+    AuditAction.SIGNALEMENT_DELETED: frozenset({"signalement_id"}),
+    AuditAction.SIGNALEMENT_TRANSITION: frozenset({"signalement_id", "transition", "from_state", "to_state"}),
+    AuditAction.SIGNALEMENT_MESSAGE: frozenset({"signalement_id", "message_id"}),
+    AuditAction.DOCUMENT_ADDED: frozenset({"document_id", "sha256"}),
+    AuditAction.DOCUMENT_REMOVED: frozenset({"document_id"}),
+    AuditAction.DOCUMENT_VIEWED: frozenset({"document_id"}),
 }
 
 

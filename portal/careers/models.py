@@ -245,3 +245,16 @@ class PeriodVersion(Base):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+
+class Child(Base):
+    """A child known to the fund (birth or adoption): it can give quarters (majorations de durée d'assurance,
+    CSS L351-4 and L351-5), and a mother's career should show a maternity period around the birth."""
+
+    __tablename__ = "child"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"), index=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    is_adopted: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(120))

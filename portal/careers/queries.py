@@ -151,3 +151,10 @@ def count_versions_by_period(assure_id: int) -> dict[int, int]:
     )
     rows = db.session.execute(statement).all()
     return defaultdict(int, {row[0]: row[1] for row in rows})
+
+
+def list_children_birth_years(assure_id: int) -> list[int]:
+    from portal.careers.models import Child
+
+    statement = select(Child.birth_date).where(Child.assure_id == assure_id).order_by(Child.birth_date)
+    return [birth_date.year for birth_date in db.session.execute(statement).scalars()]

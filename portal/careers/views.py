@@ -1,26 +1,47 @@
-"""Ma carrière: the career summary, year by year, and the history of a period."""
+"""Ma carrière: the career summary, year by year, its history, confirmations, checks and the PDF relevé."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal import clock
 from portal.auth.decorators import assure_required
-from portal.careers import queries
+from portal.careers import checks, queries
 from portal.careers.timeline import build_timeline
+from portal.forms import EmptyForm
+from portal.signalements import queries as signalements_queries
+from portal.signalements import services as signalements_services
+from portal.signalements.exceptions import SignalementError
 
 bp = Blueprint("careers", __name__)
+
+
+def _career_context(assure):
+    career = queries.get_career(assure)
+    versions_by_year: dict[int, set[int]] = {}
+    for year in career.years:
+        versions_by_year[year.year] = {period.id for period in year.periods}
+    return career, {
+        "career": career,
+        "version_counts": queries.count_versions_by_period(assure.id),
+        "confirmations": signalements_queries.list_valid_confirmations(assure.id, versions_by_year),
+        "open_requests": signalements_queries.list_open_by_period(assure.id),
+    }
 
 
 @bp.get("/ma-carriere")
 @assure_required
 def show_career():
     """The whole career: summary, timeline, then each year with its periods."""
-    assure = current_user.assure
-    career = queries.get_career(assure)
+    career, context = _career_context(current_user.assure)
+    findings = checks.examine(
+        career,
+        birth_date=current_user.assure.birth_date,
+        sex=current_user.assure.sex,
+        children_birth_years=queries.list_children_birth_years(current_user.assure_id),
+        today=clock.today(),
+    )
     return render_template(
-        "careers/career.html",
-        career=career,
-        timeline=build_timeline(career),
-        version_counts=queries.count_versions_by_period(assure.id),
+        "careers/career.html", timeline=build_timeline(career), findings=findings, form=EmptyForm(), **context
     )
 
 
@@ -32,3 +53,54 @@ def show_period(period_id: int):
     if period is None:
         abort(404)
     return render_template("careers/period.html", period=period)
+
+
+@bp.post("/ma-carriere/confirmer")
+@assure_required
+def confirm_year():
+    """The person confirms that a year is right."""
+    form = EmptyForm()
+    year = request.form.get("annee", "")
+    if not form.validate_on_submit() or not year.isdigit():
+        abort(400)
+    try:
+        signalements_services.confirm_year(current_user.assure, actor=current_user, year=int(year))
+    except SignalementError as error:
+        flash(error.message, "warning")
+    else:
+        flash(f"Merci : vous avez confirmé l'année {year}.", "success")
+    return redirect(url_for("careers.show_career") + f"#annee-{year}", 303)
+
+
+@bp.get("/ma-carriere/a-verifier")
+@assure_required
+def show_checks():
+    """What deserves a look in the career, each with its reason and a pre-filled signalement."""
+    assure = current_user.assure
+    career = queries.get_career(assure)
+    findings = checks.examine(
+        career,
+        birth_date=assure.birth_date,
+        sex=assure.sex,
+        children_birth_years=queries.list_children_birth_years(assure.id),
+        today=clock.today(),
+    )
+    return render_template("careers/checks.html", findings=findings, career=career)
+
+
+@bp.get("/ma-carriere/releve.pdf")
+@assure_required
+def download_releve():
+    """The relevé de carrière as a PDF, with the same content as the page."""
+    from portal.careers.releve import render_releve_pdf
+    from portal.db import utcnow
+
+    career = queries.get_career(current_user.assure)
+    pdf = render_releve_pdf(
+        career, generated_at=utcnow(), version_counts=queries.count_versions_by_period(current_user.assure_id)
+    )
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    filename = f"releve-de-carriere-{clock.today():%Y-%m-%d}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.audit.services import AuditAction, record
-from portal.careers.models import Assure, Regime
+from portal.careers.models import Assure, Child, Regime
 from portal.careers.services import record_period, supersede_period
 from portal.demo.careers import CAREERS, PeriodSpec, build_periods
 from portal.demo.identities import IDENTITIES, DemoIdentity
@@ -49,9 +49,26 @@ def seed_demo() -> SeedReport:
         for spec in specs:
             _record(assure, spec, regimes)
             report.periods_created += 1
+        for birth_date, adopted in CHILDREN.get(identity.sub, ()):
+            db.session.add(
+                Child(
+                    assure_id=assure.id, birth_date=birth_date, is_adopted=adopted, source="État civil (démonstration)"
+                )
+            )
     record(AuditAction.DEMO_SEEDED, assures=report.assures_created)
     db.session.flush()
     return report
+
+
+# Children known to the fund. Marie-Hélène's maternities are in her career; Brigitte's daughter, born while she
+# worked in Switzerland, has no maternity period in France: "À vérifier" points at it.
+CHILDREN: dict[str, tuple[tuple[date, bool], ...]] = {
+    "demo-marie-helene-lefevre-dubois": ((date(2003, 5, 12), False), (date(2007, 10, 2), False)),
+    "demo-chloe-rousseau": ((date(2021, 4, 18), False),),
+    "demo-anne-sophie-girard": ((date(2006, 2, 9), False),),
+    "demo-brigitte-fernandes": ((date(1998, 7, 23), False),),
+    "demo-eric-le-gall": ((date(1995, 3, 30), False), (date(1998, 11, 5), True)),
+}
 
 
 def _find_assure(nir: str) -> Assure | None:

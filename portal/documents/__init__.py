@@ -1,0 +1,1 @@
+"""Justificatifs: what is accepted, and where the files are stored."""

@@ -1,0 +1,1 @@
+"""Signalements (demandes de rectification de carrière): drafts, justificatifs, lifecycle, messages, deadlines."""

@@ -1,0 +1,20 @@
+"""Domain errors of signalements, each carrying a French message for the person."""
+
+
+class SignalementError(Exception):
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TransitionNotAllowed(SignalementError):
+    """The lifecycle table has no such transition from the current state."""
+
+
+class SignalementIncomplete(SignalementError):
+    """Something required before submission is missing (a justificatif, a proposed value)."""
+
+
+class TooManyDocuments(SignalementError):
+    """The request already holds the maximum number of justificatifs."""

@@ -1,0 +1,146 @@
+"""Signalements, their items (one per period concerned or proposed), history, messages and confirmations."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.careers.models import Assure, CareerPeriod, PeriodNature, Regime, _enum
+from portal.db import Base, utcnow
+from portal.signalements.catalog import AnomalyType
+from portal.signalements.states import SignalementState
+
+
+class Signalement(Base):
+    """A request to correct a career. Editable while a draft; afterwards only its lifecycle moves it."""
+
+    __tablename__ = "signalement"
+    __table_args__ = (Index("ix_signalement_assure_state", "assure_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
+    created_by_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    anomaly_type: Mapped[AnomalyType] = mapped_column(_enum(AnomalyType))
+    state: Mapped[SignalementState] = mapped_column(_enum(SignalementState), default=SignalementState.DRAFT)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The deadline runs from the day the request is complete, and stops while a complement is awaited.
+    complete_date: Mapped[date | None] = mapped_column(Date)
+    target_days: Mapped[int | None] = mapped_column(Integer)
+    paused_since: Mapped[date | None] = mapped_column(Date)
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    complement_due_date: Mapped[date | None] = mapped_column(Date)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Optimistic locking: two agents deciding at once, or a citizen answering while an agent decides.
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    assure: Mapped[Assure] = relationship()
+    items: Mapped[list["SignalementItem"]] = relationship(
+        back_populates="signalement", order_by="SignalementItem.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list["SignalementEvent"]] = relationship(
+        back_populates="signalement", order_by="SignalementEvent.id", cascade="all, delete-orphan"
+    )
+    messages: Mapped[list["SignalementMessage"]] = relationship(
+        back_populates="signalement", order_by="SignalementMessage.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def reference(self) -> str:
+        """The number a person quotes on the phone: year of creation and a zero-padded id."""
+        return f"{self.created_at.year}-{self.id:06d}"
+
+    @property
+    def due_date(self) -> date | None:
+        """Target date of the answer: complete date + target + days spent waiting for a complement."""
+        if self.complete_date is None or self.target_days is None:
+            return None
+        from datetime import timedelta
+
+        return self.complete_date + timedelta(days=self.target_days + self.paused_days)
+
+
+class SignalementItem(Base):
+    """One period concerned by the request (existing, by period_id) or proposed (new), with the values the
+    person proposes and, once decided, the decision on it."""
+
+    __tablename__ = "signalement_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"), index=True)
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("career_period.id"), index=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    proposed_nature: Mapped[PeriodNature | None] = mapped_column(_enum(PeriodNature))
+    proposed_regime_id: Mapped[int | None] = mapped_column(ForeignKey("regime.id"))
+    proposed_start_date: Mapped[date | None] = mapped_column(Date)
+    proposed_end_date: Mapped[date | None] = mapped_column(Date)
+    proposed_employer_name: Mapped[str | None] = mapped_column(String(200))
+    proposed_employer_siret: Mapped[str | None] = mapped_column(String(14))
+    proposed_earnings_cents: Mapped[int | None] = mapped_column(Integer)
+    proposed_days: Mapped[int | None] = mapped_column(Integer)
+    decision: Mapped[str | None] = mapped_column(String(32))
+    decision_motive: Mapped[str | None] = mapped_column(String(200))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    signalement: Mapped[Signalement] = relationship(back_populates="items")
+    period: Mapped[CareerPeriod | None] = relationship()
+    proposed_regime: Mapped[Regime | None] = relationship()
+
+    @property
+    def proposed_earnings(self) -> Decimal | None:
+        return None if self.proposed_earnings_cents is None else Decimal(self.proposed_earnings_cents) / 100
+
+
+class SignalementEvent(Base):
+    """A dated line of the request's history: a change of state, by whom, with an optional note."""
+
+    __tablename__ = "signalement_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    from_state: Mapped[SignalementState | None] = mapped_column(_enum(SignalementState))
+    to_state: Mapped[SignalementState] = mapped_column(_enum(SignalementState))
+    actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    signalement: Mapped[Signalement] = relationship(back_populates="events")
+
+
+class SignalementMessage(Base):
+    """A message between the person and the technician. Agents' private notes are not messages."""
+
+    __tablename__ = "signalement_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"), index=True)
+    author_kind: Mapped[str] = mapped_column(String(16))  # "assure" or "agent"
+    author_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    author_label: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    signalement: Mapped[Signalement] = relationship(back_populates="messages")
+
+
+class Confirmation(Base):
+    """The person confirmed a year (period_version_id None) or a period version as correct."""
+
+    __tablename__ = "confirmation"
+    __table_args__ = (Index("ix_confirmation_assure_year", "assure_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    # The versions confirmed, comma-separated: a later correction makes the confirmation stale, not wrong.
+    period_version_ids: Mapped[str] = mapped_column(String(2000))
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

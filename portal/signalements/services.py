@@ -1,0 +1,387 @@
+"""Operations on signalements. Each state change: check the table, change the state, write the history line and
+the audit line, queue the e-mail. Services flush; the request (or `atomic()`) commits."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
+from portal.careers import queries as careers_queries
+from portal.careers.models import PeriodNature
+from portal.db import utcnow
+from portal.extensions import db
+from portal.notifications import services as notifications
+from portal.signalements.catalog import DOCUMENTS_OPTIONAL, AnomalyType
+from portal.signalements.exceptions import SignalementError, SignalementIncomplete
+from portal.signalements.models import Signalement, SignalementEvent, SignalementItem, SignalementMessage
+from portal.signalements.states import Action, SignalementState, check_transition
+
+# A period cannot start before the 14th birthday: no work contract is possible earlier (Code du travail L4153-1).
+MINIMUM_WORKING_AGE = 14
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the person proposes, as the form parsed it. Every field optional; the kind says which are needed."""
+
+    start_date: date | None = None
+    end_date: date | None = None
+    employer_name: str | None = None
+    employer_siret: str | None = None
+    earnings_cents: int | None = None
+    days: int | None = None
+    nature: PeriodNature | None = None
+
+
+def _label(actor) -> str:
+    return getattr(actor, "display_name", None) or "Système"
+
+
+def _check_proposal(assure, anomaly_type: AnomalyType, proposal: Proposal, *, today: date) -> None:
+    spec = anomaly_type.spec
+    labels = {
+        "start_date": "la date de début",
+        "end_date": "la date de fin",
+        "employer_name": "le nom de l'employeur",
+        "earnings": "le montant proposé",
+        "nature": "la nature de la période",
+    }
+    values = {
+        "start_date": proposal.start_date,
+        "end_date": proposal.end_date,
+        "employer_name": proposal.employer_name,
+        "earnings": proposal.earnings_cents,
+        "nature": proposal.nature,
+    }
+    for name in spec.required_fields:
+        if values.get(name) in (None, ""):
+            raise SignalementIncomplete(f"Indiquez {labels[name]}.", field=name)
+    if proposal.start_date and proposal.end_date and proposal.end_date < proposal.start_date:
+        raise SignalementError("La date de fin est antérieure à la date de début.", field="end_date")
+    for field_name in ("start_date", "end_date"):
+        value = getattr(proposal, field_name)
+        if value is None:
+            continue
+        if value > today:
+            raise SignalementError("Une période ne peut pas être dans le futur.", field=field_name)
+        birth = assure.birth_date
+        fourteenth = date(birth.year + MINIMUM_WORKING_AGE, birth.month, min(birth.day, 28))
+        if anomaly_type is not AnomalyType.CHILDREN and value < fourteenth:
+            raise SignalementError(
+                "Cette date est antérieure à vos 14 ans : vérifiez l'année saisie.", field=field_name
+            )
+
+
+def _items(assure, anomaly_type: AnomalyType, period_ids: list[int], proposal: Proposal, year: int | None):
+    spec = anomaly_type.spec
+    current = {version.period_id: version for version in careers_queries.list_current_versions(assure.id)}
+    unknown = [period_id for period_id in period_ids if period_id not in current]
+    if unknown:
+        raise SignalementError("Une des périodes choisies n'existe pas dans votre carrière.", field="period_ids")
+    if spec.concerns_existing is True and not period_ids:
+        raise SignalementIncomplete("Choisissez la ou les périodes concernées.", field="period_ids")
+    values = {
+        "proposed_nature": proposal.nature or (PeriodNature(spec.default_nature) if spec.default_nature else None),
+        "proposed_start_date": proposal.start_date,
+        "proposed_end_date": proposal.end_date,
+        "proposed_employer_name": proposal.employer_name or None,
+        "proposed_employer_siret": proposal.employer_siret or None,
+        "proposed_earnings_cents": proposal.earnings_cents,
+        "proposed_days": proposal.days,
+    }
+    if period_ids:
+        return [
+            SignalementItem(period_id=period_id, year=current[period_id].start_date.year, **values)
+            for period_id in period_ids
+        ]
+    item_year = proposal.start_date.year if proposal.start_date else year
+    return [SignalementItem(period_id=None, year=item_year, **values)]
+
+
+def create_draft(
+    assure,
+    *,
+    actor,
+    anomaly_type: AnomalyType,
+    period_ids: list[int],
+    proposal: Proposal,
+    explanation: str,
+    year: int | None = None,
+    today: date,
+) -> Signalement:
+    """Create a draft for `assure`. Raises SignalementError (with the form field concerned) on a value that the
+    stored career contradicts: a period that is not theirs, dates before 14 or in the future."""
+    _check_proposal(assure, anomaly_type, proposal, today=today)
+    signalement = Signalement(
+        assure_id=assure.id,
+        created_by_account_id=actor.id,
+        anomaly_type=anomaly_type,
+        state=SignalementState.DRAFT,
+        explanation=explanation.strip(),
+    )
+    signalement.items = _items(assure, anomaly_type, period_ids, proposal, year)
+    db.session.add(signalement)
+    db.session.flush()
+    _event(signalement, None, SignalementState.DRAFT, actor)
+    audit(
+        AuditAction.SIGNALEMENT_CREATED,
+        actor=actor,
+        subject=assure,
+        signalement_id=signalement.id,
+        anomaly_type=anomaly_type.value,
+    )
+    return signalement
+
+
+def update_draft(
+    signalement: Signalement,
+    *,
+    actor,
+    period_ids: list[int],
+    proposal: Proposal,
+    explanation: str,
+    today: date,
+) -> Signalement:
+    """Replace the draft's proposal. Raises TransitionNotAllowed once filed, SignalementError on bad values."""
+    if signalement.state is not SignalementState.DRAFT:
+        check_transition(signalement.state, Action.SUBMIT)  # raises with the "already filed" message
+    assure = signalement.assure
+    _check_proposal(assure, signalement.anomaly_type, proposal, today=today)
+    year = signalement.items[0].year if signalement.items else None
+    signalement.items = _items(assure, signalement.anomaly_type, period_ids, proposal, year)
+    signalement.explanation = explanation.strip()
+    signalement.updated_at = utcnow()
+    audit(AuditAction.SIGNALEMENT_UPDATED, actor=actor, subject=assure, signalement_id=signalement.id)
+    db.session.flush()
+    return signalement
+
+
+def delete_draft(signalement: Signalement, *, actor) -> None:
+    """Delete a draft and its justificatifs (files removed once the deletion is committed)."""
+    from portal.documents import services as documents_services
+
+    if signalement.state is not SignalementState.DRAFT:
+        raise SignalementError("Seul un brouillon peut être supprimé ; une demande déposée peut être retirée.")
+    for document in documents_services.list_documents(signalement.id):
+        documents_services.remove_document(document, actor=actor)
+    audit(AuditAction.SIGNALEMENT_DELETED, actor=actor, subject=signalement.assure, signalement_id=signalement.id)
+    db.session.delete(signalement)
+    db.session.flush()
+
+
+def count_documents(signalement_id: int) -> int:
+    from portal.documents.models import Document
+
+    statement = select(func.count()).select_from(Document).where(Document.signalement_id == signalement_id)
+    return db.session.execute(statement).scalar_one()
+
+
+def submit(signalement: Signalement, *, actor, today: date) -> Signalement:
+    """File the draft: it becomes "déposée", complete today, with its target date. Raises TransitionNotAllowed
+    when already filed, SignalementIncomplete when a required justificatif is missing."""
+    check_transition(signalement.state, Action.SUBMIT)
+    if signalement.anomaly_type not in DOCUMENTS_OPTIONAL and count_documents(signalement.id) == 0:
+        raise SignalementIncomplete(
+            "Joignez au moins un justificatif avant de déposer votre demande (bulletin de salaire, attestation...). "
+            "Si vous n'avez plus le document, une attestation de l'employeur ou de l'organisme convient.",
+            field="documents",
+        )
+    signalement.filed_at = utcnow()
+    signalement.complete_date = today
+    signalement.target_days = current_app.config["SIGNALEMENT_TARGET_DAYS"][signalement.anomaly_type.value]
+    _transition(signalement, Action.SUBMIT, actor=actor)
+    _notify(
+        signalement,
+        subject=f"Votre demande n° {signalement.reference} a bien été déposée",
+        template="emails/signalement_filed.txt",
+    )
+    return signalement
+
+
+def withdraw(signalement: Signalement, *, actor, reason: str = "") -> Signalement:
+    """The person withdraws a filed request before its decision. Raises TransitionNotAllowed otherwise."""
+    _transition(signalement, Action.WITHDRAW, actor=actor, note=reason.strip() or None)
+    signalement.closed_at = utcnow()
+    _notify(
+        signalement,
+        subject=f"Votre demande n° {signalement.reference} a été retirée",
+        template="emails/signalement_changed.txt",
+    )
+    return signalement
+
+
+def take(signalement: Signalement, *, actor) -> Signalement:
+    """A technician starts instructing a filed request."""
+    _transition(signalement, Action.TAKE, actor=actor)
+    _notify(
+        signalement,
+        subject=f"Votre demande n° {signalement.reference} est en cours d'instruction",
+        template="emails/signalement_changed.txt",
+    )
+    return signalement
+
+
+def request_complement(signalement: Signalement, *, actor, message: str, due_date: date, today: date) -> Signalement:
+    """Ask the person for more; the deadline stops running until they answer."""
+    if not message.strip():
+        raise SignalementIncomplete("Précisez ce qui est demandé.", field="message")
+    if due_date <= today:
+        raise SignalementError("La date limite de réponse doit être dans le futur.", field="due_date")
+    _transition(signalement, Action.REQUEST_COMPLEMENT, actor=actor, note=message.strip())
+    signalement.paused_since = today
+    signalement.complement_due_date = due_date
+    _add_message(signalement, author_kind="agent", actor=actor, body=message)
+    _notify(
+        signalement,
+        subject=f"Un complément est demandé pour votre demande n° {signalement.reference}",
+        template="emails/signalement_complement.txt",
+        due_date=due_date,
+    )
+    return signalement
+
+
+def answer_complement(signalement: Signalement, *, actor, body: str, today: date) -> Signalement:
+    """The person answers the complement request: the request goes back to the technician and the deadline
+    resumes, extended by the days it waited."""
+    check_transition(signalement.state, Action.ANSWER_COMPLEMENT)
+    if not body.strip():
+        raise SignalementIncomplete("Écrivez votre réponse au technicien.", field="body")
+    if signalement.paused_since is not None:
+        signalement.paused_days += max(0, (today - signalement.paused_since).days)
+    signalement.paused_since = None
+    signalement.complement_due_date = None
+    message = _add_message(signalement, author_kind="assure", actor=actor, body=body)
+    _transition(signalement, Action.ANSWER_COMPLEMENT, actor=actor, note="Réponse au complément demandé")
+    _notify(
+        signalement,
+        subject=f"Votre réponse pour la demande n° {signalement.reference} a été transmise",
+        template="emails/signalement_changed.txt",
+    )
+    return message
+
+
+def post_message(signalement: Signalement, *, actor, author_kind: str, body: str) -> SignalementMessage:
+    """A message in the request's thread, while it is open. Raises SignalementError otherwise."""
+    if not signalement.state.is_open:
+        raise SignalementError("Les messages ne sont possibles que sur une demande en cours.")
+    if not body.strip():
+        raise SignalementIncomplete("Écrivez votre message.", field="body")
+    message = _add_message(signalement, author_kind=author_kind, actor=actor, body=body)
+    if author_kind == "agent":
+        _notify(
+            signalement,
+            subject=f"Nouveau message sur votre demande n° {signalement.reference}",
+            template="emails/signalement_message.txt",
+        )
+    return message
+
+
+def _add_message(signalement: Signalement, *, author_kind: str, actor, body: str) -> SignalementMessage:
+    message = SignalementMessage(
+        signalement=signalement,
+        author_kind=author_kind,
+        author_account_id=getattr(actor, "id", None) if author_kind == "assure" else None,
+        author_label=_label(actor),
+        body=body.strip(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    audit(
+        AuditAction.SIGNALEMENT_MESSAGE,
+        actor=actor if author_kind == "assure" else None,
+        subject=signalement.assure,
+        signalement_id=signalement.id,
+        message_id=message.id,
+    )
+    return message
+
+
+def _transition(signalement: Signalement, action: Action, *, actor, note: str | None = None) -> None:
+    previous = signalement.state
+    signalement.state = check_transition(previous, action)
+    signalement.updated_at = utcnow()
+    if signalement.state.is_decided:
+        signalement.decided_at = signalement.updated_at
+    _event(signalement, previous, signalement.state, actor, note)
+    audit(
+        AuditAction.SIGNALEMENT_TRANSITION,
+        actor=actor if getattr(actor, "assure_id", None) is not None else None,
+        subject=signalement.assure,
+        signalement_id=signalement.id,
+        transition=action.value,
+        from_state=previous.value,
+        to_state=signalement.state.value,
+    )
+    db.session.flush()
+
+
+def _event(signalement, previous, new, actor, note=None) -> None:
+    db.session.add(
+        SignalementEvent(
+            signalement=signalement,
+            from_state=previous,
+            to_state=new,
+            actor_account_id=getattr(actor, "id", None) if getattr(actor, "assure_id", None) is not None else None,
+            actor_label=_label(actor),
+            note=note,
+        )
+    )
+
+
+def _notify(signalement: Signalement, *, subject: str, template: str, **context) -> None:
+    from portal.auth.models import Account
+
+    accounts = db.session.execute(select(Account).where(Account.assure_id == signalement.assure_id)).scalars()
+    for account in accounts:
+        notifications.queue_email(
+            (account.pivot_identity or {}).get("email"),
+            subject=subject,
+            template=template,
+            reference=signalement.reference,
+            state_label=signalement.state.label,
+            signalement_id=signalement.id,
+            **context,
+        )
+
+
+def draft_expiry_date(signalement: Signalement) -> date:
+    """The day a draft left untouched is deleted."""
+    return (signalement.updated_at + timedelta(days=current_app.config["DRAFT_RETENTION_DAYS"])).date()
+
+
+def purge_expired_drafts(*, now) -> int:
+    """Delete drafts untouched for DRAFT_RETENTION_DAYS (the `flask signalements purge-drafts` job)."""
+    limit = now - timedelta(days=current_app.config["DRAFT_RETENTION_DAYS"])
+    drafts = db.session.execute(
+        select(Signalement).where(Signalement.state == SignalementState.DRAFT, Signalement.updated_at < limit)
+    ).scalars()
+    count = 0
+    for draft in list(drafts):
+        delete_draft(draft, actor=None)
+        count += 1
+    return count
+
+
+def confirm_year(assure, *, actor, year: int):
+    """Record that the person checked `year` and found it right, with the versions they saw.
+
+    Raises SignalementError for a year without any period (nothing to confirm: a gap is reported, not confirmed).
+    """
+    from portal.signalements.models import Confirmation
+
+    versions = [v for v in careers_queries.list_current_versions(assure.id) if v.start_date.year == year]
+    if not versions:
+        raise SignalementError(f"Aucune période n'est enregistrée en {year} : s'il en manque une, signalez-la plutôt.")
+    confirmation = Confirmation(
+        assure_id=assure.id,
+        account_id=actor.id,
+        year=year,
+        period_version_ids=",".join(str(version.id) for version in versions),
+    )
+    db.session.add(confirmation)
+    db.session.flush()
+    audit(AuditAction.CAREER_CONFIRMED, actor=actor, subject=assure, year=year)
+    return confirmation

@@ -1,0 +1,114 @@
+"""The lifecycle of a signalement, as data: who may move it from which state to which, by which action.
+
+A transition missing from TRANSITIONS is refused by `check_transition` with a message a citizen can read.
+"""
+
+import enum
+
+from portal.signalements.exceptions import TransitionNotAllowed
+
+
+class SignalementState(enum.StrEnum):
+    DRAFT = "brouillon"
+    FILED = "deposee"
+    IN_REVIEW = "en_instruction"
+    COMPLEMENT_REQUESTED = "complement_demande"
+    ACCEPTED = "acceptee"
+    PARTIALLY_ACCEPTED = "partiellement_acceptee"
+    REFUSED = "refusee"
+    CLOSED = "classee_sans_suite"
+    WITHDRAWN = "retiree"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+    @property
+    def badge(self) -> str:
+        """DSFR badge variant for this state."""
+        return STATE_BADGES[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATES
+
+    @property
+    def is_decided(self) -> bool:
+        return self in DECIDED_STATES
+
+
+STATE_LABELS = {
+    SignalementState.DRAFT: "Brouillon",
+    SignalementState.FILED: "Déposée",
+    SignalementState.IN_REVIEW: "En instruction",
+    SignalementState.COMPLEMENT_REQUESTED: "Complément demandé",
+    SignalementState.ACCEPTED: "Acceptée",
+    SignalementState.PARTIALLY_ACCEPTED: "Partiellement acceptée",
+    SignalementState.REFUSED: "Refusée",
+    SignalementState.CLOSED: "Classée sans suite",
+    SignalementState.WITHDRAWN: "Retirée",
+}
+STATE_BADGES = {
+    SignalementState.DRAFT: "",
+    SignalementState.FILED: "info",
+    SignalementState.IN_REVIEW: "info",
+    SignalementState.COMPLEMENT_REQUESTED: "warning",
+    SignalementState.ACCEPTED: "success",
+    SignalementState.PARTIALLY_ACCEPTED: "success",
+    SignalementState.REFUSED: "error",
+    SignalementState.CLOSED: "",
+    SignalementState.WITHDRAWN: "",
+}
+OPEN_STATES = frozenset({SignalementState.FILED, SignalementState.IN_REVIEW, SignalementState.COMPLEMENT_REQUESTED})
+DECIDED_STATES = frozenset(
+    {
+        SignalementState.ACCEPTED,
+        SignalementState.PARTIALLY_ACCEPTED,
+        SignalementState.REFUSED,
+        SignalementState.CLOSED,
+    }
+)
+
+
+class Action(enum.StrEnum):
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    TAKE = "take"
+    REQUEST_COMPLEMENT = "request_complement"
+    ANSWER_COMPLEMENT = "answer_complement"
+    ACCEPT = "accept"
+    ACCEPT_PARTIALLY = "accept_partially"
+    REFUSE = "refuse"
+    CLOSE = "close"
+
+
+# (current state, action) -> new state. The only source of truth for what may happen to a signalement.
+TRANSITIONS: dict[tuple[SignalementState, Action], SignalementState] = {
+    (SignalementState.DRAFT, Action.SUBMIT): SignalementState.FILED,
+    (SignalementState.FILED, Action.WITHDRAW): SignalementState.WITHDRAWN,
+    (SignalementState.IN_REVIEW, Action.WITHDRAW): SignalementState.WITHDRAWN,
+    (SignalementState.COMPLEMENT_REQUESTED, Action.WITHDRAW): SignalementState.WITHDRAWN,
+    (SignalementState.FILED, Action.TAKE): SignalementState.IN_REVIEW,
+    (SignalementState.IN_REVIEW, Action.REQUEST_COMPLEMENT): SignalementState.COMPLEMENT_REQUESTED,
+    (SignalementState.COMPLEMENT_REQUESTED, Action.ANSWER_COMPLEMENT): SignalementState.IN_REVIEW,
+    (SignalementState.IN_REVIEW, Action.ACCEPT): SignalementState.ACCEPTED,
+    (SignalementState.IN_REVIEW, Action.ACCEPT_PARTIALLY): SignalementState.PARTIALLY_ACCEPTED,
+    (SignalementState.IN_REVIEW, Action.REFUSE): SignalementState.REFUSED,
+    (SignalementState.IN_REVIEW, Action.CLOSE): SignalementState.CLOSED,
+    (SignalementState.FILED, Action.CLOSE): SignalementState.CLOSED,
+}
+
+REFUSAL_MESSAGES = {
+    Action.SUBMIT: "Cette demande a déjà été déposée : elle ne peut plus être modifiée.",
+    Action.WITHDRAW: "Cette demande ne peut plus être retirée : elle est brouillon, déjà décidée ou déjà retirée.",
+    Action.ANSWER_COMPLEMENT: "Aucun complément n'est attendu pour cette demande.",
+}
+
+
+def check_transition(state: SignalementState, action: Action) -> SignalementState:
+    """Return the state `action` leads to from `state`; raise TransitionNotAllowed when the table forbids it."""
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        message = REFUSAL_MESSAGES.get(action, f"Cette action n'est pas possible sur une demande « {state.label} ».")
+        raise TransitionNotAllowed(message) from None

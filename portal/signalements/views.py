@@ -1,0 +1,446 @@
+"""Mes demandes: flag an anomaly, attach justificatifs, file, follow, answer, withdraw."""
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import SelectChoice
+
+from portal import clock
+from portal.auth.decorators import assure_required
+from portal.careers import queries as careers_queries
+from portal.documents import services as documents_services
+from portal.documents.validation import DocumentRefused
+from portal.extensions import db, limiter
+from portal.forms import EmptyForm
+from portal.signalements import permissions, queries, services
+from portal.signalements.catalog import CATALOG, AnomalyType
+from portal.signalements.exceptions import SignalementError
+from portal.signalements.forms import (
+    FIELD_LABELS_BY_TYPE,
+    ChooseTypeForm,
+    DocumentForm,
+    MessageForm,
+    SignalementForm,
+    WithdrawForm,
+)
+from portal.signalements.states import SignalementState
+
+bp = Blueprint("signalements", __name__)
+
+# Query parameters of the pre-filled form (from "À vérifier" or a period of the career page).
+PREFILL_KEYS = ("annee", "periodes", "debut", "fin")
+OTHER_DOCUMENT_KINDS = ("Attestation sur l'honneur", "Autre document")
+
+
+def _account_key() -> str:
+    return f"account:{current_user.get_id()}"
+
+
+def _load(signalement_id: int):
+    signalement = queries.get_signalement_for_assure(signalement_id, current_user.assure_id)
+    if signalement is None or not permissions.can_view(current_user, signalement):
+        abort(404)
+    return signalement
+
+
+def _prefill() -> dict[str, str]:
+    return {key: request.args[key] for key in PREFILL_KEYS if request.args.get(key)}
+
+
+def _period_choices(assure_id: int, year: int | None = None):
+    versions = careers_queries.list_current_versions(assure_id)
+    if year is not None:
+        versions = [version for version in versions if version.start_date.year == year] or versions
+    return [
+        SelectChoice(
+            version.period_id,
+            f"{version.start_date:%d/%m/%Y} – {version.end_date:%d/%m/%Y} · {version.nature.label} · "
+            f"{version.regime.short_name}" + (f" · {version.employer_name}" if version.employer_name else ""),
+        )
+        for version in versions
+    ]
+
+
+def _proposal(form: SignalementForm) -> services.Proposal:
+    from portal.careers.models import PeriodNature
+
+    earnings = form.earnings.data
+    return services.Proposal(
+        start_date=form.start_date.data,
+        end_date=form.end_date.data,
+        employer_name=(form.employer_name.data or "").strip() or None,
+        employer_siret=(form.employer_siret.data or "").replace(" ", "") or None,
+        earnings_cents=None if earnings is None else int(earnings * 100),
+        days=form.days.data,
+        nature=PeriodNature(form.nature.data) if form.nature.data else None,
+    )
+
+
+def _attach_error(form, error: SignalementError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*list(target.errors), error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.get("/mes-demandes")
+@assure_required
+def list_signalements():
+    """Every request of the person, drafts first, with its state."""
+    signalements = queries.list_signalements(current_user.assure_id)
+    return render_template(
+        "signalements/list.html",
+        signalements=signalements,
+        draft_expiry={s.id: services.draft_expiry_date(s) for s in signalements if s.state is SignalementState.DRAFT},
+    )
+
+
+@bp.route("/mes-demandes/nouvelle", methods=["GET", "POST"])
+@assure_required
+def choose_type():
+    """Step 1: which kind of anomaly, with what each needs as proof."""
+    form = ChooseTypeForm(data={"anomaly_type": request.args.get("type")})
+    if form.validate_on_submit():
+        return redirect(url_for("signalements.new_signalement", anomaly_type=form.anomaly_type.data, **_prefill()), 303)
+    return render_template("signalements/choose_type.html", form=form, catalog=CATALOG, prefill=_prefill()), (
+        422 if form.errors else 200
+    )
+
+
+def _render_form(template: str, form, anomaly_type: AnomalyType, status: int = 200, signalement=None, prefill=None):
+    return (
+        render_template(
+            template,
+            form=form,
+            prefill=prefill or {},
+            anomaly_type=anomaly_type,
+            spec=anomaly_type.spec,
+            labels=FIELD_LABELS_BY_TYPE.get(anomaly_type, {}),
+            signalement=signalement,
+        ),
+        status,
+    )
+
+
+@bp.route("/mes-demandes/nouvelle/<anomaly_type>", methods=["GET", "POST"])
+@assure_required
+def new_signalement(anomaly_type: str):
+    """Step 2: the structured proposal and the explanation; saved as a draft."""
+    try:
+        kind = AnomalyType(anomaly_type)
+    except ValueError:
+        abort(404)
+    prefill = _prefill()
+    data = {}
+    if request.method == "GET":
+        if prefill.get("periodes"):
+            data["period_ids"] = [int(p) for p in prefill["periodes"].split(",") if p.isdigit()]
+        for key, field in (("debut", "start_date"), ("fin", "end_date")):
+            try:
+                data[field] = date.fromisoformat(prefill[key]) if prefill.get(key) else None
+            except ValueError:
+                data[field] = None
+    form = SignalementForm(data=data)
+    year = int(prefill["annee"]) if prefill.get("annee", "").isdigit() else None
+    form.period_ids.choices = _period_choices(current_user.assure_id, year)
+    if form.validate_on_submit():
+        try:
+            signalement = services.create_draft(
+                current_user.assure,
+                actor=current_user,
+                anomaly_type=kind,
+                period_ids=form.period_ids.data or [],
+                proposal=_proposal(form),
+                explanation=form.explanation.data or "",
+                year=year,
+                today=clock.today(),
+            )
+        except SignalementError as error:
+            _attach_error(form, error)
+            return _render_form("signalements/form.html", form, kind, 422, prefill=prefill)
+        flash(
+            "Votre brouillon est enregistré. Ajoutez vos justificatifs puis déposez la demande.",
+            "success",
+        )
+        return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+    return _render_form("signalements/form.html", form, kind, 422 if form.errors else 200, prefill=prefill)
+
+
+@bp.route("/mes-demandes/<int:signalement_id>/modifier", methods=["GET", "POST"])
+@assure_required
+def edit_signalement(signalement_id: int):
+    """Change a draft's proposal."""
+    signalement = _load(signalement_id)
+    if not permissions.can_edit(current_user, signalement):
+        flash("Cette demande est déposée : elle ne peut plus être modifiée.", "warning")
+        return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+    first = signalement.items[0] if signalement.items else None
+    data = {
+        "period_ids": [item.period_id for item in signalement.items if item.period_id],
+        "explanation": signalement.explanation,
+    }
+    if first is not None:
+        data.update(
+            start_date=first.proposed_start_date,
+            end_date=first.proposed_end_date,
+            employer_name=first.proposed_employer_name,
+            employer_siret=first.proposed_employer_siret,
+            earnings=first.proposed_earnings,
+            days=first.proposed_days,
+            nature=first.proposed_nature.value if first.proposed_nature else "",
+        )
+    form = SignalementForm(data=data)
+    years = {item.year for item in signalement.items if item.year}
+    form.period_ids.choices = _period_choices(current_user.assure_id, years.pop() if len(years) == 1 else None)
+    if form.validate_on_submit():
+        try:
+            services.update_draft(
+                signalement,
+                actor=current_user,
+                period_ids=form.period_ids.data or [],
+                proposal=_proposal(form),
+                explanation=form.explanation.data or "",
+                today=clock.today(),
+            )
+        except SignalementError as error:
+            _attach_error(form, error)
+            return _render_form("signalements/form.html", form, signalement.anomaly_type, 422, signalement)
+        flash("Brouillon mis à jour.", "success")
+        return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+    status = 422 if form.errors else 200
+    return _render_form("signalements/form.html", form, signalement.anomaly_type, status, signalement)
+
+
+def _document_form(signalement) -> DocumentForm:
+    form = DocumentForm()
+    form.kind.choices = [SelectChoice("", "Choisissez")] + [
+        SelectChoice(kind, kind) for kind in (*signalement.anomaly_type.spec.justificatifs, *OTHER_DOCUMENT_KINDS)
+    ]
+    current = {version.period_id: version for version in careers_queries.list_current_versions(signalement.assure_id)}
+    form.period_ids.choices = [
+        SelectChoice(
+            item.period_id,
+            f"{current[item.period_id].start_date:%d/%m/%Y} – {current[item.period_id].end_date:%d/%m/%Y}",
+        )
+        for item in signalement.items
+        if item.period_id in current
+    ]
+    return form
+
+
+def _render_show(signalement, *, status: int = 200, document_form=None, message_form=None, complement_form=None):
+    documents = documents_services.list_documents(signalement.id)
+    return (
+        render_template(
+            "signalements/show.html",
+            signalement=signalement,
+            spec=signalement.anomaly_type.spec,
+            documents=documents,
+            document_form=document_form or _document_form(signalement),
+            message_form=message_form or MessageForm(),
+            complement_form=complement_form or MessageForm(),
+            withdraw_form=WithdrawForm(),
+            action_form=EmptyForm(),
+            draft_expiry=services.draft_expiry_date(signalement)
+            if signalement.state is SignalementState.DRAFT
+            else None,
+            current_versions={
+                version.period_id: version for version in careers_queries.list_current_versions(signalement.assure_id)
+            },
+            max_documents=current_app.config["DOCUMENTS_PER_SIGNALEMENT"],
+            accepts_documents=signalement.state in documents_services.STATES_ACCEPTING_DOCUMENTS,
+        ),
+        status,
+    )
+
+
+@bp.get("/mes-demandes/<int:signalement_id>")
+@assure_required
+def show_signalement(signalement_id: int):
+    """A request: its state, target date, periods, justificatifs, messages and history."""
+    return _render_show(_load(signalement_id))
+
+
+@bp.post("/mes-demandes/<int:signalement_id>/supprimer")
+@assure_required
+def delete_signalement(signalement_id: int):
+    """Delete a draft."""
+    signalement = _load(signalement_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_draft(signalement, actor=current_user)
+    except SignalementError as error:
+        flash(error.message, "error")
+        return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+    flash("Le brouillon a été supprimé, avec ses justificatifs.", "success")
+    return redirect(url_for("signalements.list_signalements"), 303)
+
+
+@bp.post("/mes-demandes/<int:signalement_id>/pieces")
+@assure_required
+@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], key_func=_account_key)
+def upload_document(signalement_id: int):
+    """Attach one justificatif."""
+    signalement = _load(signalement_id)
+    try:
+        form = _document_form(signalement)
+        submitted = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        form = _document_form_without_data(signalement)
+        form.file.errors = [f"Le fichier dépasse {current_app.config['DOCUMENT_MAX_BYTES'] // (1024 * 1024)} Mo."]
+        return _render_show(signalement, status=413, document_form=form)
+    upload = form.file.data if submitted else None
+    if submitted and (upload is None or not upload.filename):
+        form.file.errors = ["Choisissez un fichier."]
+        submitted = False
+    if not submitted:
+        return _render_show(signalement, status=422, document_form=form)
+    try:
+        document = documents_services.add_document(
+            signalement,
+            actor=current_user,
+            stream=upload.stream,
+            original_name=upload.filename,
+            kind=form.kind.data,
+            period_ids=form.period_ids.data or [],
+        )
+    except DocumentRefused as refusal:
+        form.file.errors = [refusal.message]
+        return _render_show(signalement, status=422, document_form=form)
+    except SignalementError as error:
+        form.file.errors = [error.message]
+        return _render_show(signalement, status=422, document_form=form)
+    flash(f"Justificatif ajouté : {document.original_name}.", "success")
+    return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id) + "#justificatifs", 303)
+
+
+def _document_form_without_data(signalement) -> DocumentForm:
+    # The request body was refused before it could be read: a blank form, with its choices.
+    form = DocumentForm(formdata=None)
+    form.kind.choices = [SelectChoice("", "Choisissez")]
+    form.period_ids.choices = []
+    return form
+
+
+@bp.post("/mes-demandes/<int:signalement_id>/pieces/<int:document_id>/supprimer")
+@assure_required
+def remove_document(signalement_id: int, document_id: int):
+    """Remove a justificatif from a draft."""
+    signalement = _load(signalement_id)
+    document = documents_services.get_document_for_assure(document_id, current_user.assure_id)
+    if document is None or document.signalement_id != signalement.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        documents_services.remove_document(document, actor=current_user)
+    except SignalementError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Justificatif retiré : {document.original_name}.", "success")
+    return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id) + "#justificatifs", 303)
+
+
+@bp.post("/mes-demandes/<int:signalement_id>/deposer")
+@assure_required
+@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"], key_func=_account_key)
+def submit_signalement(signalement_id: int):
+    """File the draft."""
+    signalement = _load(signalement_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(signalement, actor=current_user, today=clock.today())
+    except SignalementError as error:
+        flash(error.message, "error")
+        return _render_show(signalement, status=422)
+    flash(
+        f"Votre demande n° {signalement.reference} est déposée. Réponse attendue au plus tard le "
+        f"{signalement.due_date:%d/%m/%Y}. Un e-mail de confirmation vous a été envoyé.",
+        "success",
+    )
+    return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+
+
+@bp.post("/mes-demandes/<int:signalement_id>/retirer")
+@assure_required
+def withdraw_signalement(signalement_id: int):
+    """Withdraw a filed request before its decision."""
+    signalement = _load(signalement_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render_show(signalement, status=422)
+    try:
+        services.withdraw(signalement, actor=current_user, reason=form.reason.data or "")
+    except SignalementError as error:
+        flash(error.message, "error")
+        return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+    flash("Votre demande a été retirée.", "success")
+    return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+
+
+def _message_with_attachment(signalement, form, *, complement: bool):
+    """Post the message (or the complement's answer) and its optional attachment, all or nothing."""
+    upload = request.files.get("file")
+    if complement:
+        message = services.answer_complement(signalement, actor=current_user, body=form.body.data, today=clock.today())
+    else:
+        message = services.post_message(signalement, actor=current_user, author_kind="assure", body=form.body.data)
+    if upload is not None and upload.filename:
+        documents_services.add_document(
+            signalement,
+            actor=current_user,
+            stream=upload.stream,
+            original_name=upload.filename,
+            kind=request.form.get("kind") or "Autre document",
+            period_ids=[],
+            message=message,
+        )
+    return message
+
+
+def _post(signalement_id: int, *, complement: bool):
+    signalement = _load(signalement_id)
+    try:
+        form = MessageForm()
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        flash(f"Le fichier dépasse {current_app.config['DOCUMENT_MAX_BYTES'] // (1024 * 1024)} Mo.", "error")
+        return _render_show(signalement, status=413)
+    if valid:
+        try:
+            # A savepoint: a refused attachment undoes the message and the state change with it.
+            with db.session.begin_nested():
+                _message_with_attachment(signalement, form, complement=complement)
+        except (SignalementError, DocumentRefused) as error:
+            db.session.expire_all()
+            signalement = _load(signalement_id)
+            form.body.errors = [error.message]
+        else:
+            flash(
+                "Votre réponse a été transmise au technicien." if complement else "Votre message a été envoyé.",
+                "success",
+            )
+            return redirect(url_for("signalements.show_signalement", signalement_id=signalement_id) + "#messages", 303)
+    kwargs = {"complement_form": form} if complement else {"message_form": form}
+    return _render_show(signalement, status=422, **kwargs)
+
+
+@bp.post("/mes-demandes/<int:signalement_id>/messages")
+@assure_required
+@limiter.limit(lambda: current_app.config["MESSAGE_RATE_LIMIT"], key_func=_account_key)
+def post_message(signalement_id: int):
+    """Write to the technician, with an optional attachment."""
+    return _post(signalement_id, complement=False)
+
+
+@bp.post("/mes-demandes/<int:signalement_id>/complement")
+@assure_required
+@limiter.limit(lambda: current_app.config["MESSAGE_RATE_LIMIT"], key_func=_account_key)
+def answer_complement(signalement_id: int):
+    """Answer the technician's complement request."""
+    return _post(signalement_id, complement=True)

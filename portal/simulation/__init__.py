@@ -1,0 +1,1 @@
+"""The retirement rules engine: plain Python, no Flask, no database."""

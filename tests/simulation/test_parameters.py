@@ -1,0 +1,71 @@
+"""Quarter-validation thresholds (CSS R351-9) read from portal/simulation/data/quarter_thresholds.csv."""
+
+from decimal import Decimal
+
+import pytest
+
+from portal.demo.careers import quarter_threshold_cents
+from portal.simulation.parameters import quarter_threshold, quarter_thresholds, quarters_from_earnings
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        # Values quoted in /work/shared/pension-rules.md §5.1-5.2.
+        (2013, "1886"),  # last year of 200 hours of SMIC
+        (2014, "1429.50"),  # first year of 150 hours
+        (2017, "1464"),
+        (2023, "1690.50"),
+        (2025, "1782"),
+        (2026, "1803"),
+        (2000, "1241.54"),  # 8 144 F
+        (2001, "1281.18"),  # 8 404 F
+    ],
+)
+def test_thresholds_quoted_by_the_rules(year, expected):
+    assert quarter_threshold(year) == Decimal(expected)
+
+
+def test_the_table_covers_1972_to_2026_with_200_then_150_hours():
+    table = quarter_thresholds()
+    assert sorted(table) == list(range(1972, 2027))
+    assert {row.hours for year, row in table.items() if year <= 2013} == {200}
+    assert {row.hours for year, row in table.items() if year >= 2014} == {150}
+    assert all(row.source for row in table.values())
+
+
+def test_euro_thresholds_are_hours_times_the_smic_of_1_january():
+    for year, row in quarter_thresholds().items():
+        if year >= 2002:
+            assert row.threshold == row.hours * row.smic_hourly, year
+
+
+def test_franc_years_match_the_demo_data_table():
+    # portal/demo/careers.py keeps its own SMIC table in francs; both must give the same thresholds.
+    for year in range(1975, 2026):
+        assert quarter_threshold(year) * 100 == quarter_threshold_cents(year), year
+
+
+def test_one_quarter_per_threshold_reached():
+    threshold = quarter_threshold(2017)
+    assert quarters_from_earnings(2017, threshold) == 1
+    assert quarters_from_earnings(2017, threshold - Decimal("0.01")) == 0
+    assert quarters_from_earnings(2017, 3 * threshold) == 3
+    assert quarters_from_earnings(2017, 4 * threshold - Decimal("0.01")) == 3
+
+
+def test_at_most_four_quarters_a_year():
+    assert quarters_from_earnings(2023, 4 * quarter_threshold(2023)) == 4
+    assert quarters_from_earnings(2023, Decimal("250000")) == 4
+
+
+def test_no_earnings_no_quarter():
+    assert quarters_from_earnings(2020, Decimal(0)) == 0
+    assert quarters_from_earnings(2020, 0) == 0
+
+
+def test_a_year_out_of_the_table_is_refused_clearly():
+    with pytest.raises(KeyError, match="1971.*1972 to 2026"):
+        quarter_threshold(1971)
+    with pytest.raises(KeyError, match="2027"):
+        quarters_from_earnings(2027, Decimal(10_000))
