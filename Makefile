@@ -67,6 +67,7 @@ bench: install
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+	$(PY) bench/upload_memory.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.sqlite3 .pytest_cache

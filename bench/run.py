@@ -42,7 +42,7 @@ def wait_for(url: str, timeout: float = 20) -> None:
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 

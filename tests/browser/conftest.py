@@ -43,7 +43,17 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def live_portal(tmp_path_factory):
+def live_mail_sink():
+    from tests.conftest import MailSink
+
+    sink = MailSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_portal(tmp_path_factory, live_mail_sink):
     """(portal URL, sandbox) for a real server whose database is migrated and seeded with the demo careers."""
     from flask_migrate import upgrade
 
@@ -71,6 +81,9 @@ def live_portal(tmp_path_factory):
                 "FRANCECONNECT_ISSUER": sandbox.issuer,
                 "FRANCECONNECT_CLIENT_ID": "portail-navigateur",
                 "FRANCECONNECT_CLIENT_SECRET": "secret-navigateur",
+                "MAIL_PORT": live_mail_sink.port,
+                "PORTAL_BASE_URL": portal_url,
+                "DOCUMENTS_LOCAL_DIR": str(tmp_path_factory.mktemp("live-documents")),
             }
         )
         with app.app_context():

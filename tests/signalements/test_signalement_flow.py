@@ -454,3 +454,45 @@ def test_a_year_can_be_confirmed_until_it_changes(person, db, assure, period):
     careers_services.supersede_period(period.period, recorded_by="Caisse", reason="Rectification", quarters=3)
     db.session.flush()
     assert "Confirmée le" not in text_of(person.get("/ma-carriere"))
+
+
+def test_uploads_are_rate_limited(person, db, draft, app, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_RATE_LIMIT", "2 per hour")
+    assert upload(person, draft, pdf_bytes(), "a.pdf").status_code == 303
+    assert upload(person, draft, pdf_bytes(), "b.pdf").status_code == 303
+    response = upload(person, draft, pdf_bytes(), "c.pdf")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in text_of(response)
+    assert count(db, Document) == 2
+
+
+def test_the_orphan_sweep_deletes_files_without_rows_and_reports_rows_without_files(app, person, db, draft):
+    import io
+
+    upload(person, draft, pdf_bytes(), "a.pdf")
+    kept = db.session.execute(select(Document)).scalar_one()
+    orphan = documents_services.storage().put(io.BytesIO(b"left by a crash"))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["documents", "sweep", "--older-than-hours", "0"])
+    assert result.exit_code == 0, result.output
+    assert orphan.key not in stored_objects()
+    assert kept.storage_key in stored_objects()
+
+    documents_services.storage().delete(kept.storage_key)
+    result = runner.invoke(args=["documents", "sweep", "--older-than-hours", "0"])
+    assert result.exit_code == 1
+    assert str(kept.id) in result.output
+
+
+def test_the_releve_downloads_as_a_pdf_with_the_career(person, period):
+    from pypdf import PdfReader
+
+    response = person.get("/ma-carriere/releve.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="releve-de-carriere-')
+    import io
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Garage Moderne" in text
+    assert "1 62 05 69 383 045 84" in text
