@@ -9,7 +9,7 @@ SANDBOX_PORT ?= 5001
 PYTEST_WORKERS ?= 2
 export DSFR_ACCEPT_LICENSE := 1
 
-.PHONY: install run test test-sqlite test-postgresql migrations-check lint format bench browser clean
+.PHONY: install system-deps run test test-sqlite test-postgresql lint format bench browser clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: system-deps $(VENV)/.installed node_modules/.installed
+
+# WeasyPrint (the PDF relevé) needs Pango from the system; Debian's package, installed only when missing.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own).
 browser:
