@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 SANDBOX_PORT ?= 5001
+AGENT_SANDBOX_PORT ?= 5002
 PYTEST_WORKERS ?= 2
 export DSFR_ACCEPT_LICENSE := 1
 
@@ -39,7 +40,8 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Bac à sable FranceConnect : http://127.0.0.1:$(SANDBOX_PORT)/api/v2 — portail : http://127.0.0.1:$(PORT)"
+	@echo "Portail : http://127.0.0.1:$(PORT) — espace agents : http://127.0.0.1:$(PORT)/espace-agents"
+	@echo "Bacs à sable : FranceConnect http://127.0.0.1:$(SANDBOX_PORT)/api/v2, ProConnect http://127.0.0.1:$(AGENT_SANDBOX_PORT)/api/v2"
 	@$(PY) -m portal.sandbox --host 127.0.0.1 --port $(SANDBOX_PORT) \
 	  --client-id portail-carriere-local --client-secret secret-du-bac-a-sable-local \
 	  --redirect-uri http://127.0.0.1:$(PORT)/connexion/franceconnect/retour \
@@ -47,8 +49,17 @@ run: install
 	  --post-logout-redirect-uri http://127.0.0.1:$(PORT)/deconnexion/retour \
 	  --post-logout-redirect-uri http://localhost:$(PORT)/deconnexion/retour \
 	  --key-file instance/sandbox-jwk.json & \
-	SANDBOX_PID=$$!; trap "kill $$SANDBOX_PID 2>/dev/null" EXIT INT TERM; \
-	FRANCECONNECT_ISSUER=http://127.0.0.1:$(SANDBOX_PORT)/api/v2 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	SANDBOX_PID=$$!; \
+	$(PY) -m portal.sandbox --profile proconnect --host 127.0.0.1 --port $(AGENT_SANDBOX_PORT) \
+	  --client-id portail-agents-local --client-secret secret-agents-bac-a-sable \
+	  --redirect-uri http://127.0.0.1:$(PORT)/espace-agents/connexion/proconnect/retour \
+	  --redirect-uri http://localhost:$(PORT)/espace-agents/connexion/proconnect/retour \
+	  --post-logout-redirect-uri http://127.0.0.1:$(PORT)/espace-agents/deconnexion/retour \
+	  --post-logout-redirect-uri http://localhost:$(PORT)/espace-agents/deconnexion/retour \
+	  --key-file instance/sandbox-agents-jwk.json & \
+	AGENT_SANDBOX_PID=$$!; trap "kill $$SANDBOX_PID $$AGENT_SANDBOX_PID 2>/dev/null" EXIT INT TERM; \
+	FRANCECONNECT_ISSUER=http://127.0.0.1:$(SANDBOX_PORT)/api/v2 \
+	PROCONNECT_ISSUER=http://127.0.0.1:$(AGENT_SANDBOX_PORT)/api/v2 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install browser lint test-sqlite test-postgresql
 
@@ -74,6 +85,7 @@ bench: install
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 	$(PY) bench/upload_memory.py
+	$(PY) bench/queue_latency.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.sqlite3 .pytest_cache

@@ -41,6 +41,25 @@ class Config:
         "openid given_name family_name preferred_username birthdate gender birthplace birthcountry email",
     )
     FRANCECONNECT_ACR_VALUES = _env("FRANCECONNECT_ACR_VALUES", "eidas1")
+    FRANCECONNECT_ACCEPTED_ACR = ("eidas1", "eidas2", "eidas3")
+
+    # ProConnect (agents of the pension fund). A second factor is required: only these levels open the back-office.
+    PROCONNECT_ISSUER = _env("PROCONNECT_ISSUER")
+    PROCONNECT_CLIENT_ID = _env("PROCONNECT_CLIENT_ID")
+    PROCONNECT_CLIENT_SECRET = _env("PROCONNECT_CLIENT_SECRET")
+    PROCONNECT_SCOPES = _env("PROCONNECT_SCOPES", "openid email given_name usual_name uid siret idp_id")
+    PROCONNECT_ACR_VALUES = _env("PROCONNECT_ACR_VALUES", "https://proconnect.gouv.fr/assurance/self-asserted-2fa")
+    PROCONNECT_ACCEPTED_ACR = (
+        "https://proconnect.gouv.fr/assurance/self-asserted-2fa",
+        "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
+    )
+    # Agents' sessions: their own cookie, limited to the back-office's path, and shorter-lived.
+    AGENT_SESSION_COOKIE_NAME = "portail_agent_session"
+    AGENT_SESSION_IDLE_TIMEOUT = timedelta(minutes=int(_env("AGENT_SESSION_IDLE_MINUTES", "15")))
+    AGENT_SESSION_LIFETIME = timedelta(hours=8)
+    # Four eyes: a decision adding this many quarters, or changing earnings by this much, needs a second agent.
+    FOUR_EYES_QUARTERS = 4
+    FOUR_EYES_EARNINGS_CENTS = 500_000
     # Seconds of clock skew tolerated on iat/exp; FranceConnect's id_tokens live 60 seconds.
     OIDC_LEEWAY_SECONDS = 30
     OIDC_HTTP_TIMEOUT_SECONDS = 10
@@ -148,6 +167,9 @@ class DevelopmentConfig(Config):
     FRANCECONNECT_ISSUER = _env("FRANCECONNECT_ISSUER", "http://127.0.0.1:5001/api/v2")
     FRANCECONNECT_CLIENT_ID = _env("FRANCECONNECT_CLIENT_ID", "portail-carriere-local")
     FRANCECONNECT_CLIENT_SECRET = _env("FRANCECONNECT_CLIENT_SECRET", "secret-du-bac-a-sable-local")
+    PROCONNECT_ISSUER = _env("PROCONNECT_ISSUER", "http://127.0.0.1:5002/api/v2")
+    PROCONNECT_CLIENT_ID = _env("PROCONNECT_CLIENT_ID", "portail-agents-local")
+    PROCONNECT_CLIENT_SECRET = _env("PROCONNECT_CLIENT_SECRET", "secret-agents-bac-a-sable")
 
 
 class TestConfig(Config):
@@ -162,6 +184,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     FRANCECONNECT_CLIENT_ID = "portail-carriere-test"
     FRANCECONNECT_CLIENT_SECRET = "secret-de-test"
+    PROCONNECT_CLIENT_ID = "portail-agents-test"
+    PROCONNECT_CLIENT_SECRET = "secret-agents-test"
 
 
 class ProductionConfig(Config):

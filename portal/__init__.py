@@ -42,6 +42,9 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
         trusted = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
 
+    from portal.sessions import PortalSessionInterface
+
+    app.session_interface = PortalSessionInterface()
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -51,6 +54,15 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     commands.init_app(app)
+    from portal.backoffice import agents as backoffice_agents
+
+    backoffice_agents.register_commands(app)
+    from portal.backoffice import load as backoffice_load
+
+    backoffice_load.register_commands(app)
+    from portal.audit import chain as audit_chain
+
+    audit_chain.register_commands(app)
     logging.getLogger("portal").setLevel(logging.INFO)
     return app
 
@@ -79,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
     # Models must be imported for the metadata (migrations, create_all in tests) to know every table.
     from portal.audit import models as _audit_models  # noqa: F401
     from portal.auth import models as _auth_models  # noqa: F401
+    from portal.backoffice import models as _backoffice_models  # noqa: F401
     from portal.careers import models as _careers_models  # noqa: F401
     from portal.documents import models as _documents_models  # noqa: F401
     from portal.documents import services as documents_services
@@ -91,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.auth import oidc
     from portal.auth import views as auth_views
+    from portal.backoffice import views as backoffice_views
     from portal.careers import views as careers_views
     from portal.documents import views as documents_views
     from portal.main import views as main_views
@@ -103,3 +117,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(careers_views.bp)
     app.register_blueprint(signalements_views.bp)
     app.register_blueprint(documents_views.bp)
+    app.register_blueprint(backoffice_views.bp)

@@ -56,7 +56,7 @@ def content_security_policy(nonce: str) -> str:
 
 def _identity_provider_origins() -> set[str]:
     origins = set()
-    for key in ("FRANCECONNECT_ISSUER",):
+    for key in ("FRANCECONNECT_ISSUER", "PROCONNECT_ISSUER"):
         issuer = current_app.config.get(key)
         if issuer:
             parts = urlsplit(issuer)

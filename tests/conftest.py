@@ -93,6 +93,28 @@ def fc_sandbox():
         yield server
 
 
+TEST_AGENT_REDIRECT_URI = "http://localhost/espace-agents/connexion/proconnect/retour"
+TEST_AGENT_POST_LOGOUT_URI = "http://localhost/espace-agents/deconnexion/retour"
+
+
+@pytest.fixture(scope="session")
+def pc_sandbox():
+    """The local ProConnect sandbox (agents), with the test client registered."""
+    from config import TestConfig
+    from portal.sandbox.server import SandboxServer
+
+    clients = [
+        {
+            "client_id": TestConfig.PROCONNECT_CLIENT_ID,
+            "client_secret": TestConfig.PROCONNECT_CLIENT_SECRET,
+            "redirect_uris": [TEST_AGENT_REDIRECT_URI],
+            "post_logout_redirect_uris": [TEST_AGENT_POST_LOGOUT_URI],
+        }
+    ]
+    with SandboxServer({"SANDBOX_CLIENTS": clients, "SANDBOX_PROFILE": "proconnect"}) as server:
+        yield server
+
+
 @pytest.fixture(autouse=True)
 def _reset_sandbox_faults(request):
     yield
@@ -137,7 +159,7 @@ def mail_sink(_mail_sink):
 
 
 @pytest.fixture(scope="session")
-def migrated_app(database_url, fc_sandbox, _mail_sink, tmp_path_factory):
+def migrated_app(database_url, fc_sandbox, pc_sandbox, _mail_sink, tmp_path_factory):
     """The app on a database migrated to head once per worker (the migrations are part of what is tested)."""
     from flask_migrate import upgrade
 
@@ -146,6 +168,7 @@ def migrated_app(database_url, fc_sandbox, _mail_sink, tmp_path_factory):
             **_test_settings(),
             "SQLALCHEMY_DATABASE_URI": database_url,
             "FRANCECONNECT_ISSUER": fc_sandbox.issuer,
+            "PROCONNECT_ISSUER": pc_sandbox.issuer,
             "MAIL_PORT": _mail_sink.port,
             "DOCUMENTS_LOCAL_DIR": str(tmp_path_factory.mktemp("documents")),
         }

@@ -69,3 +69,13 @@ def login_and_bind(client, sub: str = "demo-jean-pierre-martin", nir: str | None
             data={"csrf_token": csrf_token(page.text), "nir": nir or get_identity(sub).nir},
         )
     return response
+
+
+def login_agent(client, sub: str):
+    """An agent's login through the ProConnect sandbox: returns the portal's response to the callback."""
+    page = client.get("/espace-agents/connexion")
+    assert page.status_code == 200
+    response = client.post("/espace-agents/connexion/proconnect", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 303, response.text
+    callback = choose_identity(response.headers["Location"], sub)
+    return client.get(callback.path)

@@ -4,6 +4,7 @@ import enum
 
 from flask import g, has_request_context
 
+from portal.audit import chain
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 
@@ -21,6 +22,10 @@ class AuditAction(enum.StrEnum):
     SIGNALEMENT_DELETED = "signalement.deleted"
     SIGNALEMENT_TRANSITION = "signalement.transition"
     SIGNALEMENT_MESSAGE = "signalement.message"
+    SIGNALEMENT_ASSIGNED = "signalement.assigned"
+    SIGNALEMENT_VIEWED = "signalement.viewed"
+    AGENT_LOGIN_REFUSED = "agent.login_refused"
+    AGENT_ADDED = "agent.added"
     DOCUMENT_ADDED = "document.added"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_VIEWED = "document.viewed"
@@ -39,6 +44,10 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     AuditAction.SIGNALEMENT_DELETED: frozenset({"signalement_id"}),
     AuditAction.SIGNALEMENT_TRANSITION: frozenset({"signalement_id", "transition", "from_state", "to_state"}),
     AuditAction.SIGNALEMENT_MESSAGE: frozenset({"signalement_id", "message_id"}),
+    AuditAction.SIGNALEMENT_ASSIGNED: frozenset({"signalement_id", "assignee_id"}),
+    AuditAction.SIGNALEMENT_VIEWED: frozenset({"signalement_id"}),
+    AuditAction.AGENT_LOGIN_REFUSED: frozenset({"reason"}),
+    AuditAction.AGENT_ADDED: frozenset({"email", "role", "caisse"}),
     AuditAction.DOCUMENT_ADDED: frozenset({"document_id", "sha256"}),
     AuditAction.DOCUMENT_REMOVED: frozenset({"document_id"}),
     AuditAction.DOCUMENT_VIEWED: frozenset({"document_id"}),
@@ -48,19 +57,23 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
 def record(action: AuditAction, *, actor=None, subject=None, acting_for=None, **data) -> AuditEvent:
     """Add one audit row to the current transaction.
 
-    `actor` is an Account (or None for the system), `subject` and `acting_for` are Assure rows or None.
+    `actor` is an Account, an Agent (or None for the system), `subject` and `acting_for` are Assure rows or None.
     Raises ValueError when a key the action requires is missing, so an incomplete trail fails loudly in tests.
+    The row is chained to the previous one by a hash (see portal.audit.chain): this flushes the session and, on
+    PostgreSQL, holds the chain's lock until the transaction ends, so record late in the unit of work.
     """
     missing = REQUIRED_KEYS[action] - data.keys()
     if missing:
         raise ValueError(f"audit action {action} requires {sorted(missing)}")
+    is_agent = getattr(actor, "role", None) is not None
     event = AuditEvent(
         action=action.value,
-        actor_account_id=getattr(actor, "id", None),
+        actor_account_id=None if is_agent else getattr(actor, "id", None),
+        actor_agent_id=actor.id if is_agent else None,
         subject_assure_id=getattr(subject, "id", None),
         acting_for_assure_id=getattr(acting_for, "id", None),
         request_id=g.get("request_id") if has_request_context() else None,
         data=data,
     )
-    db.session.add(event)
+    chain.append(db.session, event)
     return event

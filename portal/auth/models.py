@@ -72,7 +72,9 @@ class UserSession(Base):
     __tablename__ = "user_session"
 
     id_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    # A citizen's session or an agent's, never both: the two doors have their own cookies.
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
     provider: Mapped[str] = mapped_column(String(32))
     # Kept for the identity provider's logout (id_token_hint); never shown.
     id_token: Mapped[str | None] = mapped_column(Text)
@@ -80,4 +82,4 @@ class UserSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    account: Mapped[Account] = relationship()
+    account: Mapped[Account | None] = relationship()

@@ -32,6 +32,9 @@ from portal.extensions import db
 log = logging.getLogger(__name__)
 
 FRANCECONNECT = "franceconnect"
+PROCONNECT = "proconnect"
+# Each provider's settings are read from the config keys with its prefix (FRANCECONNECT_ISSUER, ...).
+PROVIDERS = {FRANCECONNECT: ("FRANCECONNECT", "FranceConnect"), PROCONNECT: ("PROCONNECT", "ProConnect")}
 ALLOWED_ALGORITHMS = ("ES256", "RS256")
 STATE_BYTES = 32
 # Where Authlib's Flask integration keeps its registry in app.extensions.
@@ -47,13 +50,26 @@ class LoginFailed(Exception):
         self.message = message
 
 
-UNAVAILABLE = (
-    "FranceConnect ne répond pas pour le moment. Votre connexion n'a pas abouti ; réessayez dans quelques minutes."
-)
-GENERIC_FAILURE = (
-    "La connexion avec FranceConnect n'a pas pu être vérifiée. Par sécurité, vous n'êtes pas connecté. "
-    "Recommencez la connexion depuis la page d'accueil."
-)
+def label(provider: str) -> str:
+    return PROVIDERS[provider][1]
+
+
+def setting(provider: str, key: str):
+    return current_app.config[f"{PROVIDERS[provider][0]}_{key}"]
+
+
+def unavailable(provider: str) -> str:
+    return (
+        f"{label(provider)} ne répond pas pour le moment. Votre connexion n'a pas abouti ; "
+        "réessayez dans quelques minutes."
+    )
+
+
+def generic_failure(provider: str) -> str:
+    return (
+        f"La connexion avec {label(provider)} n'a pas pu être vérifiée. Par sécurité, vous n'êtes pas connecté. "
+        "Recommencez la connexion depuis la page de connexion."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,27 +87,28 @@ def register_providers(app: Flask) -> None:
     # One OAuth registry per app, not a module-level one: Authlib caches each client (and the provider's metadata)
     # in its registry, and two apps in one process (tests, scripts) must not share a provider.
     oauth = OAuth(app)
-    issuer = app.config.get("FRANCECONNECT_ISSUER")
-    if not issuer:
-        return
-    oauth.register(
-        name=FRANCECONNECT,
-        client_id=app.config["FRANCECONNECT_CLIENT_ID"],
-        client_secret=app.config["FRANCECONNECT_CLIENT_SECRET"],
-        server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
-        client_kwargs={
-            "scope": app.config["FRANCECONNECT_SCOPES"],
-            "token_endpoint_auth_method": "client_secret_post",
-            "code_challenge_method": "S256",
-            "timeout": app.config["OIDC_HTTP_TIMEOUT_SECONDS"],
-        },
-    )
+    for name, (prefix, _label) in PROVIDERS.items():
+        issuer = app.config.get(f"{prefix}_ISSUER")
+        if not issuer:
+            continue
+        oauth.register(
+            name=name,
+            client_id=app.config[f"{prefix}_CLIENT_ID"],
+            client_secret=app.config[f"{prefix}_CLIENT_SECRET"],
+            server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
+            client_kwargs={
+                "scope": app.config[f"{prefix}_SCOPES"],
+                "token_endpoint_auth_method": "client_secret_post",
+                "code_challenge_method": "S256",
+                "timeout": app.config["OIDC_HTTP_TIMEOUT_SECONDS"],
+            },
+        )
 
 
 def _client(provider: str):
     client = current_app.extensions[OAUTH_EXTENSION].create_client(provider)
     if client is None:
-        raise LoginFailed("provider_not_configured", UNAVAILABLE)
+        raise LoginFailed("provider_not_configured", unavailable(provider))
     return client
 
 
@@ -104,7 +121,7 @@ def _metadata(client) -> dict:
         return client.load_server_metadata()
     except (requests.RequestException, ValueError) as error:
         log.warning("Identity provider discovery failed: %s", error)
-        raise LoginFailed("provider_unreachable", UNAVAILABLE) from error
+        raise LoginFailed("provider_unreachable", unavailable(client.name)) from error
 
 
 def begin_login(provider: str, *, redirect_uri: str, next_path: str | None) -> tuple[str, str]:
@@ -122,7 +139,7 @@ def begin_login(provider: str, *, redirect_uri: str, next_path: str | None) -> t
         state=state,
         nonce=nonce,
         code_verifier=code_verifier,
-        acr_values=current_app.config["FRANCECONNECT_ACR_VALUES"],
+        acr_values=setting(provider, "ACR_VALUES"),
     )
     db.session.add(
         AuthorizationRequest(
@@ -170,19 +187,19 @@ def complete_login(provider: str, *, params: dict[str, str], redirect_uri: str, 
     if params.get("error"):
         log.info("Identity provider returned error=%s", params.get("error"))
         if params.get("error") == "access_denied":
-            raise LoginFailed("provider_error", "Vous avez annulé la connexion avec FranceConnect.")
-        raise LoginFailed("provider_error", GENERIC_FAILURE)
+            raise LoginFailed("provider_error", f"Vous avez annulé la connexion avec {label(provider)}.")
+        raise LoginFailed("provider_error", generic_failure(provider))
     state = params.get("state") or ""
     if not state or not expected_state or not hmac.compare_digest(state, expected_state):
         raise LoginFailed(
             "state_mismatch",
-            "Cette réponse de FranceConnect ne correspond pas à une connexion commencée depuis ce navigateur. "
+            f"Cette réponse de {label(provider)} ne correspond pas à une connexion commencée depuis ce navigateur. "
             "Recommencez la connexion depuis la page d'accueil.",
         )
     authorization_request = _consume_authorization_request(provider, state)
     code = params.get("code")
     if not code:
-        raise LoginFailed("missing_code", GENERIC_FAILURE)
+        raise LoginFailed("missing_code", generic_failure(provider))
 
     client = _client(provider)
     metadata = _metadata(client)
@@ -192,15 +209,15 @@ def complete_login(provider: str, *, params: dict[str, str], redirect_uri: str, 
         )
     except OAuthError as error:
         log.warning("Token exchange refused: %s", error.error)
-        raise LoginFailed("token_refused", GENERIC_FAILURE) from error
+        raise LoginFailed("token_refused", generic_failure(provider)) from error
     except (requests.RequestException, ValueError) as error:
         log.warning("Token endpoint unreachable: %s", error)
-        raise LoginFailed("provider_unreachable", UNAVAILABLE) from error
+        raise LoginFailed("provider_unreachable", unavailable(provider)) from error
 
     id_token = token.get("id_token")
     access_token = token.get("access_token")
     if not id_token or not access_token:
-        raise LoginFailed("token_incomplete", GENERIC_FAILURE)
+        raise LoginFailed("token_incomplete", generic_failure(provider))
     issuer = metadata["issuer"]
     client_id = client.client_id
     id_claims = verify_signed_jwt(
@@ -209,9 +226,16 @@ def complete_login(provider: str, *, params: dict[str, str], redirect_uri: str, 
         required={"iss": issuer, "aud": client_id, "nonce": authorization_request.nonce},
         purpose="id_token",
     )
-    expected_acr = current_app.config["FRANCECONNECT_ACR_VALUES"]
-    if id_claims.get("acr") != expected_acr:
-        raise LoginFailed("acr_mismatch", GENERIC_FAILURE)
+    # The level of authentication is checked here, server-side, whatever was requested: ProConnect may return a
+    # lower level than asked (an agent without a second factor), and it must then be refused.
+    if id_claims.get("acr") not in setting(provider, "ACCEPTED_ACR"):
+        if provider == PROCONNECT:
+            raise LoginFailed(
+                "second_factor_missing",
+                "L'espace agents exige une double authentification, et votre connexion ProConnect n'en comportait "
+                "pas. Activez la double authentification sur votre compte ProConnect, puis reconnectez-vous.",
+            )
+        raise LoginFailed("acr_mismatch", generic_failure(provider))
     userinfo = _fetch_userinfo(client, metadata, access_token)
     user_claims = verify_signed_jwt(
         client, userinfo, required={"iss": issuer, "aud": client_id, "sub": id_claims["sub"]}, purpose="userinfo"
@@ -235,12 +259,12 @@ def _fetch_userinfo(client, metadata: dict, access_token: str) -> str:
             timeout=current_app.config["OIDC_HTTP_TIMEOUT_SECONDS"],
         )
     except requests.RequestException as error:
-        raise LoginFailed("provider_unreachable", UNAVAILABLE) from error
+        raise LoginFailed("provider_unreachable", unavailable(client.name)) from error
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
     if response.status_code != 200 or content_type != "application/jwt":
         # FranceConnect v2 always signs userinfo: plain JSON is a downgrade and is refused.
         log.warning("Userinfo refused: status %s, type %s", response.status_code, content_type)
-        raise LoginFailed("userinfo_not_signed", GENERIC_FAILURE)
+        raise LoginFailed("userinfo_not_signed", generic_failure(client.name))
     return response.text.strip()
 
 
@@ -252,18 +276,18 @@ def verify_signed_jwt(client, token: str, *, required: dict[str, str], purpose: 
     try:
         header = jws.extract_compact(token.encode()).protected
     except (JoseError, ValueError) as error:
-        raise LoginFailed(f"{purpose}_malformed", GENERIC_FAILURE) from error
+        raise LoginFailed(f"{purpose}_malformed", generic_failure(client.name)) from error
     if header.get("alg") not in ALLOWED_ALGORITHMS:
-        raise LoginFailed(f"{purpose}_alg_refused", GENERIC_FAILURE)
+        raise LoginFailed(f"{purpose}_alg_refused", generic_failure(client.name))
     kid = header.get("kid")
     if not kid:
-        raise LoginFailed(f"{purpose}_no_kid", GENERIC_FAILURE)
+        raise LoginFailed(f"{purpose}_no_kid", generic_failure(client.name))
     key_set = _key_set(client, kid)
     try:
         decoded = jwt.decode(token, key_set, registry=JWSRegistry(algorithms=list(ALLOWED_ALGORITHMS)))
     except JoseError as error:
         log.warning("%s signature refused: %s", purpose, error)
-        raise LoginFailed(f"{purpose}_bad_signature", GENERIC_FAILURE) from error
+        raise LoginFailed(f"{purpose}_bad_signature", generic_failure(client.name)) from error
     leeway = current_app.config["OIDC_LEEWAY_SECONDS"]
     options = {name: {"essential": True, "value": value} for name, value in required.items()}
     if purpose == "id_token":
@@ -273,7 +297,7 @@ def verify_signed_jwt(client, token: str, *, required: dict[str, str], purpose: 
         registry.validate(decoded.claims)
     except JoseError as error:
         log.warning("%s claims refused: %s", purpose, error)
-        raise LoginFailed(f"{purpose}_claims_refused", GENERIC_FAILURE) from error
+        raise LoginFailed(f"{purpose}_claims_refused", generic_failure(client.name)) from error
     return decoded.claims
 
 
@@ -283,9 +307,9 @@ def _key_set(client, kid: str) -> KeySet:
         if not any(key.kid == kid for key in key_set.keys):
             key_set = KeySet.import_key_set(client.fetch_jwk_set(force=True))
     except (requests.RequestException, ValueError, JoseError) as error:
-        raise LoginFailed("provider_unreachable", UNAVAILABLE) from error
+        raise LoginFailed("provider_unreachable", unavailable(client.name)) from error
     if not any(key.kid == kid for key in key_set.keys):
-        raise LoginFailed("unknown_kid", GENERIC_FAILURE)
+        raise LoginFailed("unknown_kid", generic_failure(client.name))
     return key_set
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -56,22 +57,59 @@ def open_session(account: Account, *, provider: str, id_token: str | None) -> st
     return token
 
 
-def load_session_account(account_id: str, token: str | None) -> Account | None:
-    """Return the account of a live session, or None when the session ended, expired or is not this account's."""
-    if not token or not account_id.isdigit():
+def open_agent_session(agent, *, provider: str, id_token: str | None) -> str:
+    """The same as open_session, for an agent of the back-office."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id_digest=_digest(token), agent_id=agent.id, provider=provider, id_token=id_token))
+    return token
+
+
+def _live_session(token: str | None, *, idle: timedelta, lifetime: timedelta) -> UserSession | None:
+    """The session row of `token` while it lives; ended here when idle or too old."""
+    if not token:
         return None
     user_session = db.session.get(UserSession, _digest(token))
-    if user_session is None or user_session.ended_at is not None or user_session.account_id != int(account_id):
+    if user_session is None or user_session.ended_at is not None:
         return None
     now = utcnow()
-    config = current_app.config
-    idle_limit = now - config["SESSION_IDLE_TIMEOUT"]
-    if user_session.created_at < now - config["PERMANENT_SESSION_LIFETIME"] or user_session.last_seen_at < idle_limit:
+    if user_session.created_at < now - lifetime or user_session.last_seen_at < now - idle:
         user_session.ended_at = now
         return None
     if (now - user_session.last_seen_at).total_seconds() > LAST_SEEN_RESOLUTION_SECONDS:
         user_session.last_seen_at = now
+    return user_session
+
+
+def load_session_account(account_id: str, token: str | None) -> Account | None:
+    """Return the account of a live session, or None when the session ended, expired or is not this account's."""
+    if not account_id.isdigit():
+        return None
+    config = current_app.config
+    user_session = _live_session(
+        token, idle=config["SESSION_IDLE_TIMEOUT"], lifetime=config["PERMANENT_SESSION_LIFETIME"]
+    )
+    if user_session is None or user_session.account_id != int(account_id):
+        return None
     return user_session.account
+
+
+def load_session_agent(agent_id: str, token: str | None):
+    """Return the agent of a live agent session (shorter-lived than a citizen's), if still active."""
+    from portal.backoffice.models import Agent
+
+    if not agent_id.isdigit():
+        return None
+    config = current_app.config
+    user_session = _live_session(
+        token, idle=config["AGENT_SESSION_IDLE_TIMEOUT"], lifetime=config["AGENT_SESSION_LIFETIME"]
+    )
+    if user_session is None or user_session.agent_id != int(agent_id):
+        return None
+    agent = db.session.get(Agent, user_session.agent_id)
+    if agent is None or not agent.is_active:
+        user_session.ended_at = utcnow()
+        return None
+    return agent
 
 
 def end_session(token: str | None) -> UserSession | None:
@@ -82,7 +120,12 @@ def end_session(token: str | None) -> UserSession | None:
     if user_session is None or user_session.ended_at is not None:
         return None
     user_session.ended_at = utcnow()
-    audit(AuditAction.LOGOUT, actor=user_session.account, provider=user_session.provider)
+    if user_session.account_id is not None:
+        audit(AuditAction.LOGOUT, actor=user_session.account, provider=user_session.provider)
+    else:
+        from portal.backoffice.models import Agent
+
+        audit(AuditAction.LOGOUT, actor=db.session.get(Agent, user_session.agent_id), provider=user_session.provider)
     return user_session
 
 

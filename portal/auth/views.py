@@ -10,6 +10,7 @@ from portal.errors import render_error
 from portal.extensions import limiter, login_manager
 from portal.forms import EmptyForm
 from portal.security import safe_next_path
+from portal.sessions import is_backoffice_request
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 (a session key name, not a secret)
 LOGIN_STATE_KEY = "oidc_state"
@@ -19,16 +20,26 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def _load_user(account_id: str):
-    account = services.load_session_account(account_id, session.get(SESSION_TOKEN_KEY))
-    if account is None:
+def _load_user(user_id: str):
+    # The agents' cookie is read only in the back-office, the citizens' only outside it (portal.sessions): an id of
+    # the wrong kind here is a forged or misplaced session, and is refused.
+    if is_backoffice_request():
+        user = None
+        if user_id.startswith("agent:"):
+            user = services.load_session_agent(user_id.removeprefix("agent:"), session.get(SESSION_TOKEN_KEY))
+    else:
+        user = services.load_session_account(user_id, session.get(SESSION_TOKEN_KEY))
+    if user is None:
         g.session_expired = True
         session.clear()
-    return account
+    return user
 
 
 @login_manager.unauthorized_handler
 def _unauthorized():
+    if is_backoffice_request():
+        flash("Connectez-vous avec ProConnect pour accéder à l'espace agents.", "info")
+        return redirect(url_for("backoffice.login_page"), 303)
     if g.get("session_expired"):
         flash("Votre session a expiré. Reconnectez-vous avec FranceConnect pour continuer.", "info")
     else:
@@ -69,7 +80,7 @@ def franceconnect_callback():
     except oidc.LoginFailed as failure:
         current_app.logger.warning("FranceConnect login refused: %s", failure.reason)
         services.audit_refused_login(oidc.FRANCECONNECT, failure.reason)
-        status = 503 if failure.message == oidc.UNAVAILABLE else 401
+        status = 503 if failure.reason == "provider_unreachable" else 401
         return render_template("auth/login_failed.html", message=failure.message), status
 
     account = services.record_login(login)

@@ -161,6 +161,8 @@ class Assure(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     birth_place_code: Mapped[str | None] = mapped_column(String(5))  # COG commune code, None when born abroad
     birth_country_code: Mapped[str] = mapped_column(String(5))  # COG country code, 99100 for France
+    # The caisse (CARSAT...) that manages the person's file and instructs their requests.
+    caisse_id: Mapped[int | None] = mapped_column(ForeignKey("caisse.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     periods: Mapped[list["CareerPeriod"]] = relationship(back_populates="assure", order_by="CareerPeriod.id")
@@ -233,6 +235,8 @@ class PeriodVersion(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     recorded_by: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str | None] = mapped_column(String(500))
+    # The request whose decision produced this version, when it comes from one.
+    signalement_id: Mapped[int | None] = mapped_column(ForeignKey("signalement.id"))
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     period: Mapped[CareerPeriod] = relationship(back_populates="versions")

@@ -54,6 +54,7 @@ def record_period(
     days: int | None = None,
     source_reference: str | None = None,
     reason: str | None = None,
+    signalement_id: int | None = None,
 ) -> PeriodVersion:
     """Add a new period with its first version. Raises InvalidPeriod on inconsistent values."""
     _check(start_date, end_date, quarters, earnings_cents)
@@ -78,13 +79,16 @@ def record_period(
         source_reference=source_reference,
         recorded_by=recorded_by,
         reason=reason,
+        signalement_id=signalement_id,
     )
     db.session.add(version)
     db.session.flush()
     return version
 
 
-def supersede_period(period: CareerPeriod, *, recorded_by: str, reason: str, **changes) -> PeriodVersion:
+def supersede_period(
+    period: CareerPeriod, *, recorded_by: str, reason: str, signalement_id: int | None = None, **changes
+) -> PeriodVersion:
     """Add a version of `period` carrying `changes`, and mark the current one as superseded.
 
     The previous version stays as it was, readable in the history. Raises InvalidPeriod on inconsistent values
@@ -107,6 +111,7 @@ def supersede_period(period: CareerPeriod, *, recorded_by: str, reason: str, **c
         recorded_at=now,
         recorded_by=recorded_by,
         reason=reason,
+        signalement_id=signalement_id,
         **values,
     )
     db.session.add(version)

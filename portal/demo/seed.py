@@ -55,6 +55,7 @@ def seed_demo() -> SeedReport:
                     assure_id=assure.id, birth_date=birth_date, is_adopted=adopted, source="État civil (démonstration)"
                 )
             )
+    _register_demo_agents()
     record(AuditAction.DEMO_SEEDED, assures=report.assures_created)
     db.session.flush()
     return report
@@ -69,6 +70,23 @@ CHILDREN: dict[str, tuple[tuple[date, bool], ...]] = {
     "demo-brigitte-fernandes": ((date(1998, 7, 23), False),),
     "demo-eric-le-gall": ((date(1995, 3, 30), False), (date(1998, 11, 5), True)),
 }
+
+
+def _register_demo_agents() -> None:
+    """The agents of the ProConnect sandbox, registered in the portal as an administrator would (`flask agents
+    add`), except the one meant to be refused. Idempotent."""
+    from portal.backoffice.agents import add_agent
+    from portal.backoffice.models import Agent, AgentRole
+    from portal.demo.agents import AGENT_IDENTITIES
+
+    for agent in AGENT_IDENTITIES:
+        if agent.portal_role is None:
+            continue
+        if db.session.execute(select(Agent).where(Agent.email == agent.email)).scalar_one_or_none() is not None:
+            continue
+        role, caisse = agent.portal_role
+        add_agent(email=agent.email, role=AgentRole(role), caisse_code=caisse, given_name=agent.given_name,
+                  usual_name=agent.usual_name)  # fmt: skip
 
 
 def _find_assure(nir: str) -> Assure | None:
@@ -86,8 +104,21 @@ def _load_regimes(needed: set[str]) -> dict[str, Regime]:
     return regimes
 
 
+# The caisse that manages each demo file: Brittany's people at the Carsat Bretagne, the South-East's at the Carsat
+# Sud-Est, everyone else at the Carsat Rhône-Alpes (where most demo agents work).
+CAISSE_BY_IDENTITY = {
+    "demo-marie-helene-lefevre-dubois": "CARSAT-BRETAGNE",
+    "demo-eric-le-gall": "CARSAT-BRETAGNE",
+    "demo-pierre-yves-daubigne": "CARSAT-SUD-EST",
+    "demo-dominique-santoni": "CARSAT-SUD-EST",
+}
+
+
 def _create_assure(identity: DemoIdentity) -> Assure:
+    from portal.backoffice.agents import ensure_caisse
+
     assure = Assure(
+        caisse_id=ensure_caisse(CAISSE_BY_IDENTITY.get(identity.sub, "CARSAT-RA")).id,
         nir=identity.nir,
         sex=identity.nir[0],
         birth_name=identity.family_name,

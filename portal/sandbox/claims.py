@@ -1,8 +1,10 @@
-"""FranceConnect v2 scopes and claims, and the userinfo built from a test identity."""
+"""Scopes, claims and acr values of the two providers the sandbox imitates: FranceConnect v2 and ProConnect."""
 
 from authlib.oidc.core import UserInfo
 
-from portal.demo.identities import DemoIdentity
+from portal.demo.agents import ACR_CONSISTENCY_CHECKED_2FA, ACR_SELF_ASSERTED_2FA
+
+# FranceConnect v2
 
 # FranceConnect gives one scope per claim of the identité pivot, plus a few historical groups of them.
 SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
@@ -58,12 +60,55 @@ class FranceConnectUserInfo(UserInfo):
     SCOPES_CLAIMS_MAPPING = {scope: list(claims) for scope, claims in SCOPE_CLAIMS.items()}
 
 
-def claims_for_scope(scope: str) -> list[str]:
-    """The identity claims (sub excluded) that `scope` grants, in a stable order."""
-    granted = {claim for name in scope.split() for claim in SCOPE_CLAIMS.get(name, ())}
-    return [claim for claim in CLAIM_LABELS if claim in granted]
+# ProConnect: one scope per claim ("Correspondance entre scope et claims sur ProConnect"), the ones every service
+# provider gets by default.
+PROCONNECT_SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
+    "openid": ("sub",),
+    "email": ("email",),
+    "given_name": ("given_name",),
+    "usual_name": ("usual_name",),
+    "uid": ("uid",),
+    "siret": ("siret",),
+    "idp_id": ("idp_id",),
+}
+
+PROCONNECT_CLAIMS_SUPPORTED: tuple[str, ...] = (
+    "sub",
+    "given_name",
+    "usual_name",
+    "email",
+    "uid",
+    "siret",
+    "idp_id",
+    "acr",
+    "amr",
+    "auth_time",
+)
+
+PROCONNECT_CLAIM_LABELS: dict[str, str] = {
+    "given_name": "Prénoms",
+    "usual_name": "Nom d'usage",
+    "email": "Adresse électronique professionnelle",
+    "uid": "Identifiant chez le fournisseur d'identité",
+    "siret": "SIRET de l'établissement",
+    "idp_id": "Fournisseur d'identité utilisé",
+}
+
+# The levels ProConnect's discovery advertises (certification-dirigeant aside). The sandbox's agents reach eidas1
+# or one of the two 2FA levels; the others are listed so that a client asking for them is answered as ProConnect
+# answers it: with the level the person really reached.
+PROCONNECT_ACR_VALUES_SUPPORTED: tuple[str, ...] = (
+    ACR_EIDAS1,
+    "eidas2",
+    "eidas3",
+    "https://proconnect.gouv.fr/assurance/self-asserted",
+    ACR_SELF_ASSERTED_2FA,
+    "https://proconnect.gouv.fr/assurance/consistency-checked",
+    ACR_CONSISTENCY_CHECKED_2FA,
+)
 
 
-def userinfo_for(identity: DemoIdentity, scope: str) -> FranceConnectUserInfo:
-    """The userinfo claims of `identity` that `scope` grants, `sub` included when `openid` is granted."""
-    return FranceConnectUserInfo(sub=identity.sub, **identity.claims()).filter(scope)
+class ProConnectUserInfo(UserInfo):
+    """UserInfo whose `filter(scope)` follows ProConnect's scopes (usual_name, uid, siret and idp_id included)."""
+
+    SCOPES_CLAIMS_MAPPING = {scope: list(claims) for scope, claims in PROCONNECT_SCOPE_CLAIMS.items()}

@@ -1,4 +1,4 @@
-"""Fault injection, for the tests of a FranceConnect client.
+"""Fault injection, for the tests of a FranceConnect or ProConnect client.
 
 A test running the sandbox sets `sandbox_app.config["SANDBOX_FAULTS"] = {"id_token": ..., "userinfo": ...}`; the
 next responses are then altered as named below, until the key is removed. Nothing else turns a fault on.
@@ -18,9 +18,8 @@ from joserfc import jws, jwt
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
-from portal.demo.identities import IDENTITIES
 from portal.sandbox.keys import generate_es256_key, generate_rs256_key
-from portal.sandbox.provider import FranceConnectOpenIDCode, SandboxUserInfoEndpoint
+from portal.sandbox.provider import SandboxOpenIDCode, SandboxUserInfoEndpoint
 
 ID_TOKEN_FAULTS: dict[str, str] = {
     "alg_none": "unsigned (alg none), no kid",
@@ -31,7 +30,7 @@ ID_TOKEN_FAULTS: dict[str, str] = {
     "wrong_issuer": "iss is another provider",
     "no_acr": "no acr claim",
     "unknown_kid": "signed by a key whose kid is not in the JWKS",
-    # Not a fault: FranceConnect may sign with RS256, so a client must accept this one.
+    # Not a fault: FranceConnect and ProConnect may sign with RS256, so a client must accept this one.
     "rs256": "valid, signed RS256 by the published RSA key",
 }
 USERINFO_FAULTS: dict[str, str] = {
@@ -54,7 +53,7 @@ def active_fault(kind: Literal["id_token", "userinfo"]) -> str | None:
     return name
 
 
-class FaultInjectingOpenIDCode(FranceConnectOpenIDCode):
+class FaultInjectingOpenIDCode(SandboxOpenIDCode):
     """The id_token extension, altering the id_token when SANDBOX_FAULTS["id_token"] is set."""
 
     def encode_id_token(self, token: dict[str, Any], request: Any) -> str:
@@ -109,7 +108,8 @@ class FaultInjectingUserInfoEndpoint(SandboxUserInfoEndpoint):
             case "wrong_audience":
                 claims["aud"] = OTHER_AUDIENCE
             case "other_sub":
-                claims["sub"] = next(identity.sub for identity in IDENTITIES if identity.sub != claims["sub"])
+                identities = self.context.profile.identities
+                claims["sub"] = next(identity.sub for identity in identities if identity.sub != claims["sub"])
         return status, jwt.encode(header, claims, key, [header["alg"]]), headers
 
 

@@ -1,8 +1,9 @@
 """The OpenID provider itself: Authlib's server classes, given FranceConnect v2's rules.
 
 Authlib runs the protocol (request validation, client authentication, codes, PKCE, id_token, signed userinfo,
-RP-initiated logout); this module only supplies storage, keys and the few rules where FranceConnect is stricter
-than OpenID Connect.
+RP-initiated logout); this module only supplies storage, keys and the few rules where FranceConnect (and
+ProConnect, built on the same platform) is stricter than OpenID Connect. What differs between the two comes from
+the context's profile (`portal.sandbox.profiles`).
 """
 
 import time
@@ -19,9 +20,8 @@ from authlib.oidc.rpinitiated import EndSessionEndpoint, EndSessionRequest
 from flask import Flask, session
 from joserfc.jwk import KeySet
 
-from portal.demo.identities import DemoIdentity, get_identity
-from portal.sandbox.claims import ACR_EIDAS1, userinfo_for
 from portal.sandbox.keys import SIGNING_ALGORITHMS, SigningKeys
+from portal.sandbox.profiles import Identity, SandboxProfile
 from portal.sandbox.store import AccessToken, AuthorizationCode, MemoryStore, SandboxClient
 
 # FranceConnect's documentation of /authorize: state and nonce are required, "minimum 32 caractères".
@@ -40,9 +40,10 @@ class SandboxSettings:
 
 @dataclass(frozen=True, slots=True)
 class SandboxContext:
-    """What the provider's parts share: settings, keys and state."""
+    """What the provider's parts share: settings, the profile imitated, keys and state."""
 
     settings: SandboxSettings
+    profile: SandboxProfile
     keys: SigningKeys
     store: MemoryStore
 
@@ -60,7 +61,7 @@ class SandboxAuthorizationServer(AuthorizationServer):
             AccessToken(
                 access_token=token["access_token"],
                 client=request.client,
-                sub=request.user.sub,
+                user=request.user,
                 scope=token["scope"],
                 issued_at=time.time(),
                 expires_in=token["expires_in"],
@@ -75,6 +76,7 @@ class SandboxAuthorizationCodeGrant(AuthorizationCodeGrant):
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         payload = request.payload.data
         now = time.time()
+        authentication = self.server.context.profile.authentication(request.user)
         self.server.context.store.add_code(
             AuthorizationCode(
                 code=code,
@@ -83,7 +85,8 @@ class SandboxAuthorizationCodeGrant(AuthorizationCodeGrant):
                 scope=request.scope,
                 sub=request.user.sub,
                 nonce=payload["nonce"],
-                acr=ACR_EIDAS1,
+                acr=authentication.acr,
+                amr=authentication.amr,
                 auth_time=int(now),
                 expires_at=now + self.server.context.settings.code_lifetime,
                 code_challenge=payload.get("code_challenge"),
@@ -97,17 +100,22 @@ class SandboxAuthorizationCodeGrant(AuthorizationCodeGrant):
     def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
         """Nothing left to do: `query_authorization_code` consumed the code, and keeping it lets a reuse be seen."""
 
-    def authenticate_user(self, authorization_code: AuthorizationCode) -> DemoIdentity | None:
-        return get_identity(authorization_code.sub)
+    def authenticate_user(self, authorization_code: AuthorizationCode) -> Identity | None:
+        return self.server.context.profile.find(authorization_code.sub)
 
 
-class FranceConnectAuthorizeRules:
-    """Grant extension: what FranceConnect v2 requires of /authorize beyond OAuth 2.0.
+class AuthorizeRules:
+    """Grant extension: what FranceConnect v2 and ProConnect require of /authorize beyond OAuth 2.0.
 
-    The openid scope, a state and a nonce of at least 32 characters, and acr_values limited to eidas1 (the only
-    level FranceConnect, as opposed to FranceConnect+, offers; an absent acr_values gets eidas1). Each refusal is
-    redirected to the client like any other OAuth error, with the state when there is one.
+    The openid scope, and a state and a nonce of at least 32 characters. `acr_values` as the profile says: limited
+    to eidas1 on FranceConnect (the only level it offers, as opposed to FranceConnect+; absent means eidas1);
+    voluntary on ProConnect, which ignores the levels it does not know and returns the level the person really
+    reached, lower than asked if need be. Each refusal is redirected to the client like any other OAuth error, with
+    the state when there is one.
     """
+
+    def __init__(self, profile: SandboxProfile) -> None:
+        self.profile = profile
 
     def __call__(self, grant: AuthorizationCodeGrant) -> None:
         grant.register_hook("after_validate_authorization_request_payload", self.validate)
@@ -121,8 +129,10 @@ class FranceConnectAuthorizeRules:
         if len(data.get("nonce") or "") < MIN_NONCE_LENGTH:
             raise InvalidRequestError(f"'nonce' is required, at least {MIN_NONCE_LENGTH} characters long.")
         acr_values = data.get("acr_values")
-        if acr_values is not None and ACR_EIDAS1 not in acr_values.split():
-            raise InvalidRequestError(f"Unsupported 'acr_values': this provider only offers '{ACR_EIDAS1}'.")
+        supported = self.profile.acr_values_supported
+        unmet = acr_values is not None and not set(acr_values.split()) & set(supported)
+        if unmet and self.profile.refuses_unsupported_acr:
+            raise InvalidRequestError(f"Unsupported 'acr_values': this provider only offers {', '.join(supported)}.")
 
 
 class S256CodeChallenge(CodeChallenge):
@@ -138,8 +148,9 @@ class S256CodeChallenge(CodeChallenge):
         super().validate_code_challenge(grant, redirect_uri)
 
 
-class FranceConnectOpenIDCode(OpenIDCode):
-    """id_token as FranceConnect issues it: ES256 by default, a kid, acr eidas1, and no identity claims but `sub`."""
+class SandboxOpenIDCode(OpenIDCode):
+    """id_token as FranceConnect and ProConnect issue it: ES256 by default, a kid, the acr (and on ProConnect the
+    amr) of the authentication, and no identity claims but `sub`."""
 
     def __init__(self, context: SandboxContext) -> None:
         super().__init__(require_nonce=True)
@@ -161,8 +172,8 @@ class FranceConnectOpenIDCode(OpenIDCode):
             "exp": now + self.context.settings.id_token_lifetime,
         }
 
-    def generate_user_info(self, user: DemoIdentity, scope: str) -> UserInfo:
-        # FranceConnect keeps the identity for userinfo; the id_token only names the subject.
+    def generate_user_info(self, user: Identity, scope: str) -> UserInfo:
+        # The identity is kept for userinfo; the id_token only names the subject.
         return UserInfo(sub=user.sub)
 
 
@@ -177,8 +188,8 @@ class SandboxUserInfoEndpoint(UserInfoEndpoint):
     def get_issuer(self) -> str:
         return self.context.settings.issuer
 
-    def generate_user_info(self, user: DemoIdentity, scope: str) -> UserInfo:
-        return userinfo_for(user, scope)
+    def generate_user_info(self, user: Identity, scope: str) -> UserInfo:
+        return self.context.profile.userinfo(user, scope)
 
     def resolve_private_key(self) -> KeySet:
         return self.context.keys.private_set

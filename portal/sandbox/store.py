@@ -14,9 +14,8 @@ from typing import Any
 from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, scope_to_list
 from authlib.oidc.core import AuthorizationCodeMixin
 
-from portal.demo.identities import DemoIdentity, get_identity
-from portal.sandbox.claims import SCOPES_SUPPORTED
 from portal.sandbox.keys import SIGNING_ALGORITHMS
+from portal.sandbox.profiles import Identity
 
 # FranceConnect authenticates clients at the token endpoint with their secret, in the body or with HTTP Basic.
 TOKEN_ENDPOINT_AUTH_METHODS: tuple[str, ...] = ("client_secret_post", "client_secret_basic")
@@ -33,9 +32,11 @@ class SandboxClient(ClientMixin):
     id_token_signed_response_alg: str = "ES256"  # noqa: S105 (an algorithm name, not a secret)
     # FranceConnect v2 only answers userinfo with a signed JWT; Authlib signs it when the client's metadata asks.
     userinfo_signed_response_alg: str = "ES256"
+    # The scopes of the provider imitated: any other is left out of the tokens.
+    scopes_supported: tuple[str, ...] = ()
 
     @classmethod
-    def from_config(cls, entry: Mapping[str, Any]) -> "SandboxClient":
+    def from_config(cls, entry: Mapping[str, Any], *, scopes_supported: Iterable[str] = ()) -> "SandboxClient":
         """Build a client from one entry of SANDBOX_CLIENTS. Raises ValueError on a missing or malformed field."""
         try:
             client_id, client_secret = entry["client_id"], entry["client_secret"]
@@ -60,6 +61,7 @@ class SandboxClient(ClientMixin):
             redirect_uris=tuple(redirect_uris),
             post_logout_redirect_uris=tuple(post_logout_redirect_uris),
             **algorithms,
+            scopes_supported=tuple(scopes_supported),
         )
 
     @property
@@ -84,7 +86,7 @@ class SandboxClient(ClientMixin):
     def get_allowed_scope(self, scope: str | None) -> str | None:
         if not scope:
             return None
-        return " ".join(name for name in scope_to_list(scope) if name in SCOPES_SUPPORTED)
+        return " ".join(name for name in scope_to_list(scope) if name in self.scopes_supported)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         return redirect_uri in self.redirect_uris
@@ -113,6 +115,7 @@ class AuthorizationCode(AuthorizationCodeMixin):
     acr: str
     auth_time: int
     expires_at: float
+    amr: tuple[str, ...] = ()
     code_challenge: str | None = None
     code_challenge_method: str | None = None
     is_used: bool = False
@@ -132,20 +135,24 @@ class AuthorizationCode(AuthorizationCodeMixin):
     def get_acr(self) -> str:
         return self.acr
 
-    def get_amr(self) -> None:
-        return None
+    def get_amr(self) -> list[str] | None:
+        return list(self.amr) or None
 
 
 @dataclass(slots=True)
 class AccessToken(TokenMixin):
     access_token: str
     client: SandboxClient
-    sub: str
+    user: Identity
     scope: str
     issued_at: float
     expires_in: int
     code: str
     revoked: bool = False
+
+    @property
+    def sub(self) -> str:
+        return self.user.sub
 
     def check_client(self, client: ClientMixin) -> bool:
         return client.get_client_id() == self.client.client_id
@@ -162,8 +169,8 @@ class AccessToken(TokenMixin):
     def is_revoked(self) -> bool:
         return self.revoked
 
-    def get_user(self) -> DemoIdentity | None:
-        return get_identity(self.sub)
+    def get_user(self) -> Identity:
+        return self.user
 
     def get_client(self) -> SandboxClient:
         return self.client

@@ -1,15 +1,11 @@
-"""HTTP endpoints of the sandbox, all under the issuer's path (FranceConnect's /api/v2)."""
+"""HTTP endpoints of the sandbox, all under the issuer's path (/api/v2, as on FranceConnect and ProConnect)."""
 
 import hmac
 import secrets
-from dataclasses import dataclass
-from datetime import date
 
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, session
 
-from portal.demo.identities import FRANCE_COG, IDENTITIES, DemoIdentity, get_identity
-from portal.sandbox.claims import ACR_EIDAS1, CLAIM_LABELS, CLAIMS_SUPPORTED, SCOPES_SUPPORTED, claims_for_scope
 from portal.sandbox.keys import SIGNING_ALGORITHMS
 from portal.sandbox.provider import SandboxAuthorizationServer
 from portal.sandbox.store import TOKEN_ENDPOINT_AUTH_METHODS
@@ -30,8 +26,9 @@ def _server() -> SandboxAuthorizationServer:
 
 @bp.get("/.well-known/openid-configuration")
 def discovery() -> Response:
-    """OpenID Provider metadata, with FranceConnect v2's values."""
-    issuer = _server().context.settings.issuer
+    """OpenID Provider metadata, with the values of the provider imitated."""
+    context = _server().context
+    issuer, profile = context.settings.issuer, context.profile
     return jsonify(
         issuer=issuer,
         authorization_endpoint=f"{issuer}/authorize",
@@ -39,13 +36,13 @@ def discovery() -> Response:
         userinfo_endpoint=f"{issuer}/userinfo",
         jwks_uri=f"{issuer}/jwks",
         end_session_endpoint=f"{issuer}/session/end",
-        scopes_supported=list(SCOPES_SUPPORTED),
-        claims_supported=list(CLAIMS_SUPPORTED),
+        scopes_supported=list(profile.scopes_supported),
+        claims_supported=list(profile.claims_supported),
         response_types_supported=["code"],
         response_modes_supported=["query"],
         grant_types_supported=["authorization_code"],
         subject_types_supported=["public"],
-        acr_values_supported=[ACR_EIDAS1],
+        acr_values_supported=list(profile.acr_values_supported),
         id_token_signing_alg_values_supported=list(SIGNING_ALGORITHMS),
         userinfo_signing_alg_values_supported=list(SIGNING_ALGORITHMS),
         token_endpoint_auth_methods_supported=list(TOKEN_ENDPOINT_AUTH_METHODS),
@@ -74,7 +71,7 @@ def authorize() -> Response | tuple[str, int] | str:
 
     identity = None
     if is_choice and CANCEL_FIELD not in request.form:
-        identity = get_identity(request.form.get(SUB_FIELD, ""))
+        identity = server.context.profile.find(request.form.get(SUB_FIELD, ""))
         if identity is None:
             return _error_page("Cette identité de test n'existe pas."), 400
 
@@ -105,7 +102,7 @@ def userinfo() -> Response:
 
 @bp.route("/session/end", methods=["GET", "POST"])
 def end_session() -> Response | tuple[str, int]:
-    """Log out and go straight back to the client: FranceConnect asks no confirmation."""
+    """Log out and go straight back to the client: FranceConnect and ProConnect ask no confirmation."""
     server = _server()
     try:
         end_session_request = server.validate_endpoint_request("end_session")
@@ -114,44 +111,15 @@ def end_session() -> Response | tuple[str, int]:
     return server.create_endpoint_response("end_session", end_session_request)
 
 
-@dataclass(frozen=True, slots=True)
-class IdentityCard:
-    """What the chooser shows of a test identity."""
-
-    sub: str
-    name: str
-    usage_name: str
-    birth: str
-    birthplace: str
-    email: str
-    summary: str
-
-    @classmethod
-    def of(cls, identity: DemoIdentity) -> "IdentityCard":
-        born = "Née" if identity.gender == "female" else "Né"
-        if identity.birthcountry == FRANCE_COG:
-            birthplace = f"{born} en France, commune {identity.birthplace} (code COG)"
-        else:
-            birthplace = f"{born} à l'étranger, pays {identity.birthcountry} (code COG)"
-        return cls(
-            sub=identity.sub,
-            name=f"{identity.given_name} {identity.family_name}",
-            usage_name=identity.preferred_username,
-            birth=f"{born} le {date.fromisoformat(identity.birthdate):%d/%m/%Y}",
-            birthplace=birthplace,
-            email=identity.email,
-            summary=identity.summary,
-        )
-
-
 def _chooser_page(client_id: str, scope: str) -> str:
     # The authorization request travels in hidden fields, to be validated again by Authlib when the form comes back.
     carried = [(name, value) for name, value in request.values.items(multi=True) if name not in CHOOSER_FIELDS]
+    profile = _server().context.profile
     return render_template(
         "sandbox/chooser.html",
         client_id=client_id,
-        requested=[CLAIM_LABELS[claim] for claim in claims_for_scope(scope)],
-        identities=[IdentityCard.of(identity) for identity in IDENTITIES],
+        requested=[profile.claim_labels[claim] for claim in profile.requested_claims(scope)],
+        cards=[profile.card(identity) for identity in profile.identities],
         carried=carried,
         csrf_token=_csrf_token(),
         fields={"sub": SUB_FIELD, "cancel": CANCEL_FIELD, "csrf": CSRF_FIELD},

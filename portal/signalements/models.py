@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.careers.models import Assure, CareerPeriod, PeriodNature, Regime, _enum
@@ -16,7 +16,14 @@ class Signalement(Base):
     """A request to correct a career. Editable while a draft; afterwards only its lifecycle moves it."""
 
     __tablename__ = "signalement"
-    __table_args__ = (Index("ix_signalement_assure_state", "assure_id", "state"),)
+    __table_args__ = (
+        Index("ix_signalement_assure_state", "assure_id", "state"),
+        # The queues' order, in one index: by caisse, then queue_position (most urgent first, then oldest). A page is
+        # read in index order and stops after 51 rows, the state being checked on the way, instead of sorting the
+        # whole stock; the next page starts right after the last (queue_position, id) seen.
+        Index("ix_signalement_queue", "caisse_id", "queue_position", "id"),
+        Index("ix_signalement_assigned", "assigned_agent_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
@@ -32,9 +39,23 @@ class Signalement(Base):
     target_days: Mapped[int | None] = mapped_column(Integer)
     paused_since: Mapped[date | None] = mapped_column(Date)
     paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    # complete_date + target_days + paused_days, stored so that queues can filter and sort on it.
+    due_date: Mapped[date | None] = mapped_column(Date)
     complement_due_date: Mapped[date | None] = mapped_column(Date)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Back-office: the caisse that instructs it, who holds it, how urgent it is (see backoffice/priority.py).
+    caisse_id: Mapped[int | None] = mapped_column(ForeignKey("caisse.id"))
+    assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    # (1000 - priority) then the filing second, in one integer that sorts ascending: see backoffice/priority.py.
+    queue_position: Mapped[int] = mapped_column(BigInteger, default=0)
+    has_risk_flag: Mapped[bool] = mapped_column(default=False)
+    # Four eyes: the decision prepared by one agent waits for another's validation when it weighs enough.
+    prepared_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    prepared_at: Mapped[datetime | None] = mapped_column(DateTime)
+    validated_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     # Optimistic locking: two agents deciding at once, or a citizen answering while an agent decides.
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -56,15 +77,6 @@ class Signalement(Base):
         """The number a person quotes on the phone: year of creation and a zero-padded id."""
         return f"{self.created_at.year}-{self.id:06d}"
 
-    @property
-    def due_date(self) -> date | None:
-        """Target date of the answer: complete date + target + days spent waiting for a complement."""
-        if self.complete_date is None or self.target_days is None:
-            return None
-        from datetime import timedelta
-
-        return self.complete_date + timedelta(days=self.target_days + self.paused_days)
-
 
 class SignalementItem(Base):
     """One period concerned by the request (existing, by period_id) or proposed (new), with the values the
@@ -85,6 +97,12 @@ class SignalementItem(Base):
     proposed_earnings_cents: Mapped[int | None] = mapped_column(Integer)
     proposed_days: Mapped[int | None] = mapped_column(Integer)
     decision: Mapped[str | None] = mapped_column(String(32))
+    # The values the technician accepted, when they differ from the proposal (a corrected correction).
+    accepted_earnings_cents: Mapped[int | None] = mapped_column(Integer)
+    accepted_quarters: Mapped[int | None] = mapped_column(Integer)
+    accepted_start_date: Mapped[date | None] = mapped_column(Date)
+    accepted_end_date: Mapped[date | None] = mapped_column(Date)
+    applied_version_id: Mapped[int | None] = mapped_column(ForeignKey("period_version.id"))
     decision_motive: Mapped[str | None] = mapped_column(String(200))
     decision_note: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)

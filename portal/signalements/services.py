@@ -68,7 +68,10 @@ def _check_proposal(assure, anomaly_type: AnomalyType, proposal: Proposal, *, to
         if value > today:
             raise SignalementError("Une période ne peut pas être dans le futur.", field=field_name)
         birth = assure.birth_date
-        fourteenth = date(birth.year + MINIMUM_WORKING_AGE, birth.month, min(birth.day, 28))
+        try:
+            fourteenth = birth.replace(year=birth.year + MINIMUM_WORKING_AGE)
+        except ValueError:  # born on 29 February: the birthday falls on 1 March in common years
+            fourteenth = date(birth.year + MINIMUM_WORKING_AGE, 3, 1)
         if anomaly_type is not AnomalyType.CHILDREN and value < fourteenth:
             raise SignalementError(
                 "Cette date est antérieure à vos 14 ans : vérifiez l'année saisie.", field=field_name
@@ -192,7 +195,10 @@ def submit(signalement: Signalement, *, actor, today: date) -> Signalement:
     signalement.filed_at = utcnow()
     signalement.complete_date = today
     signalement.target_days = current_app.config["SIGNALEMENT_TARGET_DAYS"][signalement.anomaly_type.value]
-    _transition(signalement, Action.SUBMIT, actor=actor)
+    signalement.due_date = today + timedelta(days=signalement.target_days)
+    signalement.caisse_id = signalement.assure.caisse_id
+    transition(signalement, Action.SUBMIT, actor=actor)
+    _prepare_for_back_office(signalement, today=today)
     _notify(
         signalement,
         subject=f"Votre demande n° {signalement.reference} a bien été déposée",
@@ -201,9 +207,20 @@ def submit(signalement: Signalement, *, actor, today: date) -> Signalement:
     return signalement
 
 
+def _prepare_for_back_office(signalement: Signalement, *, today: date) -> None:
+    """At filing: the embedded controls run on the proposal and the request gets its place in the queues."""
+    from portal.backoffice import controls
+    from portal.backoffice.priority import compute_priority, place_in_queue
+
+    controls.record_findings(
+        signalement, controls.run_controls(signalement, today=today, stage="filing"), stage="filing"
+    )
+    place_in_queue(signalement, compute_priority(signalement, today=today))
+
+
 def withdraw(signalement: Signalement, *, actor, reason: str = "") -> Signalement:
     """The person withdraws a filed request before its decision. Raises TransitionNotAllowed otherwise."""
-    _transition(signalement, Action.WITHDRAW, actor=actor, note=reason.strip() or None)
+    transition(signalement, Action.WITHDRAW, actor=actor, note=reason.strip() or None)
     signalement.closed_at = utcnow()
     _notify(
         signalement,
@@ -215,7 +232,7 @@ def withdraw(signalement: Signalement, *, actor, reason: str = "") -> Signalemen
 
 def take(signalement: Signalement, *, actor) -> Signalement:
     """A technician starts instructing a filed request."""
-    _transition(signalement, Action.TAKE, actor=actor)
+    transition(signalement, Action.TAKE, actor=actor)
     _notify(
         signalement,
         subject=f"Votre demande n° {signalement.reference} est en cours d'instruction",
@@ -230,7 +247,7 @@ def request_complement(signalement: Signalement, *, actor, message: str, due_dat
         raise SignalementIncomplete("Précisez ce qui est demandé.", field="message")
     if due_date <= today:
         raise SignalementError("La date limite de réponse doit être dans le futur.", field="due_date")
-    _transition(signalement, Action.REQUEST_COMPLEMENT, actor=actor, note=message.strip())
+    transition(signalement, Action.REQUEST_COMPLEMENT, actor=actor, note=message.strip())
     signalement.paused_since = today
     signalement.complement_due_date = due_date
     _add_message(signalement, author_kind="agent", actor=actor, body=message)
@@ -250,11 +267,14 @@ def answer_complement(signalement: Signalement, *, actor, body: str, today: date
     if not body.strip():
         raise SignalementIncomplete("Écrivez votre réponse au technicien.", field="body")
     if signalement.paused_since is not None:
-        signalement.paused_days += max(0, (today - signalement.paused_since).days)
+        waited = max(0, (today - signalement.paused_since).days)
+        signalement.paused_days += waited
+        if signalement.due_date is not None:
+            signalement.due_date += timedelta(days=waited)
     signalement.paused_since = None
     signalement.complement_due_date = None
     message = _add_message(signalement, author_kind="assure", actor=actor, body=body)
-    _transition(signalement, Action.ANSWER_COMPLEMENT, actor=actor, note="Réponse au complément demandé")
+    transition(signalement, Action.ANSWER_COMPLEMENT, actor=actor, note="Réponse au complément demandé")
     _notify(
         signalement,
         subject=f"Votre réponse pour la demande n° {signalement.reference} a été transmise",
@@ -299,7 +319,8 @@ def _add_message(signalement: Signalement, *, author_kind: str, actor, body: str
     return message
 
 
-def _transition(signalement: Signalement, action: Action, *, actor, note: str | None = None) -> None:
+def transition(signalement: Signalement, action: Action, *, actor, note: str | None = None) -> None:
+    """Move the request along the lifecycle table, with its history line and its audit line."""
     previous = signalement.state
     signalement.state = check_transition(previous, action)
     signalement.updated_at = utcnow()
@@ -385,3 +406,11 @@ def confirm_year(assure, *, actor, year: int):
     db.session.flush()
     audit(AuditAction.CAREER_CONFIRMED, actor=actor, subject=assure, year=year)
     return confirmation
+
+
+def notify_decision(signalement: Signalement) -> None:
+    _notify(
+        signalement,
+        subject=f"Une décision a été prise sur votre demande n° {signalement.reference}",
+        template="emails/signalement_changed.txt",
+    )

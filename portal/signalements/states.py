@@ -13,6 +13,7 @@ class SignalementState(enum.StrEnum):
     FILED = "deposee"
     IN_REVIEW = "en_instruction"
     COMPLEMENT_REQUESTED = "complement_demande"
+    AWAITING_VALIDATION = "a_valider"
     ACCEPTED = "acceptee"
     PARTIALLY_ACCEPTED = "partiellement_acceptee"
     REFUSED = "refusee"
@@ -42,6 +43,7 @@ STATE_LABELS = {
     SignalementState.FILED: "Déposée",
     SignalementState.IN_REVIEW: "En instruction",
     SignalementState.COMPLEMENT_REQUESTED: "Complément demandé",
+    SignalementState.AWAITING_VALIDATION: "Décision en cours de validation",
     SignalementState.ACCEPTED: "Acceptée",
     SignalementState.PARTIALLY_ACCEPTED: "Partiellement acceptée",
     SignalementState.REFUSED: "Refusée",
@@ -53,6 +55,7 @@ STATE_BADGES = {
     SignalementState.FILED: "info",
     SignalementState.IN_REVIEW: "info",
     SignalementState.COMPLEMENT_REQUESTED: "warning",
+    SignalementState.AWAITING_VALIDATION: "info",
     SignalementState.ACCEPTED: "success",
     SignalementState.PARTIALLY_ACCEPTED: "success",
     SignalementState.REFUSED: "error",
@@ -80,6 +83,8 @@ class Action(enum.StrEnum):
     ACCEPT_PARTIALLY = "accept_partially"
     REFUSE = "refuse"
     CLOSE = "close"
+    SUBMIT_FOR_VALIDATION = "submit_for_validation"
+    RETURN_TO_REVIEW = "return_to_review"
 
 
 # (current state, action) -> new state. The only source of truth for what may happen to a signalement.
@@ -96,6 +101,14 @@ TRANSITIONS: dict[tuple[SignalementState, Action], SignalementState] = {
     (SignalementState.IN_REVIEW, Action.REFUSE): SignalementState.REFUSED,
     (SignalementState.IN_REVIEW, Action.CLOSE): SignalementState.CLOSED,
     (SignalementState.FILED, Action.CLOSE): SignalementState.CLOSED,
+    (SignalementState.AWAITING_VALIDATION, Action.WITHDRAW): SignalementState.WITHDRAWN,
+    # Four eyes: a decision that weighs enough is prepared by one agent and decided by the validation of another.
+    (SignalementState.IN_REVIEW, Action.SUBMIT_FOR_VALIDATION): SignalementState.AWAITING_VALIDATION,
+    (SignalementState.AWAITING_VALIDATION, Action.ACCEPT): SignalementState.ACCEPTED,
+    (SignalementState.AWAITING_VALIDATION, Action.ACCEPT_PARTIALLY): SignalementState.PARTIALLY_ACCEPTED,
+    (SignalementState.AWAITING_VALIDATION, Action.REFUSE): SignalementState.REFUSED,
+    (SignalementState.AWAITING_VALIDATION, Action.CLOSE): SignalementState.CLOSED,
+    (SignalementState.AWAITING_VALIDATION, Action.RETURN_TO_REVIEW): SignalementState.IN_REVIEW,
 }
 
 REFUSAL_MESSAGES = {

@@ -60,3 +60,36 @@ def quarters_from_earnings(year: int, earnings: Decimal | int) -> int:
     """Quarters validated by a year's gross earnings: one per threshold reached, at most four (CSS R351-9)."""
     quarters = int(Decimal(earnings) // quarter_threshold(year))
     return max(0, min(MAX_QUARTERS_PER_YEAR, quarters))
+
+
+@dataclass(frozen=True)
+class SocialSecurityCeiling:
+    """The plafond annuel de la Sécurité sociale (PASS) of a year, in euros."""
+
+    year: int
+    amount: Decimal
+    source: str
+
+
+@cache
+def social_security_ceilings() -> MappingProxyType[int, SocialSecurityCeiling]:
+    """The table of data/pass.csv, by year (IPP series from 1972, francs converted; pension-rules.md §6.1)."""
+    table: dict[int, SocialSecurityCeiling] = {}
+    text = resources.files(__package__).joinpath("data", "pass.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        year = int(row["year"])
+        table[year] = SocialSecurityCeiling(year=year, amount=Decimal(row["pass_eur"]), source=row["source"])
+    return MappingProxyType(table)
+
+
+def pass_annual(year: int) -> Decimal:
+    """The PASS of `year` in euros: the old-age contribution and the salary counted for the SAM are capped at it
+    (CSS L241-3, R351-29). KeyError outside the table."""
+    table = social_security_ceilings()
+    try:
+        return table[year].amount
+    except KeyError:
+        raise KeyError(
+            f"No plafond annuel de la Sécurité sociale for {year}: the table covers {min(table)} to {max(table)} "
+            "(portal/simulation/data/pass.csv)."
+        ) from None

@@ -69,9 +69,18 @@ def live_portal(tmp_path_factory, live_mail_sink):
             "post_logout_redirect_uris": [f"{portal_url}/deconnexion/retour"],
         }
     ]
+    agent_clients = [
+        {
+            "client_id": "agents-navigateur",
+            "client_secret": "secret-agents-navigateur",
+            "redirect_uris": [f"{portal_url}/espace-agents/connexion/proconnect/retour"],
+            "post_logout_redirect_uris": [f"{portal_url}/espace-agents/deconnexion/retour"],
+        }
+    ]
     with (
         fresh_database("sqlite", tmp_path_factory.mktemp("live")) as url,
         SandboxServer({"SANDBOX_CLIENTS": clients}) as sandbox,
+        SandboxServer({"SANDBOX_CLIENTS": agent_clients, "SANDBOX_PROFILE": "proconnect"}) as agent_sandbox,
     ):
         app = create_app(
             {
@@ -81,6 +90,9 @@ def live_portal(tmp_path_factory, live_mail_sink):
                 "FRANCECONNECT_ISSUER": sandbox.issuer,
                 "FRANCECONNECT_CLIENT_ID": "portail-navigateur",
                 "FRANCECONNECT_CLIENT_SECRET": "secret-navigateur",
+                "PROCONNECT_ISSUER": agent_sandbox.issuer,
+                "PROCONNECT_CLIENT_ID": "agents-navigateur",
+                "PROCONNECT_CLIENT_SECRET": "secret-agents-navigateur",
                 "MAIL_PORT": live_mail_sink.port,
                 "PORTAL_BASE_URL": portal_url,
                 "DOCUMENTS_LOCAL_DIR": str(tmp_path_factory.mktemp("live-documents")),

@@ -1,4 +1,5 @@
-"""A small FranceConnect client that drives the sandbox over HTTP with `requests`, as the portal would."""
+"""A small FranceConnect (or ProConnect) client that drives the sandbox over HTTP with `requests`, as the portal
+would."""
 
 import secrets
 import time
@@ -23,6 +24,12 @@ OTHER_REDIRECT_URI = "http://127.0.0.1:8001/retour"
 RS256_CLIENT_ID = "service-rs256"
 RS256_CLIENT_SECRET = "secret-du-service-rs256"
 PIVOT_SCOPE = "openid given_name family_name preferred_username birthdate gender birthplace birthcountry email"
+# The back-office of the portal, as a ProConnect client.
+AGENT_CLIENT_ID = "portail-agents"
+AGENT_CLIENT_SECRET = "secret-de-l-espace-agents"
+AGENT_REDIRECT_URI = "http://127.0.0.1:8000/espace-agents/connexion/proconnect/retour"
+AGENT_POST_LOGOUT_REDIRECT_URI = "http://127.0.0.1:8000/espace-agents/deconnexion/retour"
+AGENT_SCOPE = "openid email given_name usual_name uid siret idp_id"
 TIMEOUT = 10
 
 
@@ -43,6 +50,19 @@ def sandbox_clients() -> list[dict[str, Any]]:
             "userinfo_signed_response_alg": "RS256",
         },
     ]
+
+
+def proconnect_clients() -> list[dict[str, Any]]:
+    return [
+        {
+            "client_id": AGENT_CLIENT_ID,
+            "client_secret": AGENT_CLIENT_SECRET,
+            "redirect_uris": [AGENT_REDIRECT_URI],
+            "post_logout_redirect_uris": [AGENT_POST_LOGOUT_REDIRECT_URI],
+        },
+        {"client_id": RS256_CLIENT_ID, "client_secret": RS256_CLIENT_SECRET, "redirect_uris": [AGENT_REDIRECT_URI],
+         "id_token_signed_response_alg": "RS256", "userinfo_signed_response_alg": "RS256"},
+    ]  # fmt: skip
 
 
 class ChooserForm(HTMLParser):
@@ -91,6 +111,8 @@ class RelyingParty:
     client_id: str = CLIENT_ID
     client_secret: str = CLIENT_SECRET
     redirect_uri: str = REDIRECT_URI
+    scope: str = PIVOT_SCOPE
+    acr_values: str | None = "eidas1"
     _jwks: KeySet | None = field(default=None, repr=False)
 
     @property
@@ -98,15 +120,15 @@ class RelyingParty:
         return self.sandbox.issuer
 
     def authorization_params(self, **overrides: str | None) -> dict[str, str]:
-        """A valid FranceConnect authorization request; an override of None leaves the parameter out."""
+        """A valid authorization request; an override of None leaves the parameter out."""
         params: dict[str, str | None] = {
             "response_type": "code",
             "client_id": self.client_id,
             "redirect_uri": self.redirect_uri,
-            "scope": PIVOT_SCOPE,
+            "scope": self.scope,
             "state": secrets.token_urlsafe(32),
             "nonce": secrets.token_urlsafe(32),
-            "acr_values": "eidas1",
+            "acr_values": self.acr_values,
             **overrides,
         }
         return {name: value for name, value in params.items() if value is not None}
@@ -185,7 +207,7 @@ class RelyingParty:
         """Check the signature against the published JWKS; raises joserfc's errors otherwise."""
         return jwt.decode(token, self.jwks(), algorithms=list(algorithms))
 
-    def expected_id_token_claims(self, login: Login) -> jwt.JWTClaimsRegistry:
+    def expected_id_token_claims(self, login: Login, acr: str = "eidas1") -> jwt.JWTClaimsRegistry:
         now = int(time.time())
         return jwt.JWTClaimsRegistry(
             now=now,
@@ -193,7 +215,7 @@ class RelyingParty:
             aud={"essential": True, "value": self.client_id},
             sub={"essential": True},
             nonce={"essential": True, "value": login.nonce},
-            acr={"essential": True, "value": "eidas1"},
+            acr={"essential": True, "value": acr},
             exp={"essential": True},
             iat={"essential": True},
         )

@@ -1,11 +1,18 @@
-"""Quarter-validation thresholds (CSS R351-9) read from portal/simulation/data/quarter_thresholds.csv."""
+"""Legislation parameters: quarter-validation thresholds (CSS R351-9, data/quarter_thresholds.csv) and the PASS
+(CSS L241-3, data/pass.csv)."""
 
 from decimal import Decimal
 
 import pytest
 
 from portal.demo.careers import quarter_threshold_cents
-from portal.simulation.parameters import quarter_threshold, quarter_thresholds, quarters_from_earnings
+from portal.simulation.parameters import (
+    pass_annual,
+    quarter_threshold,
+    quarter_thresholds,
+    quarters_from_earnings,
+    social_security_ceilings,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,3 +76,58 @@ def test_a_year_out_of_the_table_is_refused_clearly():
         quarter_threshold(1971)
     with pytest.raises(KeyError, match="2027"):
         quarters_from_earnings(2027, Decimal(10_000))
+
+
+# Plafond annuel de la Sécurité sociale (PASS), portal/simulation/data/pass.csv.
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        # Values quoted in /work/shared/pension-rules.md §6.1.
+        (2002, "28224"),  # first year set in euros
+        (2014, "37548"),
+        (2020, "41136"),
+        (2021, "41136"),
+        (2022, "41136"),  # unchanged, no row in the IPP series
+        (2023, "43992"),
+        (2024, "46368"),
+        (2025, "47100"),
+        (2026, "48060"),
+        (2000, "26892.01"),  # 176 400 F
+        (2001, "27349.35"),  # 179 400 F
+        (1972, "3347.78"),  # 21 960 F (IPP series)
+    ],
+)
+def test_pass_values_quoted_by_the_rules(year, expected):
+    assert pass_annual(year) == Decimal(expected)
+
+
+def test_the_pass_table_covers_1972_to_2026_with_sources():
+    table = social_security_ceilings()
+    assert sorted(table) == list(range(1972, 2027))
+    assert all(row.source for row in table.values())
+    amounts = [table[year].amount for year in sorted(table)]
+    assert amounts == sorted(amounts)  # the ceiling never went down
+
+
+def test_franc_years_are_converted_at_the_legal_rate():
+    for year, row in social_security_ceilings().items():
+        if year < 2002:
+            assert "F; converted at 6.55957 F/€" in row.source, year
+            francs = Decimal(row.source.split(": ")[1].split(" F")[0])
+            assert row.amount == (francs / Decimal("6.55957")).quantize(Decimal("0.01")), year
+
+
+def test_since_2015_the_pass_is_twelve_monthly_ceilings():
+    # CSS D242-19: the annual ceiling is 12 times the monthly one (4 005 € in 2026).
+    assert pass_annual(2026) == 12 * Decimal(4005)
+    for year in range(2015, 2027):
+        assert pass_annual(year) % 12 == 0, year
+
+
+def test_a_year_out_of_the_pass_table_is_refused_clearly():
+    with pytest.raises(KeyError, match="1971.*1972 to 2026"):
+        pass_annual(1971)
+    with pytest.raises(KeyError, match="2027"):
+        pass_annual(2027)

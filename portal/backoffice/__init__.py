@@ -1,0 +1,1 @@
+"""The technicians' back-office: agents, queues, instruction, embedded controls, decisions, supervision."""

@@ -1,0 +1,116 @@
+"""Caisses, agents and what they write on a request: private annotations and control findings."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.careers.models import _enum
+from portal.db import Base, utcnow
+
+
+class Caisse(Base):
+    """A pension fund office (CARSAT, CNAV...): agents and assurés are attached to one."""
+
+    __tablename__ = "caisse"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class AgentRole(enum.StrEnum):
+    TECHNICIEN = "technicien"
+    SUPERVISEUR = "superviseur"
+    AUDITEUR = "auditeur"
+    ADMINISTRATEUR = "administrateur"
+
+    @property
+    def label(self) -> str:
+        return {"technicien": "Technicien", "superviseur": "Superviseur", "auditeur": "Auditeur",
+                "administrateur": "Administrateur"}[self.value]  # fmt: skip
+
+
+class Agent(Base):
+    """An agent registered in the portal. Only registered, active agents get into the back-office."""
+
+    __tablename__ = "agent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    given_name: Mapped[str] = mapped_column(String(120), default="")
+    usual_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[AgentRole] = mapped_column(_enum(AgentRole))
+    caisse_id: Mapped[int] = mapped_column(ForeignKey("caisse.id"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    caisse: Mapped[Caisse] = relationship(lazy="joined")
+
+    # Flask-Login's interface, written out: an agent is never a citizen account (ids are prefixed in the session).
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"agent:{self.id}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.usual_name}".strip() or self.email
+
+    @property
+    def assure_id(self):
+        return None
+
+
+class AgentIdentityLink(Base):
+    __tablename__ = "agent_identity_link"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Annotation(Base):
+    """A private note of the technicians on a request. The citizen never sees it."""
+
+    __tablename__ = "annotation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    agent: Mapped[Agent] = relationship(lazy="joined")
+
+
+class Severity(enum.StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    HIGH = "high"
+
+    @property
+    def label(self) -> str:
+        return {"info": "Information", "warning": "À vérifier", "high": "Bloquant"}[self.value]
+
+
+class ControlFinding(Base):
+    """The result of one embedded control on a request, kept as computed at filing or at decision time."""
+
+    __tablename__ = "control_finding"
+    __table_args__ = (Index("ix_control_finding_signalement", "signalement_id", "computed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[Severity] = mapped_column(_enum(Severity))
+    message: Mapped[str] = mapped_column(Text)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("signalement_item.id"))
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    stage: Mapped[str] = mapped_column(String(16))  # "filing" or "decision"

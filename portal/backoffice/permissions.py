@@ -1,0 +1,41 @@
+"""What each agent role may do, in one place. A request of another caisse does not exist for an agent (404)."""
+
+from portal.backoffice.models import AgentRole
+
+INSTRUCTING_ROLES = frozenset({AgentRole.TECHNICIEN, AgentRole.SUPERVISEUR})
+READING_ROLES = frozenset({AgentRole.TECHNICIEN, AgentRole.SUPERVISEUR, AgentRole.ADMINISTRATEUR})
+
+
+def is_agent(user) -> bool:
+    return getattr(user, "role", None) is not None and getattr(user, "is_active", False)
+
+
+def can_view_request(agent, signalement) -> bool:
+    """Technicians and superviseurs of the caisse that instructs the request; administrators (national) all."""
+    if not is_agent(agent) or agent.role not in READING_ROLES:
+        return False
+    return agent.role is AgentRole.ADMINISTRATEUR or signalement.caisse_id == agent.caisse_id
+
+
+def can_instruct(agent, signalement) -> bool:
+    return (
+        can_view_request(agent, signalement)
+        and agent.role in INSTRUCTING_ROLES
+        and signalement.caisse_id == agent.caisse_id
+    )
+
+
+def can_assign(agent) -> bool:
+    return is_agent(agent) and agent.role is AgentRole.SUPERVISEUR
+
+
+def can_see_dashboard(agent) -> bool:
+    return is_agent(agent) and agent.role in {AgentRole.SUPERVISEUR, AgentRole.ADMINISTRATEUR}
+
+
+def can_read_audit(agent) -> bool:
+    return is_agent(agent) and agent.role in {AgentRole.AUDITEUR, AgentRole.ADMINISTRATEUR}
+
+
+def can_use_queues(agent) -> bool:
+    return is_agent(agent) and agent.role in READING_ROLES

@@ -1,0 +1,165 @@
+"""The back-office's reads: queues with keyset pagination, one request with everything the agent needs."""
+
+import base64
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.backoffice.models import Agent, AgentRole, Annotation, ControlFinding
+from portal.careers.models import PeriodVersion, Regime
+from portal.extensions import db
+from portal.signalements.models import Signalement, SignalementItem
+from portal.signalements.states import DECIDED_STATES, SignalementState
+
+PAGE_SIZE = 50
+
+QUEUES = {
+    "a-prendre": "À prendre",
+    "mes-demandes": "Mes demandes",
+    "a-valider": "À valider",
+    "attente-citoyen": "En attente de l'assuré",
+    "decidees": "Décidées",
+    "toutes": "Toutes",
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    anomaly_type: str | None = None
+    regime: str | None = None
+    state: str | None = None
+    caisse_id: int | None = None
+    overdue: bool = False
+    risk: bool = False
+
+
+def encode_cursor(signalement: Signalement) -> str:
+    raw = f"{signalement.queue_position}|{signalement.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        position, identifier = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return int(position), int(identifier)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _visible_caisses(agent: Agent):
+    # Administrators of the national level see every caisse; everyone else only their own.
+    if agent.role is AgentRole.ADMINISTRATEUR:
+        return None
+    return agent.caisse_id
+
+
+def list_queue(agent: Agent, queue: str, filters: QueueFilters, *, today: date, after: str | None = None):
+    """One page of a queue, most urgent first (see portal.backoffice.priority), and the cursor of the next page.
+
+    Keyset pagination on (queue_position, id), served by ix_signalement_queue: the cost of a page does not grow
+    with its depth, nor with the stock.
+    """
+    statement = (
+        select(Signalement).where(Signalement.state != SignalementState.DRAFT).options(joinedload(Signalement.assure))
+    )
+    caisse = _visible_caisses(agent)
+    if caisse is not None:
+        statement = statement.where(Signalement.caisse_id == caisse)
+    elif filters.caisse_id:
+        statement = statement.where(Signalement.caisse_id == filters.caisse_id)
+    if queue == "a-prendre":
+        statement = statement.where(Signalement.state == SignalementState.FILED)
+    elif queue == "mes-demandes":
+        statement = statement.where(
+            Signalement.assigned_agent_id == agent.id,
+            Signalement.state.in_([s.value for s in SignalementState if s.is_open]),
+        )
+    elif queue == "a-valider":
+        statement = statement.where(
+            Signalement.state == SignalementState.AWAITING_VALIDATION,
+            Signalement.prepared_by_agent_id != agent.id,
+        )
+    elif queue == "attente-citoyen":
+        statement = statement.where(Signalement.state == SignalementState.COMPLEMENT_REQUESTED)
+    elif queue == "decidees":
+        statement = statement.where(Signalement.state.in_([s.value for s in DECIDED_STATES]))
+    if filters.anomaly_type:
+        statement = statement.where(Signalement.anomaly_type == filters.anomaly_type)
+    if filters.state:
+        statement = statement.where(Signalement.state == filters.state)
+    if filters.overdue:
+        statement = statement.where(
+            Signalement.due_date < today, Signalement.state.in_([s.value for s in SignalementState if s.is_open])
+        )
+    if filters.risk:
+        statement = statement.where(Signalement.has_risk_flag.is_(True))
+    if filters.regime:
+        statement = statement.where(
+            exists(
+                select(SignalementItem.id)
+                .join(PeriodVersion, PeriodVersion.period_id == SignalementItem.period_id)
+                .join(Regime, Regime.id == PeriodVersion.regime_id)
+                .where(
+                    SignalementItem.signalement_id == Signalement.id,
+                    PeriodVersion.superseded_at.is_(None),
+                    Regime.code == filters.regime,
+                )
+            )
+        )
+    position = decode_cursor(after)
+    if position is not None:
+        statement = statement.where(tuple_(Signalement.queue_position, Signalement.id) > position)
+    statement = statement.order_by(Signalement.queue_position, Signalement.id).limit(PAGE_SIZE + 1)
+    rows = list(db.session.execute(statement).scalars())
+    next_cursor = encode_cursor(rows[PAGE_SIZE - 1]) if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], next_cursor
+
+
+def agents_by_id(ids) -> dict[int, Agent]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {agent.id: agent for agent in db.session.execute(select(Agent).where(Agent.id.in_(ids))).scalars()}
+
+
+def get_request(signalement_id: int) -> Signalement | None:
+    statement = (
+        select(Signalement)
+        .where(Signalement.id == signalement_id, Signalement.state != SignalementState.DRAFT)
+        .options(
+            joinedload(Signalement.assure),
+            selectinload(Signalement.items).selectinload(SignalementItem.period),
+            selectinload(Signalement.events),
+            selectinload(Signalement.messages),
+        )
+    )
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def list_annotations(signalement_id: int) -> list[Annotation]:
+    statement = select(Annotation).where(Annotation.signalement_id == signalement_id).order_by(Annotation.id)
+    return list(db.session.execute(statement).scalars())
+
+
+def latest_findings(signalement_id: int) -> list[ControlFinding]:
+    """The findings of the latest run of the controls (filing, or decision when one was prepared)."""
+    latest = db.session.execute(
+        select(func.max(ControlFinding.computed_at)).where(ControlFinding.signalement_id == signalement_id)
+    ).scalar_one()
+    if latest is None:
+        return []
+    statement = (
+        select(ControlFinding)
+        .where(ControlFinding.signalement_id == signalement_id, ControlFinding.computed_at == latest)
+        .order_by(ControlFinding.severity.desc(), ControlFinding.id)
+    )
+    return list(db.session.execute(statement).scalars())
+
+
+def list_caisse_agents(caisse_id: int) -> list[Agent]:
+    statement = select(Agent).where(Agent.caisse_id == caisse_id, Agent.is_active.is_(True)).order_by(Agent.usual_name)
+    return list(db.session.execute(statement).scalars())

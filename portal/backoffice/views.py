@@ -1,0 +1,482 @@
+"""L'espace agents: login through ProConnect, queues, a request's screen, instruction and decisions."""
+
+import csv
+import io
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from wtforms import SelectChoice
+
+from portal import clock
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
+from portal.auth import oidc
+from portal.auth import services as auth_services
+from portal.auth.views import SESSION_TOKEN_KEY
+from portal.backoffice import agents as agents_services
+from portal.backoffice import dashboard, permissions, queries, services
+from portal.backoffice.forms import AssignForm, ComplementForm, DecisionForm, NoteForm, ValidationForm
+from portal.careers import queries as careers_queries
+from portal.documents import services as documents_services
+from portal.extensions import db, limiter
+from portal.forms import EmptyForm
+from portal.sessions import BACKOFFICE_PREFIX
+from portal.signalements import services as signalements_services
+from portal.signalements.catalog import CATALOG
+from portal.signalements.exceptions import SignalementError
+from portal.signalements.states import SignalementState
+
+bp = Blueprint("backoffice", __name__, url_prefix=BACKOFFICE_PREFIX)
+LOGIN_STATE_KEY = "agent_oidc_state"
+LOGOUT_STATE_KEY = "agent_logout_state"
+PUBLIC_ENDPOINTS = {"backoffice.login_page", "backoffice.login_proconnect", "backoffice.proconnect_callback",
+                    "backoffice.logout_callback"}  # fmt: skip
+
+
+@bp.before_request
+def _require_agent():
+    # Coarse rule of the blueprint: an active agent's session, and nothing else (a citizen's cookie is not even
+    # read here, see portal.sessions).
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated or not permissions.is_agent(current_user):
+        flash("Connectez-vous avec ProConnect pour accéder à l'espace agents.", "info")
+        return redirect(url_for("backoffice.login_page"), 303)
+    return None
+
+
+def _role_required(check):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _load(signalement_id: int, *, instruct: bool = False):
+    signalement = queries.get_request(signalement_id)
+    if signalement is None or not permissions.can_view_request(current_user, signalement):
+        abort(404)
+    if instruct and not permissions.can_instruct(current_user, signalement):
+        abort(403)
+    return signalement
+
+
+@bp.get("/connexion")
+def login_page():
+    """The agents' door: ProConnect only."""
+    return render_template("backoffice/login.html", form=EmptyForm())
+
+
+@bp.post("/connexion/proconnect")
+def login_proconnect():
+    """Start the ProConnect authorization code flow."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        url, state = oidc.begin_login(
+            oidc.PROCONNECT, redirect_uri=url_for("backoffice.proconnect_callback", _external=True), next_path=None
+        )
+    except oidc.LoginFailed as failure:
+        return render_template("backoffice/login_failed.html", message=failure.message), 503
+    session[LOGIN_STATE_KEY] = state
+    return redirect(url, 303)
+
+
+@bp.get("/connexion/proconnect/retour")
+@limiter.limit("30 per minute")
+def proconnect_callback():
+    """ProConnect's redirect back: tokens verified, second factor required, registered agents only."""
+    expected_state = session.pop(LOGIN_STATE_KEY, None)
+    try:
+        login = oidc.complete_login(
+            oidc.PROCONNECT,
+            params=request.args.to_dict(),
+            redirect_uri=url_for("backoffice.proconnect_callback", _external=True),
+            expected_state=expected_state,
+        )
+        agent = agents_services.resolve_agent(login)
+    except (oidc.LoginFailed, agents_services.AgentRefused) as failure:
+        current_app.logger.warning("Agent login refused: %s", failure.reason)
+        audit(AuditAction.AGENT_LOGIN_REFUSED, reason=failure.reason)
+        status = 503 if failure.reason == "provider_unreachable" else 401
+        return render_template("backoffice/login_failed.html", message=failure.message), status
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN_KEY] = auth_services.open_agent_session(
+        agent, provider=oidc.PROCONNECT, id_token=login.id_token
+    )
+    login_user(agent)
+    flash(f"Bonjour {agent.display_name}.", "success")
+    return redirect(url_for("backoffice.queue"), 303)
+
+
+@bp.post("/deconnexion")
+def logout():
+    """End the agent's session, then ProConnect's."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ended = auth_services.end_session(session.get(SESSION_TOKEN_KEY))
+    logout_user()
+    session.clear()
+    if ended is None:
+        return redirect(url_for("backoffice.login_page"), 303)
+    try:
+        url, state = oidc.logout_url(
+            oidc.PROCONNECT,
+            id_token=ended.id_token,
+            post_logout_redirect_uri=url_for("backoffice.logout_callback", _external=True),
+        )
+    except oidc.LoginFailed:
+        flash("Vous êtes déconnecté de l'espace agents.", "info")
+        return redirect(url_for("backoffice.login_page"), 303)
+    session[LOGOUT_STATE_KEY] = state
+    return redirect(url, 303)
+
+
+@bp.get("/deconnexion/retour")
+def logout_callback():
+    """ProConnect's redirect after its logout."""
+    session.pop(LOGOUT_STATE_KEY, None)
+    flash("Vous êtes déconnecté de l'espace agents.", "info")
+    return redirect(url_for("backoffice.login_page"), 303)
+
+
+@bp.get("/")
+@bp.get("/demandes")
+@_role_required(permissions.can_use_queues)
+def queue():
+    """The queues, with their filters, most urgent first."""
+    name = request.args.get("file", "a-prendre")
+    if name not in queries.QUEUES:
+        abort(404)
+    filters = queries.QueueFilters(
+        anomaly_type=request.args.get("type") or None,
+        regime=request.args.get("regime") or None,
+        state=request.args.get("etat") or None,
+        caisse_id=request.args.get("caisse", type=int),
+        overdue=request.args.get("en-retard") == "1",
+        risk=request.args.get("risque") == "1",
+    )
+    today = clock.today()
+    rows, next_cursor = queries.list_queue(current_user, name, filters, today=today, after=request.args.get("apres"))
+    agents = queries.agents_by_id(row.assigned_agent_id for row in rows)
+    args = {key: value for key, value in request.args.items() if key != "apres"}
+    return render_template(
+        "backoffice/queue.html",
+        queue_name=name,
+        queues=queries.QUEUES,
+        rows=rows,
+        agents=agents,
+        filters=filters,
+        args=args,
+        next_cursor=next_cursor,
+        today=today,
+        catalog=CATALOG,
+        states=[state for state in SignalementState if state is not SignalementState.DRAFT],
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/demandes/<int:signalement_id>/prendre")
+def take_request(signalement_id: int):
+    """Take a request: it becomes mine, and its instruction starts."""
+    signalement = _load(signalement_id, instruct=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.take(signalement, agent=current_user, today=clock.today())
+    except SignalementError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Vous suivez la demande n° {signalement.reference}.", "success")
+    return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
+
+
+@bp.post("/demandes/<int:signalement_id>/attribuer")
+@_role_required(permissions.can_assign)
+def assign_request(signalement_id: int):
+    """A superviseur gives the request to an agent."""
+    signalement = _load(signalement_id)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    from portal.backoffice.models import Agent
+
+    assignee = db.session.get(Agent, form.agent_id.data)
+    if assignee is None:
+        abort(404)
+    try:
+        services.assign(signalement, supervisor=current_user, assignee=assignee)
+    except SignalementError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Demande attribuée à {assignee.display_name}.", "success")
+    return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
+
+
+def _decision_form(signalement, formdata=None) -> DecisionForm:
+    data = {
+        "version_id": signalement.version_id,
+        "items": [
+            {
+                "item_id": item.id,
+                "decision": item.decision or "",
+                "motive": item.decision_motive or "",
+                "note": item.decision_note or "",
+            }
+            for item in signalement.items
+        ],
+    }
+    return DecisionForm(formdata=formdata, data=data) if formdata is not None else DecisionForm(data=data)
+
+
+def _render_request(signalement, *, status=200, decision_form=None, complement_form=None, validation_form=None):
+    career = careers_queries.get_career(signalement.assure)
+    flagged = {item.period_id for item in signalement.items if item.period_id}
+    assign_form = AssignForm()
+    assign_form.agent_id.choices = [
+        SelectChoice(agent.id, agent.display_name) for agent in queries.list_caisse_agents(signalement.caisse_id)
+    ]
+    return (
+        render_template(
+            "backoffice/request.html",
+            signalement=signalement,
+            spec=signalement.anomaly_type.spec,
+            career=career,
+            flagged=flagged,
+            current_versions={v.period_id: v for v in careers_queries.list_current_versions(signalement.assure_id)},
+            documents=documents_services.list_documents(signalement.id),
+            findings=queries.latest_findings(signalement.id),
+            annotations=queries.list_annotations(signalement.id),
+            agents=queries.agents_by_id(
+                [signalement.assigned_agent_id, signalement.prepared_by_agent_id, signalement.validated_by_agent_id]
+            ),
+            decision_form=decision_form or _decision_form(signalement),
+            complement_form=complement_form or ComplementForm(),
+            validation_form=validation_form or ValidationForm(data={"version_id": signalement.version_id}),
+            note_form=NoteForm(),
+            message_form=NoteForm(),
+            assign_form=assign_form,
+            action_form=EmptyForm(),
+            can_instruct=permissions.can_instruct(current_user, signalement),
+            can_assign=permissions.can_assign(current_user),
+            today=clock.today(),
+        ),
+        status,
+    )
+
+
+@bp.get("/demandes/<int:signalement_id>")
+def show_request(signalement_id: int):
+    """A request on one screen: career, proposal, justificatifs, controls, history, messages, annotations."""
+    signalement = _load(signalement_id)
+    # Reading an assuré's data is recorded, with the agent who read it.
+    audit(AuditAction.SIGNALEMENT_VIEWED, actor=current_user, subject=signalement.assure, signalement_id=signalement.id)
+    return _render_request(signalement)
+
+
+@bp.get("/demandes/<int:signalement_id>/justificatifs/<int:document_id>")
+def show_document(signalement_id: int, document_id: int):
+    """A justificatif, displayed in the page (inline), after the authorization check."""
+    signalement = _load(signalement_id)
+    document = next((d for d in documents_services.list_documents(signalement.id) if d.id == document_id), None)
+    if document is None:
+        abort(404)
+    audit(
+        AuditAction.DOCUMENT_VIEWED,
+        actor=current_user,
+        subject=signalement.assure,
+        document_id=document.id,
+        signalement_id=signalement.id,
+    )
+    try:
+        handle = documents_services.storage().open(document.storage_key)
+    except KeyError:
+        abort(404)
+    response = send_file(handle, mimetype=document.content_type, download_name=document.original_name)
+    response.headers["Content-Disposition"] = "inline"
+    # Shown inside the request's page (same origin), nowhere else; no script runs in it.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
+    return response
+
+
+@bp.post("/demandes/<int:signalement_id>/complement")
+def request_complement(signalement_id: int):
+    """Ask the assuré for a complement; the deadline pauses."""
+    signalement = _load(signalement_id, instruct=True)
+    form = ComplementForm()
+    if form.validate_on_submit():
+        try:
+            signalements_services.request_complement(
+                signalement, actor=current_user, message=form.message.data, due_date=form.due_date.data,
+                today=clock.today(),
+            )  # fmt: skip
+        except SignalementError as error:
+            form.message.errors = [*form.message.errors, error.message]
+        else:
+            flash("Complément demandé : l'assuré est prévenu par e-mail.", "success")
+            return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
+    return _render_request(signalement, status=422, complement_form=form)
+
+
+@bp.post("/demandes/<int:signalement_id>/messages")
+def post_message(signalement_id: int):
+    """Write to the assuré."""
+    signalement = _load(signalement_id, instruct=True)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            signalements_services.post_message(
+                signalement, actor=current_user, author_kind="agent", body=form.body.data
+            )
+        except SignalementError as error:
+            flash(error.message, "error")
+        else:
+            flash("Message envoyé à l'assuré.", "success")
+    return redirect(url_for("backoffice.show_request", signalement_id=signalement_id) + "#messages", 303)
+
+
+@bp.post("/demandes/<int:signalement_id>/annotations")
+def annotate(signalement_id: int):
+    """A private note, never shown to the assuré."""
+    signalement = _load(signalement_id, instruct=True)
+    form = NoteForm()
+    if form.validate_on_submit():
+        services.annotate(signalement, agent=current_user, body=form.body.data)
+        flash("Annotation ajoutée.", "success")
+    return redirect(url_for("backoffice.show_request", signalement_id=signalement_id) + "#annotations", 303)
+
+
+def _item_decisions(form: DecisionForm) -> list[services.ItemDecision]:
+    decisions = []
+    for entry in form.items:
+        earnings = entry.accepted_earnings.data
+        decisions.append(
+            services.ItemDecision(
+                item_id=int(entry.item_id.data),
+                decision=entry.decision.data,
+                motive=entry.motive.data or None,
+                note=(entry.note.data or "").strip() or None,
+                accepted_earnings_cents=None if earnings is None else int(earnings * 100),
+                accepted_quarters=entry.accepted_quarters.data,
+                accepted_start_date=entry.accepted_start_date.data,
+                accepted_end_date=entry.accepted_end_date.data,
+            )
+        )
+    return decisions
+
+
+@bp.post("/demandes/<int:signalement_id>/decision")
+def decide(signalement_id: int):
+    """Decide item by item; applied at once, or sent to a second agent (four eyes)."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    signalement = _load(signalement_id, instruct=True)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        version = int(form.version_id.data or 0)
+        try:
+            with db.session.begin_nested():
+                services.decide(
+                    signalement, agent=current_user, decisions=_item_decisions(form), expected_version=version,
+                    today=clock.today(),
+                )  # fmt: skip
+        except (SignalementError, StaleDataError) as error:
+            db.session.expire_all()
+            signalement = _load(signalement_id, instruct=True)
+            message = getattr(error, "message", None) or services.StaleRequest.__doc__
+            if isinstance(error, StaleDataError):
+                message = (
+                    "Un autre agent a modifié cette demande pendant que vous la traitiez. Rien n'a été enregistré : "
+                    "relisez la demande mise à jour, vos saisies sont conservées ci-dessous."
+                )
+            form.form_errors.append(message)
+            return _render_request(signalement, status=409 if "autre agent" in message else 422, decision_form=form)
+        if signalement.state is SignalementState.AWAITING_VALIDATION:
+            flash("Décision préparée : elle attend la validation d'un second agent.", "success")
+        else:
+            flash(f"Décision enregistrée : {signalement.state.label.lower()}. L'assuré est prévenu.", "success")
+        return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
+    return _render_request(signalement, status=422, decision_form=form)
+
+
+@bp.post("/demandes/<int:signalement_id>/validation")
+def validate(signalement_id: int):
+    """A second agent validates a prepared decision, or sends it back."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    signalement = _load(signalement_id, instruct=True)
+    form = ValidationForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                services.validate(
+                    signalement, agent=current_user, approve=form.verdict.data == "approve", note=form.note.data or "",
+                    expected_version=int(form.version_id.data or 0), today=clock.today(),
+                )  # fmt: skip
+        except (SignalementError, StaleDataError) as error:
+            db.session.expire_all()
+            signalement = _load(signalement_id, instruct=True)
+            form.form_errors.append(
+                getattr(error, "message", None) or "Un autre agent a modifié cette demande : rechargez la page."
+            )
+            return _render_request(signalement, status=409, validation_form=form)
+        flash("Validation enregistrée.", "success")
+        return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
+    return _render_request(signalement, status=422, validation_form=form)
+
+
+@bp.get("/tableau-de-bord")
+@_role_required(permissions.can_see_dashboard)
+def show_dashboard():
+    """Stock by state and age, weekly flows, share decided in time, overdue, workload by agent."""
+    figures = dashboard.compute(current_user, today=clock.today())
+    return render_template("backoffice/dashboard.html", figures=figures)
+
+
+@bp.get("/tableau-de-bord.csv")
+@_role_required(permissions.can_see_dashboard)
+def export_dashboard():
+    """The dashboard's tables as CSV (semicolons, UTF-8 with BOM: what spreadsheet software in French expects)."""
+    figures = dashboard.compute(current_user, today=clock.today())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    for table in figures.tables():
+        writer.writerow([table.title])
+        writer.writerow(table.header)
+        writer.writerows(table.rows)
+        writer.writerow([])
+    data = io.BytesIO(("\ufeff" + buffer.getvalue()).encode())
+    return send_file(data, mimetype="text/csv", as_attachment=True, download_name="tableau-de-bord.csv")
+
+
+@bp.get("/journal")
+@_role_required(permissions.can_read_audit)
+def audit_trail():
+    """The audit trail, newest first, for auditors."""
+    from portal.audit import queries as audit_queries
+
+    page = audit_queries.list_events(
+        action=request.args.get("action") or None,
+        assure_id=request.args.get("assure", type=int),
+        before_id=request.args.get("avant", type=int),
+    )
+    return render_template("backoffice/audit.html", page=page, args=request.args)

@@ -1,0 +1,37 @@
+"""Two doors, two cookies: the citizens' session and the agents' session never share a cookie.
+
+The agents' cookie is scoped to the back-office's path and carries its own name; inside the back-office only that
+cookie is read, everywhere else only the citizens' one. A citizen's session therefore never opens the back-office,
+and an agent's never shows a citizen's space.
+"""
+
+from flask import has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+
+BACKOFFICE_PREFIX = "/espace-agents"
+
+
+def is_backoffice_request() -> bool:
+    return has_request_context() and (
+        request.path == BACKOFFICE_PREFIX or request.path.startswith(BACKOFFICE_PREFIX + "/")
+    )
+
+
+class PortalSessionInterface(SecureCookieSessionInterface):
+    def get_cookie_name(self, app) -> str:
+        if is_backoffice_request():
+            return app.config["AGENT_SESSION_COOKIE_NAME"]
+        return super().get_cookie_name(app)
+
+    def get_cookie_path(self, app) -> str:
+        if is_backoffice_request():
+            return BACKOFFICE_PREFIX
+        return super().get_cookie_path(app)
+
+    def get_expiration_time(self, app, session):
+        expires = super().get_expiration_time(app, session)
+        if expires is not None and is_backoffice_request():
+            from datetime import UTC, datetime
+
+            return datetime.now(UTC) + app.config["AGENT_SESSION_LIFETIME"]
+        return expires
