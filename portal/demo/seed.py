@@ -43,8 +43,10 @@ def seed_demo() -> SeedReport:
             to_create.append((identity, build_periods(CAREERS[identity.sub])))
     if to_create:
         regimes = _load_regimes({spec.regime for _identity, specs in to_create for spec in specs})
+    created = {}
     for identity, specs in to_create:
         assure = _create_assure(identity)
+        created[identity.sub] = assure
         report.assures_created += 1
         for spec in specs:
             _record(assure, spec, regimes)
@@ -56,6 +58,7 @@ def seed_demo() -> SeedReport:
                 )
             )
     _register_demo_agents()
+    _file_demo_requests(created)
     record(AuditAction.DEMO_SEEDED, assures=report.assures_created)
     db.session.flush()
     return report
@@ -70,6 +73,70 @@ CHILDREN: dict[str, tuple[tuple[date, bool], ...]] = {
     "demo-brigitte-fernandes": ((date(1998, 7, 23), False),),
     "demo-eric-le-gall": ((date(1995, 3, 30), False), (date(1998, 11, 5), True)),
 }
+
+
+def _file_demo_requests(created: dict[str, Assure]) -> None:
+    """A few requests already filed, so that the back-office has something to instruct on a fresh `make run`.
+
+    They are keyed in as received by post (an account bound to nobody files them): the person can still bind
+    their own FranceConnect account at first login, and then sees them in « Mes demandes ».
+    """
+    import io
+
+    from pypdf import PdfWriter
+
+    from portal import clock
+    from portal.auth.models import Account
+    from portal.careers.models import PeriodNature
+    from portal.careers.queries import list_current_versions
+    from portal.documents import services as documents_services
+    from portal.signalements import services as signalements_services
+    from portal.signalements.catalog import AnomalyType
+
+    if not created:
+        return
+    today = clock.today()
+    post = Account(pivot_identity={"given_name": "Demande reçue", "family_name": "par courrier"})
+    db.session.add(post)
+    db.session.flush()
+
+    def scan() -> io.BytesIO:
+        writer, buffer = PdfWriter(), io.BytesIO()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(buffer)
+        buffer.seek(0)
+        return buffer
+
+    def file(assure, anomaly_type, *, period_ids=(), proposal, explanation, document):
+        draft = signalements_services.create_draft(
+            assure, actor=post, anomaly_type=anomaly_type, period_ids=list(period_ids), proposal=proposal,
+            explanation=explanation, today=today,
+        )  # fmt: skip
+        documents_services.add_document(
+            draft, actor=post, stream=scan(), original_name=document, kind=document.rsplit(".", 1)[0], period_ids=[]
+        )
+        signalements_services.submit(draft, actor=post, today=today)
+
+    if (jean_pierre := created.get("demo-jean-pierre-martin")) is not None:
+        period = next(v for v in list_current_versions(jean_pierre.id)
+                      if v.start_date.year == 2005 and v.regime.code == "CNAV")  # fmt: skip
+        file(jean_pierre, AnomalyType.WRONG_EARNINGS, period_ids=[period.period_id],
+             proposal=signalements_services.Proposal(earnings_cents=round(period.earnings_cents * 1.18)),
+             explanation="Mon bulletin de décembre 2005 porte un cumul plus élevé (prime de fin d'année).",
+             document="Bulletin de paie décembre 2005.pdf")  # fmt: skip
+    if (sophie := created.get("demo-sophie-nguyen")) is not None:
+        file(sophie, AnomalyType.UNEMPLOYMENT_MISSING,
+             proposal=signalements_services.Proposal(start_date=date(2009, 3, 2), end_date=date(2009, 9, 30),
+                                                     days=213, nature=PeriodNature.UNEMPLOYMENT),
+             explanation="Inscrite et indemnisée par Pôle emploi de mars à septembre 2009.",
+             document="Attestation Pôle emploi 2009.pdf")  # fmt: skip
+    if (karim := created.get("demo-karim-benali")) is not None:
+        file(karim, AnomalyType.MISSING_PERIOD,
+             proposal=signalements_services.Proposal(start_date=date(2005, 2, 1), end_date=date(2005, 11, 30),
+                                                     employer_name="Bureau d'études Alpes Ingénierie",
+                                                     earnings_cents=2_450_000, nature=PeriodNature.SALARIED),
+             explanation="Premier emploi en France après mon retour d'Algérie.",
+             document="Certificat de travail 2005.pdf")  # fmt: skip
 
 
 def _register_demo_agents() -> None:
