@@ -139,6 +139,7 @@ def main() -> None:
         "FRANCECONNECT_CLIENT_ID": "portail-bench",
         "FRANCECONNECT_CLIENT_SECRET": "secret-bench",
         "SESSION_COOKIE_SECURE": "false",  # plain http on loopback
+        "PORTAL_BASE_URL": portal,
     }
     flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
     for command in (["db", "upgrade"], ["seed-demo"]):
