@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from stdnum.fr import siret
 
 from portal.backoffice.models import ControlFinding, Severity
-from portal.backoffice.services import DAYS_PER_QUARTER, DEFAULT_REGIME
+from portal.backoffice.services import DAYS_PER_QUARTER, regime_code_for
 from portal.careers import queries as careers_queries
 from portal.careers.models import Assure, PeriodNature, PeriodVersion, Regime, RegimeKind
 from portal.db import utcnow
@@ -223,13 +223,7 @@ def _regime(context: _Context, proposal: _Proposal, year: int) -> Regime | None:
         return None  # the period was withdrawn meanwhile: nothing to compare
     if proposal.item.proposed_regime_id is not None:
         return context.regimes_by_id.get(proposal.item.proposed_regime_id)
-    nature = proposal.nature or PeriodNature.SALARIED
-    # Artisans and commerçants are in the régime général since 1 January 2020 (loi 2017-1836, art. 15).
-    if nature is PeriodNature.SELF_EMPLOYED:
-        code = GENERAL_SCHEME if year >= 2020 else "SSI"
-    else:
-        code = DEFAULT_REGIME.get(nature, GENERAL_SCHEME)
-    return context.regimes_by_code.get(code)
+    return context.regimes_by_code.get(regime_code_for(proposal.nature or PeriodNature.SALARIED, year))
 
 
 # 1. Overlap --------------------------------------------------------------------------------------------------------

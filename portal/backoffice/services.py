@@ -69,12 +69,16 @@ class ItemDecision:
     accepted_end_date: date | None = None
 
 
+STALE_MESSAGE = (
+    "Un autre agent a modifié cette demande pendant que vous la traitiez. Rien n'a été enregistré : "
+    "relisez la demande mise à jour, vos saisies sont conservées ci-dessous."
+)
+
+
 def _check_version(signalement, expected_version: int | None) -> None:
+    # The version read with the form; the database's own version check (StaleDataError) covers the race after it.
     if expected_version is not None and signalement.version_id != expected_version:
-        raise StaleRequest(
-            "Un autre agent a modifié cette demande pendant que vous la traitiez. Rien n'a été enregistré : "
-            "relisez la demande mise à jour, vos saisies sont conservées ci-dessous."
-        )
+        raise StaleRequest(STALE_MESSAGE)
 
 
 def take(signalement, *, agent, today: date):
@@ -180,7 +184,7 @@ def decide(signalement, *, agent, decisions: list[ItemDecision], expected_versio
             signalement, Action.SUBMIT_FOR_VALIDATION, actor=agent, note="Validation requise : " + ", ".join(reasons)
         )
         return signalement
-    return _finalize(signalement, agent=agent, decisions_by=agent, today=today)
+    return _finalize(signalement, agent=agent)
 
 
 def validate(signalement, *, agent, approve: bool, note: str, expected_version: int | None, today: date):
@@ -198,7 +202,7 @@ def validate(signalement, *, agent, approve: bool, note: str, expected_version: 
         )
         return signalement
     signalement.validated_by_agent_id = agent.id
-    return _finalize(signalement, agent=agent, decisions_by=agent, today=today)
+    return _finalize(signalement, agent=agent)
 
 
 def _final_action(signalement) -> Action:
@@ -212,7 +216,7 @@ def _final_action(signalement) -> Action:
     return Action.REFUSE
 
 
-def _finalize(signalement, *, agent, decisions_by, today: date):
+def _finalize(signalement, *, agent):
     from portal.backoffice.models import Agent
 
     now = utcnow()
@@ -231,13 +235,16 @@ def _finalize(signalement, *, agent, decisions_by, today: date):
     return signalement
 
 
-def _regime_for(nature: PeriodNature, year: int) -> Regime:
+def regime_code_for(nature: PeriodNature, year: int) -> str:
+    """The scheme a new period of this nature is recorded in. The embedded controls use the same rule."""
     # Artisans and commerçants are in the régime général since 1 January 2020 (loi 2017-1836, art. 15).
     if nature is PeriodNature.SELF_EMPLOYED:
-        code = "CNAV" if year >= 2020 else "SSI"
-    else:
-        code = DEFAULT_REGIME.get(nature, "CNAV")
-    return db.session.execute(select(Regime).where(Regime.code == code)).scalar_one()
+        return "CNAV" if year >= 2020 else "SSI"
+    return DEFAULT_REGIME.get(nature, "CNAV")
+
+
+def _regime_for(nature: PeriodNature, year: int) -> Regime:
+    return db.session.execute(select(Regime).where(Regime.code == regime_code_for(nature, year))).scalar_one()
 
 
 def _chunks(item, decision=None):

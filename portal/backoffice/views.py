@@ -402,14 +402,9 @@ def decide(signalement_id: int):
         except (SignalementError, StaleDataError) as error:
             db.session.expire_all()
             signalement = _load(signalement_id, instruct=True)
-            message = getattr(error, "message", None) or services.StaleRequest.__doc__
-            if isinstance(error, StaleDataError):
-                message = (
-                    "Un autre agent a modifié cette demande pendant que vous la traitiez. Rien n'a été enregistré : "
-                    "relisez la demande mise à jour, vos saisies sont conservées ci-dessous."
-                )
-            form.form_errors.append(message)
-            return _render_request(signalement, status=409 if "autre agent" in message else 422, decision_form=form)
+            stale = isinstance(error, StaleDataError | services.StaleRequest)
+            form.form_errors.append(services.STALE_MESSAGE if stale else error.message)
+            return _render_request(signalement, status=409 if stale else 422, decision_form=form)
         if signalement.state is SignalementState.AWAITING_VALIDATION:
             flash("Décision préparée : elle attend la validation d'un second agent.", "success")
         else:
@@ -435,10 +430,9 @@ def validate(signalement_id: int):
         except (SignalementError, StaleDataError) as error:
             db.session.expire_all()
             signalement = _load(signalement_id, instruct=True)
-            form.form_errors.append(
-                getattr(error, "message", None) or "Un autre agent a modifié cette demande : rechargez la page."
-            )
-            return _render_request(signalement, status=409, validation_form=form)
+            stale = isinstance(error, StaleDataError | services.StaleRequest)
+            form.form_errors.append(services.STALE_MESSAGE if stale else error.message)
+            return _render_request(signalement, status=409 if stale else 422, validation_form=form)
         flash("Validation enregistrée.", "success")
         return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
     return _render_request(signalement, status=422, validation_form=form)
