@@ -86,6 +86,7 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/upload_memory.py
 	$(PY) bench/queue_latency.py
+	$(PY) bench/simulation.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.sqlite3 .pytest_cache

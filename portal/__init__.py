@@ -63,6 +63,9 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     from portal.audit import chain as audit_chain
 
     audit_chain.register_commands(app)
+    from portal.simulator import commands as simulator_commands
+
+    simulator_commands.register_commands(app)
     logging.getLogger("portal").setLevel(logging.INFO)
     return app
 
@@ -109,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.documents import views as documents_views
     from portal.main import views as main_views
     from portal.signalements import views as signalements_views
+    from portal.simulator import api as simulator_api
+    from portal.simulator import views as simulator_views
 
     oidc.register_providers(app)
     app.register_blueprint(main_views.bp)
@@ -118,3 +123,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(signalements_views.bp)
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(backoffice_views.bp)
+    app.register_blueprint(simulator_views.bp)
+    app.register_blueprint(simulator_api.simulator_api)

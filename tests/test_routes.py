@@ -48,6 +48,11 @@ ROUTES = {
     "signalements.post_message": ("POST", "/mes-demandes/{own_signalement}/messages", NO_TOKEN),
     "signalements.answer_complement": ("POST", "/mes-demandes/{own_signalement}/complement", NO_TOKEN),
     "documents.download_document": ("GET", "/justificatifs/{own_document}", PERSONAL),
+    "simulator.simulate_retirement": ("GET", "/ma-retraite/simulation", PERSONAL),
+    "simulator.show_signalement_effect": ("GET", "/mes-demandes/{own_signalement}/effet-sur-ma-retraite", PERSONAL),
+    # The public simulation API: no login, exempt from CSRF (stateless); a POST without a JSON body gets 415.
+    "simulator_api.run_simulation": ("POST", "/api/v1/simulations", dict.fromkeys(ROLES, 415)),
+    "simulator_api.show_openapi": ("GET", "/api/v1/openapi.json", dict.fromkeys(ROLES, 200)),
 }  # fmt: skip
 # Someone else's objects: never shown, and not even confirmed to exist.
 FOREIGN_ROUTES = {
@@ -57,6 +62,9 @@ FOREIGN_ROUTES = {
         "GET", "/mes-demandes/{other_signalement}/modifier", {UNBOUND: 303, ASSURE: 404},
     ),
     "documents.download_document": ("GET", "/justificatifs/{other_document}", {UNBOUND: 303, ASSURE: 404}),
+    "simulator.show_signalement_effect": (
+        "GET", "/mes-demandes/{other_signalement}/effet-sur-ma-retraite", {UNBOUND: 303, ASSURE: 404},
+    ),
 }  # fmt: skip
 # The same, for the POSTs, with a valid CSRF token: refused as not found, and nothing changes.
 FOREIGN_POSTS = [

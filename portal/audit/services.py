@@ -24,6 +24,7 @@ class AuditAction(enum.StrEnum):
     SIGNALEMENT_MESSAGE = "signalement.message"
     SIGNALEMENT_ASSIGNED = "signalement.assigned"
     SIGNALEMENT_VIEWED = "signalement.viewed"
+    SIMULATION_VIEWED = "simulation.viewed"
     AGENT_LOGIN_REFUSED = "agent.login_refused"
     AGENT_ADDED = "agent.added"
     DOCUMENT_ADDED = "document.added"
@@ -46,6 +47,8 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     AuditAction.SIGNALEMENT_MESSAGE: frozenset({"signalement_id", "message_id"}),
     AuditAction.SIGNALEMENT_ASSIGNED: frozenset({"signalement_id", "assignee_id"}),
     AuditAction.SIGNALEMENT_VIEWED: frozenset({"signalement_id"}),
+    # An agent simulating an assuré's retirement from a request reads the whole career and the children.
+    AuditAction.SIMULATION_VIEWED: frozenset({"signalement_id"}),
     AuditAction.AGENT_LOGIN_REFUSED: frozenset({"reason"}),
     AuditAction.AGENT_ADDED: frozenset({"email", "role", "caisse"}),
     AuditAction.DOCUMENT_ADDED: frozenset({"document_id", "sha256"}),

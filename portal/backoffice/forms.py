@@ -9,14 +9,17 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    MonthField,
     SelectChoice,
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from portal import clock
 from portal.backoffice.services import REFUSAL_MOTIVES
-from portal.signalements.forms import EarningsField
+from portal.forms.fields import EarningsField
+from portal.simulation.parameters import FIRST_SUPPORTED_BIRTH_DATE
 
 
 class ItemDecisionForm(FlaskForm):
@@ -78,3 +81,98 @@ class NoteForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     agent_id = SelectField("Attribuer à", coerce=int, validate_choice=False)
+
+
+class PointsField(EarningsField):
+    """A number of Agirc-Arrco points, typed as an amount is ("4 512,35")."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Saisissez un nombre de points positif, par exemple 4 512,35.") from None
+
+
+def _quarters_range(form, field):
+    # A number that could not be read already carries its own message.
+    if field.data is not None and not 0 <= field.data <= 400:
+        raise ValidationError("Indiquez un nombre de trimestres entre 0 et 400.")
+
+
+def _quarters_field(label: str, description: str) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[InputRequired("Indiquez ce nombre de trimestres."), _quarters_range],
+        invalid_value_message="Indiquez un nombre entier de trimestres.",
+        description=description,
+    )
+
+
+class SummarySimulationForm(FlaskForm):
+    """The simulator on figures read off a file (mode résumé): no career, no assuré's data."""
+
+    birth_date = DateField(
+        "Date de naissance",
+        validators=[InputRequired("Indiquez la date de naissance.")],
+        invalid_value_message="Indiquez une date complète : jour, mois et année.",
+    )
+    sex = SelectField(
+        "Sexe (facultatif)",
+        choices=[SelectChoice("", "Non précisé"), SelectChoice("F", "Femme"), SelectChoice("M", "Homme")],
+        invalid_choice_message="Choisissez « Femme », « Homme » ou « Non précisé ».",
+    )
+    quarters_all_regimes = _quarters_field(
+        "Trimestres tous régimes de base", "Au 31 décembre dernier, majorations pour enfants comprises."
+    )
+    quarters_regime_general = _quarters_field("dont trimestres au régime général", "Au 31 décembre dernier.")
+    quarters_contributed = _quarters_field(
+        "dont trimestres cotisés", "Tous régimes, hors périodes assimilées (chômage, maladie…)."
+    )
+    sam = EarningsField(
+        "Salaire annuel moyen (€)",
+        validators=[InputRequired("Indiquez le salaire annuel moyen.")],
+        description="Moyenne des 25 meilleures années, revalorisées.",
+    )
+    agirc_arrco_points = PointsField("Points Agirc-Arrco (facultatif)", description="Laissez vide s'il n'y en a pas.")
+    departure = MonthField(
+        "Date de départ à comparer (facultatif)",
+        validators=[Optional()],
+        invalid_value_message="Indiquez un mois au format AAAA-MM, par exemple 2029-07.",
+        description="Laissez vide pour le premier départ possible.",
+    )
+    annual_earnings = EarningsField(
+        "Revenus annuels bruts à venir (€, facultatif)",
+        description="Du 1er janvier de cette année jusqu'au départ. Laissez vide si l'assuré ne travaille plus.",
+    )
+
+    # A value that could not be read (field.data None) already carries its own message: the checks below skip it.
+
+    def validate_birth_date(self, field):
+        today = clock.today()
+        if field.data is None:
+            return
+        if field.data > today:
+            raise ValidationError("La date de naissance est dans le futur.")
+        if field.data < FIRST_SUPPORTED_BIRTH_DATE:
+            raise ValidationError("Le simulateur couvre les personnes nées à partir du 1er janvier 1950.")
+        if today.year - field.data.year < 14:
+            raise ValidationError("Le simulateur s'adresse aux personnes d'au moins 14 ans.")
+
+    def validate_quarters_regime_general(self, field):
+        total = self.quarters_all_regimes.data
+        if total is not None and field.data is not None and field.data > total:
+            raise ValidationError("Le régime général ne peut pas dépasser le total tous régimes.")
+
+    def validate_quarters_contributed(self, field):
+        total = self.quarters_all_regimes.data
+        if total is not None and field.data is not None and field.data > total:
+            raise ValidationError("Les trimestres cotisés ne peuvent pas dépasser le total tous régimes.")
+
+    def validate_departure(self, field):
+        today = clock.today()
+        if field.data is None:
+            return
+        if field.data <= today:
+            raise ValidationError("La date de départ doit être dans le futur.")
+        if field.data.year > today.year + 60:
+            raise ValidationError("Cette date de départ est trop lointaine.")

@@ -39,3 +39,10 @@ def can_read_audit(agent) -> bool:
 
 def can_use_queues(agent) -> bool:
     return is_agent(agent) and agent.role in READING_ROLES
+
+
+def can_simulate(agent) -> bool:
+    """The summary-figures simulator: the roles that open requests (READING_ROLES). The page reads no assuré's
+    data, so the rule is about the job, not privacy: an auditeur controls the trail and opens no request, and
+    computing a pension from a file's figures is instruction work."""
+    return is_agent(agent) and agent.role in READING_ROLES

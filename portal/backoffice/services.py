@@ -277,6 +277,12 @@ def _chunks(item, decision=None):
     return chunks
 
 
+def new_period_parts(item) -> list[tuple[date, date, int, int | None]]:
+    """What an accepted new period would become: (start, end, quarters, earnings in cents) per calendar year. The
+    simulator uses it to show "si votre demande est acceptée" with the very rule a decision applies."""
+    return _chunks(item)
+
+
 def _apply(signalement, item, *, recorded_by: str) -> None:
     reference = f"Demande n° {signalement.reference}"
     reason = f"{reference} acceptée" + (f" : {item.decision_note}" if item.decision_note else "")

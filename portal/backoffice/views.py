@@ -2,6 +2,8 @@
 
 import csv
 import io
+from datetime import date
+from decimal import Decimal
 from functools import wraps
 
 from flask import (
@@ -27,7 +29,14 @@ from portal.auth import services as auth_services
 from portal.auth.views import SESSION_TOKEN_KEY
 from portal.backoffice import agents as agents_services
 from portal.backoffice import dashboard, permissions, queries, services
-from portal.backoffice.forms import AssignForm, ComplementForm, DecisionForm, NoteForm, ValidationForm
+from portal.backoffice.forms import (
+    AssignForm,
+    ComplementForm,
+    DecisionForm,
+    NoteForm,
+    SummarySimulationForm,
+    ValidationForm,
+)
 from portal.careers import queries as careers_queries
 from portal.documents import services as documents_services
 from portal.extensions import db, limiter
@@ -37,6 +46,11 @@ from portal.signalements import services as signalements_services
 from portal.signalements.catalog import CATALOG
 from portal.signalements.exceptions import SignalementError
 from portal.signalements.states import SignalementState
+from portal.simulation.engine import SimulationError, simulate
+from portal.simulation.model import FutureWork, Sex, SimulationInput, Summary
+from portal.simulator import inputs as simulator_inputs
+from portal.simulator import scenarios as simulator_scenarios
+from portal.simulator.chart import departures_chart
 
 bp = Blueprint("backoffice", __name__, url_prefix=BACKOFFICE_PREFIX)
 LOGIN_STATE_KEY = "agent_oidc_state"
@@ -474,3 +488,75 @@ def audit_trail():
         before_id=request.args.get("avant", type=int),
     )
     return render_template("backoffice/audit.html", page=page, args=request.args)
+
+
+@bp.get("/demandes/<int:signalement_id>/simulation")
+def simulate_request(signalement_id: int):
+    """The assuré's retirement simulated on the recorded career and, while the request is pending, as if accepted."""
+    signalement = _load(signalement_id)
+    simulation = simulator_scenarios.simulate_assure(signalement.assure, today=clock.today(), signalement=signalement)
+    # The simulation reads the assuré's whole career and children: recorded, with the agent who read it.
+    audit(AuditAction.SIMULATION_VIEWED, actor=current_user, subject=signalement.assure, signalement_id=signalement.id)
+    scenarios = []
+    if simulation.result is not None:
+        scenarios.append({"index": 1, "result": simulation.result,
+                          "chosen": simulator_scenarios.chosen_departure(simulation.result)})  # fmt: skip
+    if simulation.accepted is not None:
+        scenarios.append({"index": 2, "result": simulation.accepted,
+                          "chosen": simulator_scenarios.chosen_departure(simulation.accepted)})  # fmt: skip
+    return render_template(
+        "backoffice/simulation_request.html",
+        signalement=signalement,
+        simulation=simulation,
+        is_pending=simulator_inputs.is_pending(signalement),
+        scenarios=scenarios,
+        chart=departures_chart(scenarios) if scenarios else None,
+    )
+
+
+def _summary_input(form: SummarySimulationForm, today) -> SimulationInput:
+    future = ()
+    if form.annual_earnings.data:
+        # The figures are those of 31 December last: what is to come starts on 1 January (as in the JSON API).
+        future = (FutureWork(start_date=date(today.year, 1, 1), annual_earnings=form.annual_earnings.data),)
+    return SimulationInput(
+        birth_date=form.birth_date.data,
+        as_of=today,
+        sex=Sex(form.sex.data) if form.sex.data else None,
+        pension_date=form.departure.data,
+        summary=Summary(
+            quarters_all_regimes=form.quarters_all_regimes.data,
+            quarters_regime_general=form.quarters_regime_general.data,
+            quarters_contributed=form.quarters_contributed.data,
+            sam=form.sam.data,
+            agirc_arrco_points=form.agirc_arrco_points.data or Decimal(0),
+        ),
+        future=future,
+    )
+
+
+@bp.route("/simulation", methods=["GET", "POST"])
+@_role_required(permissions.can_simulate)
+def simulate_summary():
+    """The simulator on figures read off a file (mode résumé); no assuré's data is read, so nothing is audited."""
+    form = SummarySimulationForm()
+    scenarios = []
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                result = simulate(_summary_input(form, clock.today()))
+            except SimulationError as error:
+                # The only date the engine checks here is the departure asked for (before the earliest possible).
+                form.departure.errors = [*form.departure.errors, error.message]
+            else:
+                chosen = simulator_scenarios.chosen_departure(result, form.departure.data)
+                scenarios = [{"index": 1, "result": result, "chosen": chosen}]
+                status = 200
+    return render_template(
+        "backoffice/simulation_summary.html",
+        form=form,
+        scenarios=scenarios,
+        chart=departures_chart(scenarios) if scenarios else None,
+    ), status

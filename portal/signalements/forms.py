@@ -1,7 +1,5 @@
 """Forms of the signalements feature: shape and format only; rules on stored data live in the services."""
 
-from decimal import Decimal, InvalidOperation
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -18,33 +16,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.careers.models import NATURE_LABELS, PeriodNature
+from portal.forms.fields import EarningsField
 from portal.signalements.catalog import CATALOG, AnomalyType
 
 EXPLANATION_MAX = 4000
-
-
-class EarningsField(StringField):
-    """An amount in euros as French people type it: "12 345,67", "12345.67", "12 345 €"."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        self.raw = valuelist[0] if valuelist else ""
-        text = self.raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "")
-        if not text:
-            return
-        text = text.replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("Saisissez un montant en euros, par exemple 18 500,00.") from None
-        if amount < 0:
-            raise ValueError("Le montant ne peut pas être négatif.")
-        if amount > Decimal("10000000"):
-            raise ValueError("Ce montant paraît trop élevé : vérifiez la saisie.")
-        self.data = amount.quantize(Decimal("0.01"))
-
-    def _value(self):
-        return getattr(self, "raw", "") or ("" if self.data is None else str(self.data).replace(".", ","))
 
 
 class SiretValidator:

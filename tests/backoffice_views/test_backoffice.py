@@ -228,16 +228,18 @@ ROUTES = [
     ("GET", "/espace-agents/tableau-de-bord"),
     ("GET", "/espace-agents/tableau-de-bord.csv"),
     ("GET", "/espace-agents/journal"),
+    ("GET", "/espace-agents/demandes/{id}/simulation"),
+    ("GET", "/espace-agents/simulation"),
 ]
 # Expected answer of each GET route, by who asks.
 EXPECTED = {
-    "anonyme": [303, 303, 303, 303, 303, 303],
-    "citoyen": [303, 303, 303, 303, 303, 303],
-    "technicien": [200, 200, 200, 403, 403, 403],
-    "superviseur": [200, 200, 200, 200, 200, 403],
-    "auditeur": [403, 404, 404, 403, 403, 200],
-    "administrateur": [200, 200, 200, 200, 200, 200],
-    "technicien d'une autre caisse": [200, 404, 404, 403, 403, 403],
+    "anonyme": [303, 303, 303, 303, 303, 303, 303, 303],
+    "citoyen": [303, 303, 303, 303, 303, 303, 303, 303],
+    "technicien": [200, 200, 200, 403, 403, 403, 200, 200],
+    "superviseur": [200, 200, 200, 200, 200, 403, 200, 200],
+    "auditeur": [403, 404, 404, 403, 403, 200, 404, 403],
+    "administrateur": [200, 200, 200, 200, 200, 200, 200, 200],
+    "technicien d'une autre caisse": [200, 404, 404, 403, 403, 403, 404, 200],
 }
 WHO = {"technicien": CAMILLE, "superviseur": JEROME, "auditeur": HELENE, "administrateur": FRANCOIS,
        "technicien d'une autre caisse": ANNE_LAURE}  # fmt: skip
@@ -266,7 +268,8 @@ def test_every_back_office_route_is_in_the_matrix(app):
              "backoffice.validate"}  # fmt: skip
     public = {"backoffice.login_page", "backoffice.proconnect_callback", "backoffice.logout_callback"}
     matrix = {"backoffice.queue", "backoffice.show_request", "backoffice.show_document", "backoffice.show_dashboard",
-              "backoffice.export_dashboard", "backoffice.audit_trail"}  # fmt: skip
+              "backoffice.export_dashboard", "backoffice.audit_trail", "backoffice.simulate_request",
+              "backoffice.simulate_summary"}  # fmt: skip
     assert endpoints == posts | public | matrix
 
 

@@ -1,0 +1,77 @@
+"""Simulations per second, on one core: a 43-year career with every departure option.
+
+The career is the one of a salarié born on 15 July 1964 who started at 20: 43 years of salaries recorded (1983 to
+2025) with their Agirc-Arrco points, a few months of unemployment, two children, and earnings to come until the
+departure; the simulation computes every departure from the earliest date to the automatic full rate (22 dates).
+
+Two figures: the engine alone (`simulate`, explanations written only when read), and the engine plus the whole
+JSON answer of the API (every explanation of every departure and year written out). Target: 2,000 per second.
+Run: make bench, or .venv/bin/python bench/simulation.py
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from portal.simulation import io
+from portal.simulation.engine import simulate
+
+TODAY = date(2026, 12, 1)
+
+
+def career_input() -> dict:
+    career = []
+    for index, year in enumerate(range(1983, 2026)):
+        earnings = 14000 + 650 * index
+        if year == 2009:
+            career.append({"year": year, "regime": "CNAV", "kind": "unemployment", "days": 120})
+            earnings = earnings * 2 // 3
+        career.append({"year": year, "regime": "CNAV", "kind": "salaried", "earnings": earnings})
+        if year < 2019:
+            career.append({"year": year, "regime": "AGIRC_ARRCO", "kind": "salaried", "points": 60 + index * 2})
+    return {
+        "birth_date": "1964-07-15",
+        "sex": "F",
+        "children": [{"birth_date": "1992-03-02"}, {"birth_date": "1995-11-20"}],
+        "career": career,
+        "future_earnings": [{"start_date": "2026-01-01", "annual_earnings": 42000}],
+    }
+
+
+def rate(function, seconds: float = 3.0) -> float:
+    """Calls per second of function over about `seconds`, the median of five rounds."""
+    rounds = []
+    for _ in range(5):
+        count = 0
+        start = time.perf_counter()
+        deadline = start + seconds / 5
+        while time.perf_counter() < deadline:
+            function()
+            count += 1
+        rounds.append(count / (time.perf_counter() - start))
+    return statistics.median(rounds)
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    data = career_input()
+    inp = io.parse_input(data, today=TODAY)
+    result = simulate(inp)
+    entries = len(inp.career)
+    print(f"Simulation bench: {entries} career entries (1983-2025), {len(result.departures)} departures, one core")
+    engine = rate(lambda: simulate(inp))
+    answer = rate(lambda: json.dumps(io.result_to_dict(simulate(io.parse_input(data, today=TODAY)))))
+    print(f"  engine (simulate)                          {engine:8.0f} simulations/s  ({1000 / engine:.2f} ms each)")
+    print(f"  parse + engine + full JSON with explanations {answer:6.0f} simulations/s  ({1000 / answer:.2f} ms each)")
+    print("  target: 2000 simulations/s")
+
+
+if __name__ == "__main__":
+    main()

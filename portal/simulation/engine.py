@@ -1,0 +1,1195 @@
+"""The retirement rules engine: from a career to the age, the rate and the amount of every departure option.
+
+Pure Python: it takes a SimulationInput and returns a SimulationResult, every figure with its explanation. The
+legislation lives in data/ (see parameters.py); the rules applied are those of /work/shared/pension-rules.md, and
+where that file marks a point as uncertain the engine keeps to what is certain and says so in `limits`.
+
+Scope: the basic pension of the régime général and the aligned schemes (CNAV, artisans and commerçants, salariés
+agricoles, liquidated together since 2017) and the Agirc-Arrco complementary pension. Quarters of every base scheme
+count for the rate; the pensions of the other schemes (fonction publique, exploitants agricoles, Ircantec, RAFP,
+abroad) are not computed.
+
+Amounts after the last known year are in constant 2026 euros: the quarter threshold, the PASS and the Agirc-Arrco
+values of 2026 are kept for the years after it.
+"""
+
+import heapq
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from portal.simulation import parameters as p
+from portal.simulation import text as t
+from portal.simulation.dates import (
+    add_months,
+    age_at,
+    age_reached_on,
+    first_pension_date,
+    months_between,
+    next_month_start,
+    quarter_of,
+)
+from portal.simulation.model import (
+    CONTRIBUTED_KINDS,
+    EARNINGS_KINDS,
+    KIND_LABELS,
+    Age,
+    Departure,
+    Explanation,
+    Kind,
+    LongCareer,
+    SimulationInput,
+    SimulationResult,
+    YearQuarters,
+)
+
+# Régime général and the régimes alignés, liquidated as one since 1 July 2017 (liquidation unique, loi 2014-40
+# art. 43): their quarters and salaries make one pension.
+REGIME_GENERAL = frozenset({"CNAV", "SSI", "MSA_SALARIES"})
+OTHER_BASE = frozenset({"MSA_EXPLOITANTS", "SRE", "CNRACL"})
+COMPLEMENTARY = frozenset({"AGIRC_ARRCO", "IRCANTEC", "RAFP"})
+FOREIGN = frozenset({"ETRANGER"})
+REGIMES = REGIME_GENERAL | OTHER_BASE | COMPLEMENTARY | FOREIGN
+REGIME_LABELS = {
+    "CNAV": "régime général",
+    "SSI": "indépendants (ex-RSI)",
+    "MSA_SALARIES": "MSA salariés",
+    "MSA_EXPLOITANTS": "MSA exploitants",
+    "SRE": "fonction publique d'État",
+    "CNRACL": "CNRACL",
+    "AGIRC_ARRCO": "Agirc-Arrco",
+    "IRCANTEC": "Ircantec",
+    "RAFP": "RAFP",
+    "ETRANGER": "étranger",
+}
+# Agirc-Arrco points are computed from salaries only where the unified scheme's rules apply (from 2019); before, the
+# relevé's own points are needed (several funds, other rates).
+AGIRC_ARRCO_FROM = 2019
+LAST_PARAMETER_YEAR = 2026
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+QUARTERS_PER_YEAR = p.MAX_QUARTERS_PER_YEAR
+LFSS_2026_FROM = date(2026, 9, 1)
+
+
+class LazyExplanations(Mapping):
+    """A departure's explanations, written in French only when read: a simulation computes some twenty departures
+    and a page or an API answer reads them, a comparison of amounts does not."""
+
+    __slots__ = ("_build", "_data")
+
+    def __init__(self, build: Callable[[], dict[str, Explanation]]):
+        self._build = build
+        self._data: dict[str, Explanation] | None = None
+
+    def _get(self) -> dict[str, Explanation]:
+        if self._data is None:
+            self._data = self._build()
+        return self._data
+
+    def __getitem__(self, key: str) -> Explanation:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+class SimulationError(ValueError):
+    """The input cannot be simulated; `message` is French and says why."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(slots=True)
+class _Year:
+    """One calendar year of rights, after the cap of four quarters."""
+
+    year: int
+    all: int = 0
+    rg: int = 0
+    contributed: int = 0
+    # Assimilated quarters retained, by kind: the carrière longue counts some of them, within caps.
+    assimilated: dict[str, int] = field(default_factory=dict)
+    # Salaries and incomes of the régime général (SAM), and whether the year validated a quarter there.
+    rg_earnings: Decimal = ZERO
+    sam_year: bool = False
+    points: Decimal = ZERO
+    points_missing: bool = False
+    steps: list[str] = field(default_factory=list)
+    projected: bool = False
+
+
+def _cap(sources: list[tuple[int, bool, bool, str]]) -> tuple[int, int, int, dict[str, int], int]:
+    """Retain at most four quarters in a year, cotisés first then régime général first (the most useful for the
+    carrière longue, the surcote and the proratisation). sources: (quarters, contributed, regime_general, kind)."""
+    room = QUARTERS_PER_YEAR
+    total = rg = contributed = 0
+    assimilated: dict[str, int] = {}
+    offered = sum(source[0] for source in sources)
+    for quarters, is_contributed, is_rg, kind in sorted(sources, key=lambda s: (not s[1], not s[2])):
+        kept = min(quarters, room)
+        if kept <= 0:
+            continue
+        room -= kept
+        total += kept
+        if is_rg:
+            rg += kept
+        if is_contributed:
+            contributed += kept
+        else:
+            assimilated[kind] = assimilated.get(kind, 0) + kept
+    return total, rg, contributed, assimilated, offered
+
+
+def _threshold(year: int) -> Decimal:
+    return p.quarter_threshold(min(year, LAST_PARAMETER_YEAR))
+
+
+def _pass(year: int) -> Decimal:
+    return p.pass_annual(min(year, LAST_PARAMETER_YEAR))
+
+
+def _agirc_arrco_points(year: int, salary: Decimal, explain: bool = True) -> tuple[Decimal, str]:
+    """Points bought by a year's salary: (tranche 1 × 6,20 % + tranche 2 × 17 %) / valeur d'achat (ANI 2017)."""
+    if year < AGIRC_ARRCO_FROM:
+        return ZERO, "Agirc-Arrco : avant 2019, les points ne peuvent pas être déduits du salaire."
+    day = date(min(year, LAST_PARAMETER_YEAR), 1, 1)
+    series = p.agirc_arrco()
+    ceiling = _pass(year)
+    t2_top = ceiling * p.value_on(series["t2_ceiling_in_pass"], day).value
+    tranche_1 = min(salary, ceiling)
+    tranche_2 = max(ZERO, min(salary, t2_top) - ceiling)
+    purchase = p.value_on(series["purchase_value"], day).value
+    rate_1 = p.value_on(series["rate_t1"], day).value
+    rate_2 = p.value_on(series["rate_t2"], day).value
+    points = ((tranche_1 * rate_1 + tranche_2 * rate_2) / purchase).quantize(CENT, ROUND_HALF_UP)
+    if not explain:
+        return points, ""
+    step = (
+        f"Agirc-Arrco : ({t.euros(tranche_1)} × {t.percent(rate_1)}"
+        + (f" + {t.euros(tranche_2)} × {t.percent(rate_2)}" if tranche_2 else "")
+        + f") ÷ {t.number(purchase, 4)} € (valeur d'achat {day.year}) = {t.number(points)} points."
+    )
+    return points, step
+
+
+def _past_years(career) -> dict[int, _Year]:
+    """The recorded career, year by year: quarters by R351-9 and R351-12, capped at four, the SAM salary, points."""
+    by_year: dict[int, list] = {}
+    for entry in career:
+        by_year.setdefault(entry.year, []).append(entry)
+    years: dict[int, _Year] = {}
+    per_quarter_days = p.days_per_quarter()
+    for year_number in sorted(by_year):
+        record = _Year(year_number)
+        sources: list[tuple[int, bool, bool, str]] = []
+        # Earnings validate quarters per scheme and year, pooled (R351-9): two jobs in one year add up.
+        pooled: dict[tuple[str, Kind], Decimal] = {}
+        pooled_days: dict[tuple[str, Kind], int] = {}
+        agirc_points = ZERO
+        has_agirc_entry = False
+        rg_salaried = ZERO
+        for entry in by_year[year_number]:
+            regime_label = REGIME_LABELS[entry.regime]
+            if entry.regime in COMPLEMENTARY:
+                if entry.regime == "AGIRC_ARRCO" and entry.points is not None:
+                    has_agirc_entry = True
+                    agirc_points += entry.points
+                    record.steps.append(f"Agirc-Arrco : {t.number(entry.points)} points inscrits à votre relevé.")
+                continue
+            if entry.kind is Kind.ABROAD or entry.regime in FOREIGN:
+                record.steps.append(
+                    "Activité à l'étranger : elle ne donne pas de trimestres dans les régimes français ; selon le "
+                    "pays, une convention peut la retenir pour le taux, et l'organisme étranger verse sa pension."
+                )
+                continue
+            is_rg = entry.regime in REGIME_GENERAL
+            contributed = entry.kind in CONTRIBUTED_KINDS
+            if is_rg and entry.kind in EARNINGS_KINDS and entry.earnings:
+                record.rg_earnings += entry.earnings
+                if entry.kind is Kind.SALARIED:
+                    rg_salaried += entry.earnings
+            if entry.quarters is not None:
+                sources.append((entry.quarters, contributed, is_rg, entry.kind.value))
+                record.steps.append(
+                    f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : "
+                    f"{t.quarters_as(entry.quarters, 'inscrit')} à votre relevé."
+                )
+                if is_rg and entry.kind in EARNINGS_KINDS and entry.quarters:
+                    record.sam_year = True
+            elif entry.kind in EARNINGS_KINDS:
+                key = (entry.regime, entry.kind)
+                pooled[key] = pooled.get(key, ZERO) + (entry.earnings or ZERO)
+            elif entry.days is not None:
+                # Days of one kind add up over the year before they are divided (R351-12: "par 50 jours").
+                key = (entry.regime, entry.kind)
+                pooled_days[key] = pooled_days.get(key, 0) + entry.days
+            else:
+                record.steps.append(
+                    f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : ni trimestres ni jours indiqués, "
+                    "aucun trimestre compté."
+                )
+        for (regime, kind), days in pooled_days.items():
+            per = per_quarter_days[kind.value]
+            quarters = min(QUARTERS_PER_YEAR, days // per)
+            sources.append((quarters, False, regime in REGIME_GENERAL, kind.value))
+            record.steps.append(
+                f"{KIND_LABELS[kind].capitalize()} : {days} jours, soit {t.quarters(quarters)} "
+                f"(un trimestre par {per} jours, CSS R351-12)."
+            )
+        for (regime, kind), earnings in pooled.items():
+            threshold = _threshold(year_number)
+            quarters = min(QUARTERS_PER_YEAR, int(earnings // threshold))
+            is_rg = regime in REGIME_GENERAL
+            sources.append((quarters, kind in CONTRIBUTED_KINDS, is_rg, kind.value))
+            if is_rg and quarters:
+                record.sam_year = True
+            threshold_row = p.quarter_thresholds()[min(year_number, LAST_PARAMETER_YEAR)]
+            record.steps.append(
+                f"{KIND_LABELS[kind].capitalize()} ({REGIME_LABELS[regime]}) : {t.euros(earnings)} bruts. "
+                f"Un trimestre est validé par tranche de {t.euros(threshold)} ({threshold_row.hours} heures de "
+                f"SMIC à {t.euros(threshold_row.smic_hourly)} au 1er janvier {threshold_row.year}), soit "
+                f"{t.quarters(int(earnings // threshold))}"
+                + (" (plafonnés à 4)." if earnings // threshold > QUARTERS_PER_YEAR else ".")
+            )
+        record.all, record.rg, record.contributed, record.assimilated, offered = _cap(sources)
+        if offered > QUARTERS_PER_YEAR:
+            record.steps.append(
+                f"Au total {offered} trimestres sont possibles, mais une année civile en valide au plus 4, tous "
+                "régimes de base confondus (CSS R351-9)."
+            )
+        if has_agirc_entry:
+            record.points = agirc_points
+        elif rg_salaried and year_number >= AGIRC_ARRCO_FROM:
+            record.points, step = _agirc_arrco_points(year_number, rg_salaried)
+            record.steps.append(step + " (calculés : le relevé n'en porte pas)")
+        elif rg_salaried:
+            record.points_missing = True
+            record.steps.append(
+                "Agirc-Arrco : aucun point inscrit pour cette année ; avant 2019 ils ne peuvent pas être déduits "
+                "du salaire. Ajoutez ceux de votre relevé Agirc-Arrco."
+            )
+        years[year_number] = record
+    return years
+
+
+def _months_in(year: int, start: date, end_exclusive: date) -> int:
+    """Months of `year` between start (a first of month in practice) and end_exclusive."""
+    first = max(start, date(year, 1, 1))
+    last = min(end_exclusive, date(year + 1, 1, 1))
+    if last <= first:
+        return 0
+    months = months_between(first, last)
+    # A segment starting mid-month counts from the next month: earnings are annual amounts shared by month.
+    if first.day != 1:
+        months -= 1
+    if last.day != 1:
+        months += 1
+    return max(0, months)
+
+
+@dataclass(slots=True)
+class _State:
+    """Rights at a departure date."""
+
+    all: int
+    rg: int
+    contributed: int
+    reputes: int
+    mda: int
+    years: dict[int, _Year]
+
+
+class _Simulation:
+    def __init__(self, inp: SimulationInput):
+        self.inp = inp
+        self.birth = inp.birth_date
+        self.summary = inp.summary
+        self.past = {} if inp.summary else _past_years(inp.career)
+        self.mda, self.mda_steps = self._mda()
+        self.child_count = len(inp.children)
+        self.aad_row = p.full_rate_age(self.birth)
+        self.aad = Age(*self.aad_row.value)
+        self.aad_date = first_pension_date(age_reached_on(self.birth, self.aad))
+        self.decote_row = p.decote_reduction(self.birth)
+        # A pension is asked for in advance and starts on a first of month: the earliest is next month's first.
+        self.earliest_allowed = next_month_start(inp.as_of)
+        last_past = max(self.past, default=inp.as_of.year - 1)
+        self.last_recorded_year = last_past
+        self._states: dict[date, _State] = {}
+        self._past_totals: dict[int, tuple[int, int, int, int]] = {}
+        self._past_salaries: dict[date, tuple[list, dict]] = {}
+        self._sams: dict[tuple, tuple[Decimal, Explanation]] = {}
+
+    # --- Children ---
+
+    def _mda(self) -> tuple[int, list[str]]:
+        """Majorations de durée d'assurance for children (CSS L351-4, L351-5): 8 quarters per child to the mother by
+        default; to the father only what is declared."""
+        total = 0
+        steps = []
+        for child in self.inp.children:
+            if child.mda_quarters is not None:
+                quarters = child.mda_quarters
+                steps.append(f"Enfant né le {t.day(child.birth_date)} : {t.quarters_as(quarters, 'indiqué')}.")
+            elif self.inp.sex is not None and self.inp.sex.value == "F":
+                quarters = int(p.rule("mda_quarters_per_child", date(2010, 1, 1)).value)
+                steps.append(
+                    f"Enfant né le {t.day(child.birth_date)} : {t.quarters(quarters)} à la mère (4 au titre de "
+                    "la maternité ou de l'adoption, 4 au titre de l'éducation, CSS L351-4)."
+                )
+            else:
+                quarters = 0
+                steps.append(
+                    f"Enfant né le {t.day(child.birth_date)} : les trimestres d'éducation vont à la mère, sauf "
+                    "déclaration contraire des parents ; indiquez-les s'ils vous ont été attribués."
+                )
+            total += quarters
+        return total, steps
+
+    # --- Quarters at a date ---
+
+    def future_years(self, departure: date, explain: bool = False) -> dict[int, _Year]:
+        """Projected years from the future earnings, up to the day before the departure; `explain` writes the
+        steps of each year (only the years table shows them)."""
+        years: dict[int, _Year] = {}
+        for work in self.inp.future:
+            end = departure if work.end_date is None else min(departure, _day_after(work.end_date))
+            if end <= work.start_date:
+                continue
+            for year in range(work.start_date.year, end.year + (end > date(end.year, 1, 1))):
+                months = _months_in(year, work.start_date, end)
+                if not months:
+                    continue
+                record = years.setdefault(year, _Year(year, projected=True))
+                earnings = (work.annual_earnings * work.part_time_percent * months / Decimal(1200)).quantize(
+                    CENT, ROUND_HALF_UP
+                )
+                record.rg_earnings += earnings
+                if explain:
+                    record.steps.append(
+                        f"Revenus prévus : {t.euros(work.annual_earnings)} par an"
+                        + (f" à {work.part_time_percent} %" if work.part_time_percent != 100 else "")
+                        + f" pendant {months} mois, soit {t.euros(earnings)}."
+                    )
+        for year, record in years.items():
+            threshold = _threshold(year)
+            quarters = min(QUARTERS_PER_YEAR, int(record.rg_earnings // threshold))
+            if year == departure.year:
+                # Only the civil quarters already over count in the year of departure.
+                elapsed = (departure.month - 1) // 3
+                if quarters > elapsed and explain:
+                    record.steps.append(
+                        f"Départ le {t.day(departure)} : seuls les {elapsed} trimestres civils déjà écoulés de "
+                        f"{year} peuvent être validés."
+                    )
+                quarters = min(quarters, elapsed)
+            past = self.past.get(year)
+            room = QUARTERS_PER_YEAR - (past.all if past else 0)
+            kept = max(0, min(quarters, room))
+            record.all = record.rg = record.contributed = kept
+            record.sam_year = kept > 0
+            if explain:
+                record.steps.append(
+                    f"Seuil de validation : {t.euros(threshold)} par trimestre"
+                    + (" (valeur 2026, euros constants)" if year > LAST_PARAMETER_YEAR else "")
+                    + f", soit {t.quarters(kept)}."
+                )
+            if record.rg_earnings:
+                record.points, step = _agirc_arrco_points(year, record.rg_earnings, explain)
+                if explain:
+                    record.steps.append(step)
+        return years
+
+    def past_totals(self, last_year: int) -> tuple[int, int, int, int]:
+        """Quarters of the recorded career up to last_year: all, régime général, cotisés, and the assimilated ones
+        réputés cotisés for the carrière longue within their caps (D351-1-2)."""
+        cached = self._past_totals.get(last_year)
+        if cached is not None:
+            return cached
+        total = rg = contributed = reputes = 0
+        caps = p.reputes_cotises_caps()
+        by_kind: dict[str, int] = {}
+        for year, record in self.past.items():
+            if year > last_year:
+                continue
+            total += record.all
+            rg += record.rg
+            contributed += record.contributed
+            for kind, quarters in record.assimilated.items():
+                by_kind[kind] = by_kind.get(kind, 0) + quarters
+        for kind, quarters in by_kind.items():
+            if kind in caps:
+                cap = caps[kind]
+                reputes += quarters if cap is None else min(cap, quarters)
+        cached = self._past_totals[last_year] = (total, rg, contributed, reputes)
+        return cached
+
+    def state(self, departure: date) -> _State:
+        cached = self._states.get(departure)
+        if cached is not None:
+            return cached
+        future = self.future_years(departure)
+        if self.summary:
+            base_all = self.summary.quarters_all_regimes
+            base_rg = self.summary.quarters_regime_general
+            base_contributed = self.summary.quarters_contributed
+            reputes = 0
+        else:
+            base_all, base_rg, base_contributed, reputes = self.past_totals(departure.year - 1)
+            current = self.past.get(departure.year)
+            if current is not None and departure.month > 1:
+                # Only the civil quarters already over count in the year of departure.
+                kept = min(current.all, (departure.month - 1) // 3)
+                base_all += kept
+                base_rg += min(current.rg, kept)
+                base_contributed += min(current.contributed, kept)
+        future_all = sum(record.all for record in future.values())
+        state = _State(
+            all=base_all + future_all + self.mda,
+            rg=base_rg + future_all + self.mda,
+            contributed=base_contributed + future_all,
+            reputes=reputes,
+            mda=self.mda,
+            years=future,
+        )
+        self._states[departure] = state
+        return state
+
+    # --- Ages and dates ---
+
+    def legal_age_date(self, params_date: date) -> tuple[Age, date, p.CohortRow]:
+        row = p.legal_age(self.birth, params_date)
+        age = Age(*row.value)
+        return age, first_pension_date(age_reached_on(self.birth, age)), row
+
+    def legal_earliest(self) -> tuple[Age, date, p.CohortRow]:
+        """The first date the legal age opens, the tables in force on that date deciding (1 September 2026)."""
+        best = None
+        switches = p.pension_regime_switch_dates()
+        for index, switch in enumerate(switches):
+            until = switches[index + 1] if index + 1 < len(switches) else None
+            age, reached, row = self.legal_age_date(switch)
+            candidate = max(reached, switch)
+            if until is not None and candidate >= until:
+                continue
+            if best is None or candidate < best[1]:
+                best = (age, candidate, row)
+        assert best is not None
+        return best
+
+    def required(self, departure: date) -> p.CohortRow:
+        return p.required_quarters(self.birth, max(departure, p.FIRST_SUPPORTED_PENSION_DATE))
+
+    # --- Carrière longue ---
+
+    def quarters_by_end_of(self, year: int) -> int:
+        return sum(record.all for number, record in self.past.items() if number <= year)
+
+    def long_career_at(self, departure: date) -> tuple[p.CohortRow | None, str | None]:
+        """The bracket that opens a carrière longue departure on this date, or None with the reason."""
+        if self.summary:
+            return None, "Le mode résumé ne dit pas quand les trimestres ont été validés."
+        brackets = p.long_career_brackets(self.birth, departure)
+        if not brackets:
+            return None, "Votre génération n'a pas de départ anticipé pour carrière longue dans les règles simulées."
+        start_needed = 4 if self.birth.month >= 10 else 5
+        state = self.state(departure)
+        required = self.required(departure).value[0]
+        mda_cap = int(p.rule("long_career_mda_reputes_cotises", departure).value) if departure >= LFSS_2026_FROM else 0
+        counted = state.contributed + state.reputes + min(state.mda, mda_cap)
+        reason = None
+        for row in brackets:
+            started_before, years, months = row.value
+            opens = first_pension_date(age_reached_on(self.birth, Age(years, months)))
+            if departure < opens:
+                reason = reason or f"Avant {t.age(Age(years, months))}, aucun départ anticipé n'est possible."
+                continue
+            early = self.quarters_by_end_of(self.birth.year + started_before)
+            if early < start_needed:
+                reason = (
+                    f"{t.quarters_as(early, 'validé')} avant la fin de l'année de vos {started_before} ans : il en "
+                    f"faut {start_needed}."
+                )
+                continue
+            if counted < required:
+                reason = (
+                    f"{counted} trimestres cotisés ou réputés cotisés au {t.day(departure)}, il en faut {required}."
+                )
+                continue
+            return row, None
+        return None, reason
+
+    def long_career(self, legal_date: date) -> tuple[LongCareer, date | None]:
+        if self.summary:
+            return LongCareer(
+                False,
+                None,
+                None,
+                Explanation(
+                    "Carrière longue : non évaluée en mode résumé.",
+                    ("Il faut savoir combien de trimestres ont été validés avant 16, 18, 20 ou 21 ans.",),
+                    ("CSS L351-1-1", "CSS D351-1-1"),
+                ),
+            ), None
+        if self.earliest_allowed >= legal_date:
+            return LongCareer(
+                False,
+                None,
+                None,
+                Explanation(
+                    "Carrière longue : sans objet, vous avez déjà atteint l'âge légal.",
+                    ("Le départ anticipé pour carrière longue permet de partir avant l'âge légal.",),
+                    ("CSS L351-1-1", "CSS D351-1-1"),
+                ),
+            ), None
+        start = first_pension_date(age_reached_on(self.birth, Age(58, 0)))
+        candidate = max(start, self.earliest_allowed)
+        last_reason = None
+        while candidate < legal_date:
+            row, reason = self.long_career_at(candidate)
+            if row is not None:
+                started_before, years, months = row.value
+                state = self.state(candidate)
+                explanation = Explanation(
+                    f"Vous pouvez partir dès le {t.day(candidate)} au titre des carrières longues "
+                    f"(début de carrière avant {started_before} ans).",
+                    (
+                        f"Au moins {4 if self.birth.month >= 10 else 5} trimestres validés avant la fin de l'année "
+                        f"de vos {started_before} ans.",
+                        f"Âge de départ pour ce cas : {t.age(Age(years, months))} ({row.source}).",
+                        f"Trimestres cotisés : {state.contributed}, réputés cotisés retenus : {state.reputes}"
+                        + (
+                            f", trimestres liés aux enfants retenus : {min(state.mda, 2)}"
+                            if candidate >= LFSS_2026_FROM and state.mda
+                            else ""
+                        )
+                        + f" ; il en faut {self.required(candidate).value[0]}.",
+                        "Le départ anticipé se fait au taux plein, sans décote.",
+                    ),
+                    ("CSS L351-1-1", "CSS D351-1-1", "CSS D351-1-2"),
+                )
+                return LongCareer(True, candidate, started_before, explanation), candidate
+            last_reason = reason
+            candidate = add_months(candidate, 1)
+        return LongCareer(
+            False,
+            None,
+            None,
+            Explanation(
+                "Vous ne remplissez pas les conditions d'un départ anticipé pour carrière longue.",
+                tuple(filter(None, (last_reason,))),
+                ("CSS L351-1-1", "CSS D351-1-1"),
+            ),
+        ), None
+
+    # --- One departure ---
+
+    def past_salaries(self, key: date) -> tuple[list, dict]:
+        """Recorded salaries counted for the SAM, capped at the PASS and revalued for pensions sharing the
+        revaluations in force on `key`: (value, year, capped, coefficient), best first, and their French lines."""
+        cached = self._past_salaries.get(key)
+        if cached is not None:
+            return cached
+        coefficients = p.revaluation_coefficients(key)
+        salaries = []
+        lines = {}
+        for year, record in self.past.items():
+            if not record.sam_year:
+                continue
+            coefficient = coefficients.get(year, Decimal(1))
+            capped = min(record.rg_earnings, _pass(year))
+            value = capped * coefficient
+            salaries.append((value, year, capped, coefficient))
+            lines[year] = (capped, coefficient, value)
+        salaries.sort(reverse=True)
+        cached = self._past_salaries[key] = (salaries, lines)
+        return cached
+
+    def sam(self, departure: date, state: _State) -> tuple[Decimal, Explanation]:
+        if self.summary:
+            return self.summary.sam, Explanation(
+                f"Salaire annuel moyen indiqué : {t.euros(self.summary.sam)}.", (), ("CSS R351-29",)
+            )
+        key = p.revaluation_key(departure)
+        last_year = _last_counted_year(departure)
+        future = tuple(
+            (year, record.rg_earnings)
+            for year, record in sorted(state.years.items())
+            if record.sam_year and year not in self.past
+        )
+        cache_key = (key, last_year, future)
+        cached = self._sams.get(cache_key)
+        if cached is not None:
+            return cached
+        past, lines = self.past_salaries(key)
+        best_count = int(p.rule("sam_best_years", date(1948, 1, 1)).value)
+        # `past` is sorted best first: its first best_count years of the period are all that can be chosen.
+        salaries = []
+        eligible = len(future)
+        for item in past:
+            if item[1] <= last_year:
+                eligible += 1
+                if len(salaries) < best_count:
+                    salaries.append(item)
+        for year, earnings in future:
+            capped = min(earnings, _pass(year))
+            salaries.append((capped, year, capped, Decimal(1)))
+        best = heapq.nlargest(best_count, salaries)
+        if not best:
+            result = (
+                ZERO,
+                Explanation(
+                    "Aucune année ne compte pour le salaire annuel moyen.",
+                    ("Seules les années ayant validé au moins un trimestre au régime général comptent.",),
+                    ("CSS R351-29",),
+                ),
+            )
+            self._sams[cache_key] = result
+            return result
+        total = sum(item[0] for item in best)
+        sam = (total / len(best)).quantize(CENT, ROUND_HALF_UP)
+        result = sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines)
+        self._sams[cache_key] = result
+        return result
+
+    def sam_explanation(self, best, eligible, total, sam, lines) -> Explanation:
+        steps = [
+            f"Les {len(best)} meilleures années sur {eligible} ayant validé au moins un trimestre au régime "
+            "général, chaque salaire plafonné au PASS de son année puis revalorisé :"
+        ]
+        for _value, year, capped, _coefficient in sorted(best, key=lambda item: item[1]):
+            if year in lines:
+                capped, coefficient, value = lines[year]
+                steps.append(f"{year} : {t.euros(capped)} × {t.number(coefficient, 3)} = {t.euros(value)}")
+            else:
+                steps.append(f"{year} : {t.euros(capped)} (prévision, euros constants de 2026)")
+        steps.append(f"Moyenne : {t.euros(total)} ÷ {len(best)} = {t.euros(sam)}.")
+        return Explanation(
+            f"Salaire annuel moyen : {t.euros(sam)}, moyenne de vos {len(best)} meilleures années.",
+            tuple(steps),
+            ("CSS R351-29", "CSS L351-11", "arrêtés annuels de revalorisation"),
+        )
+
+    def surcote_quarters(self, departure: date, legal_reached: date, required: int, state: _State) -> int:
+        """Quarters cotisés after the legal age and beyond the required duration (D351-1-4): counted by civil quarter,
+        from the one after the quarter in which the age is reached, four at most a year."""
+        if departure <= legal_reached:
+            return 0
+        age_year, age_quarter = legal_reached.year, quarter_of(legal_reached)
+        # Everything validated before the year of the legal age only moves the count towards the duration.
+        if self.summary:
+            cumulative = self.summary.quarters_all_regimes + state.mda
+        else:
+            cumulative = state.mda + self.past_totals(age_year - 1)[0]
+        cumulative += sum(record.all for year, record in state.years.items() if year < age_year)
+        count = 0
+        last_year = _last_counted_year(departure)
+        elapsed_in_departure_year = (departure.month - 1) // 3
+        for year in range(age_year, last_year + 1):
+            past = None if self.summary else self.past.get(year)
+            future = state.years.get(year)
+            validated = (past.all if past else 0) + (future.all if future else 0)
+            contributed = (past.contributed if past else 0) + (future.contributed if future else 0)
+            for position in range(1, validated + 1):
+                beyond = cumulative >= required
+                cumulative += 1
+                if not beyond or position > contributed:
+                    continue
+                if year == age_year and position <= age_quarter:
+                    continue
+                if year == departure.year and position > elapsed_in_departure_year:
+                    continue
+                count += 1
+        return count
+
+    def departure(self, day: date, legal_reached: date, long_career_from: date | None) -> Departure:
+        state = self.state(day)
+        required_row = self.required(day)
+        required = required_row.value[0]
+        full_rate_value = p.rule("full_rate", day).value
+        is_long_career = long_career_from is not None and day >= long_career_from and day < self.legal_date
+        by_age = day >= self.aad_date
+        by_quarters = state.all >= required
+        full = by_age or by_quarters or is_long_career
+        missing_by_quarters = max(0, required - state.all)
+        months_to_aad = max(0, months_between(day, self.aad_date))
+        missing_by_age = -(-months_to_aad // 3)
+        max_decote = int(p.rule("max_decote_quarters", day).value)
+        decote = 0 if full else min(missing_by_quarters, missing_by_age, max_decote)
+        reduction = self.decote_row.value[0]
+        rate = full_rate_value * (1 - reduction * decote)
+        surcote = (
+            self.surcote_quarters(day, legal_reached, required, state) if by_quarters and not is_long_career else 0
+        )
+        surcote_rate = p.rule("surcote_per_quarter", day).value
+        prorat_quarters = min(state.rg, required)
+        proratisation = Decimal(prorat_quarters) / Decimal(required)
+        sam, sam_explanation = self.sam(day, state)
+        raw = sam * rate * proratisation
+        cap = _pass(day.year) * p.rule("pension_cap_in_pass", day).value
+        capped = min(raw, cap)
+        with_surcote = capped * (1 + surcote_rate * surcote)
+        children_needed = int(p.rule("children_for_majoration", day).value)
+        majoration = p.rule("children_majoration", day).value if self.child_count >= children_needed else ZERO
+        base = with_surcote * (1 + majoration)
+        points = (self.summary.agirc_arrco_points if self.summary else ZERO) + sum(
+            (
+                record.points
+                for year, record in self.past.items()
+                if year < day.year or (year == day.year and day.month > 1)
+            ),
+            ZERO,
+        )
+        points += sum((record.points for record in state.years.values()), ZERO)
+        service_value = p.value_on(p.agirc_arrco()["service_value"], day)
+        complementary = (points * service_value.value).quantize(CENT, ROUND_HALF_UP)
+        upper_bound = not full and complementary > 0
+        mico_applied, base, mico_explanation = self.minimum_contributif(day, full, base, state, required, complementary)
+        base = base.quantize(CENT, ROUND_HALF_UP)
+        base_monthly = (base / 12).quantize(CENT, ROUND_HALF_UP)
+        complementary_monthly = (complementary / 12).quantize(CENT, ROUND_HALF_UP)
+        total = base_monthly + complementary_monthly
+        net_base = base_monthly * (1 - self.base_deductions(day))
+        net_complementary = complementary_monthly * (1 - self.base_deductions(day) - self.complementary_extra(day))
+        net = (net_base + net_complementary).quantize(CENT, ROUND_HALF_UP)
+        age = age_at(self.birth, day)
+
+        def explain() -> dict[str, Explanation]:
+            return {
+                "quarters": self.quarters_explanation(day, state, required_row),
+                "rate": self.rate_explanation(
+                    day,
+                    full,
+                    by_age,
+                    by_quarters,
+                    is_long_career,
+                    decote,
+                    missing_by_quarters,
+                    missing_by_age,
+                    months_to_aad,
+                    rate,
+                    reduction,
+                    full_rate_value,
+                    state.all,
+                    required,
+                ),
+                "surcote": Explanation(
+                    f"Surcote : {t.quarters(surcote)}, soit +{t.percent(surcote_rate * surcote)} sur la pension.",
+                    (
+                        "Chaque trimestre cotisé après l'âge légal et au-delà de la durée requise ajoute 1,25 % à la "
+                        "pension de base, compté par trimestre civil à partir de celui qui suit votre anniversaire.",
+                    ),
+                    ("CSS L351-1-2", "CSS D351-1-4"),
+                ),
+                "sam": sam_explanation,
+                "proratisation": Explanation(
+                    f"Proratisation : {prorat_quarters} / {required}.",
+                    (
+                        f"Trimestres au régime général et aux régimes alignés (enfants compris) : {state.rg}, "
+                        f"limités à la durée requise de {required}.",
+                    ),
+                    ("CSS R351-6", "service-public F21552"),
+                ),
+                "base": self.base_explanation(
+                    sam,
+                    rate,
+                    proratisation,
+                    prorat_quarters,
+                    required,
+                    raw,
+                    cap,
+                    capped,
+                    surcote,
+                    surcote_rate,
+                    majoration,
+                    base,
+                    mico_applied,
+                ),
+                "minimum_contributif": mico_explanation,
+                "complementary": Explanation(
+                    f"Agirc-Arrco : {t.number(points)} points × {t.number(service_value.value, 4)} € = "
+                    f"{t.euros(complementary)} par an" + (" au plus." if upper_bound else "."),
+                    (
+                        "Les points de chaque année sont ceux de votre relevé, ou calculés sur le salaire depuis "
+                        "2019 ; ceux des années à venir avec les valeurs de 2026.",
+                        f"Valeur de service du point au {t.day(day)} : {t.number(service_value.value, 4)} € "
+                        f"({service_value.source.split(';')[0]}).",
+                    )
+                    + (
+                        (
+                            "Sans le taux plein au régime de base, l'Agirc-Arrco applique un coefficient de minoration "
+                            "définitif que ce simulateur ne calcule pas : le montant réel sera plus bas.",
+                        )
+                        if upper_bound
+                        else ()
+                    ),
+                    ("ANI Agirc-Arrco du 17/11/2017",),
+                ),
+                "net": Explanation(
+                    f"Montant net estimé : {t.euros(net)} par mois.",
+                    (
+                        f"Prélèvements au taux normal : CSG {t.percent(p.rule('csg_pension_normal_rate', day).value)}, "
+                        f"CRDS {t.percent(p.rule('crds_rate', day).value)}, CASA "
+                        f"{t.percent(p.rule('casa_rate', day).value)}, et {t.percent(self.complementary_extra(day))} "
+                        "d'assurance maladie sur la complémentaire.",
+                        "Selon votre revenu fiscal de référence, la CSG peut être de 0 %, 3,8 % ou 6,6 % ; l'impôt sur "
+                        "le revenu n'est pas déduit.",
+                    ),
+                    ("CSS L136-8", "CSS L14-10-4", "CSS L131-2"),
+                ),
+            }
+
+        explanation = LazyExplanations(explain)
+        return Departure(
+            date=day,
+            age=age,
+            quarters_all_regimes=state.all,
+            quarters_regime_general=state.rg,
+            quarters_contributed=state.contributed,
+            required_quarters=required,
+            full_rate=full,
+            long_career=is_long_career,
+            decote_quarters=decote,
+            surcote_quarters=surcote,
+            rate=(rate * 100).normalize(),
+            proratisation=proratisation,
+            sam=sam,
+            minimum_contributif=mico_applied,
+            base_annual_gross=base,
+            base_monthly_gross=base_monthly,
+            agirc_arrco_points=points,
+            complementary_annual_gross=complementary,
+            complementary_monthly_gross=complementary_monthly,
+            complementary_upper_bound=upper_bound,
+            total_monthly_gross=total,
+            total_monthly_net=net,
+            explanation=explanation,
+        )
+
+    def base_deductions(self, day: date) -> Decimal:
+        return (
+            p.rule("csg_pension_normal_rate", day).value
+            + p.rule("crds_rate", day).value
+            + p.rule("casa_rate", day).value
+        )
+
+    def complementary_extra(self, day: date) -> Decimal:
+        return p.rule("complementary_health_contribution", day).value
+
+    def minimum_contributif(self, day, full, base, state, required, complementary):
+        """The minimum contributif (CSS L351-10): at the taux plein, the pension is raised to it, prorated like the
+        pension; the majorée part needs 120 quarters cotisés and is prorated on them; the supplement shrinks when all
+        pensions together pass the ceiling."""
+        row = p.minimum_contributif(day)
+        refs = ("CSS L351-10", "CSS D351-2-1")
+        if not full:
+            return (
+                False,
+                base,
+                Explanation("Minimum contributif : non, il ne s'applique qu'à une pension au taux plein.", (), refs),
+            )
+        prorat = Decimal(min(state.rg, required)) / Decimal(required)
+        minimum = row.monthly * 12 * prorat
+        steps = [f"Minimum de base : {t.euros(row.monthly)} par mois × {min(state.rg, required)}/{required}."]
+        threshold = int(p.rule("mico_contributed_quarters", day).value)
+        if state.contributed >= threshold:
+            contributed_prorat = Decimal(min(state.contributed, required)) / Decimal(required)
+            minimum += (row.monthly_majore - row.monthly) * 12 * contributed_prorat
+            steps.append(
+                f"Majoration ({state.contributed} trimestres cotisés, au moins {threshold}) : "
+                f"({t.euros(row.monthly_majore)} − {t.euros(row.monthly)}) × {min(state.contributed, required)}"
+                f"/{required}."
+            )
+        minimum = minimum.quantize(CENT, ROUND_HALF_UP)
+        if base >= minimum:
+            return (
+                False,
+                base,
+                Explanation(
+                    f"Minimum contributif : non, votre pension ({t.euros(base)} par an) dépasse le minimum "
+                    f"({t.euros(minimum)} par an).",
+                    tuple(steps),
+                    refs,
+                ),
+            )
+        supplement = minimum - base
+        ceiling = row.ceiling_monthly * 12
+        excess = base + supplement + complementary - ceiling
+        if excess > 0:
+            steps.append(
+                f"Vos retraites réunies dépasseraient le plafond de {t.euros(row.ceiling_monthly)} par mois : le "
+                f"complément est réduit de {t.euros(min(excess, supplement))} par an."
+            )
+            supplement = max(ZERO, supplement - excess)
+        if supplement <= 0:
+            return (
+                False,
+                base,
+                Explanation(
+                    "Minimum contributif : non, vos retraites réunies dépassent son plafond.", tuple(steps), refs
+                ),
+            )
+        raised = base + supplement
+        steps.append(f"Votre pension passe de {t.euros(base)} à {t.euros(raised)} par an.")
+        steps.append(
+            "Il n'est versé que si vos retraites de tous les régimes restent sous le plafond, ce que la caisse "
+            "vérifie au départ."
+        )
+        return (
+            True,
+            raised,
+            Explanation(
+                f"Minimum contributif : oui, votre pension est portée à {t.euros(raised)} par an.", tuple(steps), refs
+            ),
+        )
+
+    def quarters_explanation(self, day: date, state: _State, required_row: p.CohortRow) -> Explanation:
+        steps = []
+        if self.summary:
+            steps.append(f"Trimestres indiqués (mode résumé) : {self.summary.quarters_all_regimes} tous régimes.")
+        else:
+            steps.append(f"Trimestres inscrits à votre carrière jusqu'à {self.last_recorded_year}.")
+        projected = sum(record.all for record in state.years.values())
+        if projected:
+            steps.append(f"Trimestres prévus d'ici le départ : {projected}.")
+        if state.mda:
+            steps.append(f"Trimestres pour enfants (majorations de durée d'assurance) : {state.mda}.")
+            steps.extend(self.mda_steps)
+        steps.append(
+            f"Durée requise pour votre génération et un départ au {t.day(day)} : {required_row.value[0]} "
+            f"trimestres ({required_row.source.split(';')[0]})."
+        )
+        return Explanation(
+            f"{state.all} trimestres tous régimes, dont {state.rg} au régime général et {state.contributed} cotisés.",
+            tuple(steps),
+            ("CSS L161-17-3", "CSS R351-9", "CSS L351-4"),
+        )
+
+    def rate_explanation(
+        self, day, full, by_age, by_quarters, is_long_career, decote, missing_by_quarters, missing_by_age,
+        months_to_aad, rate, reduction, full_rate_value, quarters, required,
+    ) -> Explanation:  # fmt: skip
+        refs = ("CSS L351-1", "CSS L351-8", "CSS R351-27")
+        if full:
+            if is_long_career:
+                reason = "vous partez au titre des carrières longues"
+            elif by_quarters:
+                reason = f"vous avez {quarters} trimestres pour {required} requis"
+            else:
+                reason = f"vous avez atteint {t.age(self.aad)}, l'âge du taux plein automatique"
+            return Explanation(
+                f"Taux plein de {t.percent(full_rate_value)} : {reason}.",
+                ("Le taux plein est de 50 % du salaire annuel moyen.",),
+                refs,
+            )
+        steps = (
+            f"Trimestres manquants par rapport à la durée requise : {required} − {quarters} = {missing_by_quarters}.",
+            f"Trimestres manquants jusqu'à l'âge du taux plein automatique ({t.age(self.aad)}, le "
+            f"{t.day(self.aad_date)}) : {months_to_aad} mois, soit {t.quarters(missing_by_age)} (arrondi au "
+            "trimestre supérieur).",
+            "Le nombre le plus avantageux est retenu, 20 au plus : " + t.quarters(decote) + ".",
+            f"Décote : {t.percent(reduction)} de la pension par trimestre manquant, soit "
+            f"{t.percent(full_rate_value)} × (1 − {t.percent(reduction)} × {decote}) = {t.percent(rate)}.",
+        )
+        return Explanation(f"Taux de {t.percent(rate)} : une décote de {t.quarters(decote)}.", steps, refs)
+
+    def base_explanation(
+        self, sam, rate, proratisation, prorat_quarters, required, raw, cap, capped, surcote, surcote_rate,
+        majoration, base, mico_applied,
+    ) -> Explanation:  # fmt: skip
+        steps = [
+            f"Salaire annuel moyen × taux × proratisation : {t.euros(sam)} × {t.percent(rate)} × "
+            f"{prorat_quarters}/{required} = {t.euros(raw)} par an."
+        ]
+        if raw > cap:
+            steps.append(f"Plafonné à la moitié du PASS de l'année : {t.euros(cap)} par an.")
+        if surcote:
+            steps.append(
+                f"Surcote de {t.quarters(surcote)} : × (1 + {t.percent(surcote_rate)} × {surcote}) = "
+                f"{t.euros(capped * (1 + surcote_rate * surcote))}."
+            )
+        if majoration:
+            steps.append(f"Majoration pour trois enfants ou plus : + {t.percent(majoration)}.")
+        if mico_applied:
+            steps.append("Portée au minimum contributif (voir ce détail).")
+        return Explanation(
+            f"Retraite de base : {t.euros(base)} brut par an, {t.euros(base / 12)} par mois.",
+            tuple(steps),
+            ("CSS R351-29", "CSS L351-12", "service-public F21552"),
+        )
+
+    # --- The whole result ---
+
+    def run(self) -> SimulationResult:
+        inp = self.inp
+        legal_age, legal_date, legal_row = self.legal_earliest()
+        self.legal_date = legal_date
+        legal_reached = age_reached_on(self.birth, legal_age)
+        long_career, long_career_from = self.long_career(legal_date)
+        earliest = max(self.earliest_allowed, long_career_from or legal_date)
+        if inp.pension_date is not None and inp.pension_date < earliest:
+            raise SimulationError(
+                f"Le {t.day(inp.pension_date)} est avant votre premier départ possible, le {t.day(earliest)}.",
+                "pension_date",
+            )
+        for compared in inp.compare_dates:
+            if compared < earliest:
+                raise SimulationError(
+                    f"Le {t.day(compared)} est avant votre premier départ possible, le {t.day(earliest)}.",
+                    f"compare_dates[{inp.compare_dates.index(compared)}]",
+                )
+        candidates = {earliest, max(earliest, legal_date), max(earliest, self.aad_date)}
+        cursor = date(earliest.year, 3 * ((earliest.month - 1) // 3) + 1, 1)
+        while cursor < self.aad_date:
+            if cursor > earliest:
+                candidates.add(cursor)
+            cursor = add_months(cursor, 3)
+        full_by_quarters = self.first_full_rate_by_quarters(max(earliest, legal_date))
+        if full_by_quarters is not None:
+            candidates.add(full_by_quarters)
+        if inp.pension_date is not None:
+            candidates.add(inp.pension_date)
+        candidates.update(inp.compare_dates)
+        departures = tuple(
+            self.departure(day, legal_reached, long_career_from)
+            for day in sorted(candidates)
+            if day >= legal_date or (long_career_from is not None and day >= long_career_from)
+        )
+        reference = inp.pension_date or max(candidates)
+        required_row = self.required(legal_date)
+        result = SimulationResult(
+            rules_version=p.RULES_VERSION,
+            birth_date=self.birth,
+            as_of=inp.as_of,
+            legal_age=legal_age,
+            legal_age_date=legal_date,
+            earliest_date=earliest,
+            required_quarters=required_row.value[0],
+            automatic_full_rate_age=self.aad,
+            automatic_full_rate_date=self.aad_date,
+            quarters_by_year=self.quarters_by_year(reference),
+            long_career=long_career,
+            departures=departures,
+            explanation={
+                "legal_age": Explanation(
+                    f"Âge légal de votre génération : {t.age(legal_age)}, atteint le {t.day(legal_reached)} ; "
+                    f"première date de départ : le {t.day(legal_date)}.",
+                    (
+                        "Une retraite commence le 1er jour d'un mois, jamais avant l'âge légal : le 1er du mois "
+                        "qui suit votre anniversaire, ou le jour même si vous êtes né un 1er.",
+                        "Depuis la LFSS pour 2026, l'âge légal des générations 1964 à 1968 est abaissé, pour les "
+                        "retraites qui prennent effet à partir du 1er septembre 2026.",
+                        f"Source : {legal_row.source}.",
+                    ),
+                    ("CSS L161-17-2", "CSS L351-1", "loi 2025-1403, art. 105"),
+                ),
+                "required_quarters": Explanation(
+                    f"Durée requise pour le taux plein : {required_row.value[0]} trimestres.",
+                    (f"Source : {required_row.source}.",),
+                    ("CSS L161-17-3",),
+                ),
+                "automatic_full_rate": Explanation(
+                    f"Taux plein automatique à {t.age(self.aad)}, le {t.day(self.aad_date)}, quel que soit "
+                    "le nombre de trimestres.",
+                    (f"Source : {self.aad_row.source}.",),
+                    ("CSS L351-8 1°",),
+                ),
+            },
+            limits=self.limits(),
+            mode="summary" if self.summary else "career",
+        )
+        return result
+
+    def first_full_rate_by_quarters(self, start: date) -> date | None:
+        candidate = start
+        while candidate < self.aad_date:
+            if self.state(candidate).all >= self.required(candidate).value[0]:
+                return candidate
+            candidate = add_months(candidate, 1)
+        return None
+
+    def quarters_by_year(self, reference: date) -> tuple[YearQuarters, ...]:
+        future = self.future_years(reference, explain=True)
+        rows = []
+        for year in sorted(set(self.past) | set(future)):
+            past = self.past.get(year)
+            projected = future.get(year)
+            steps: list[str] = []
+            quarters = rg = contributed = 0
+            points = ZERO
+            for record in filter(None, (past, projected)):
+                quarters += record.all
+                rg += record.rg
+                contributed += record.contributed
+                points += record.points
+                steps.extend(record.steps)
+            rows.append(
+                YearQuarters(
+                    year=year,
+                    quarters=quarters,
+                    quarters_regime_general=rg,
+                    quarters_contributed=contributed,
+                    agirc_arrco_points=points,
+                    projected=past is None,
+                    explanation=Explanation(
+                        f"{year} : {t.quarters(quarters)}" + (" (prévision)" if past is None else "") + ".",
+                        tuple(steps),
+                        ("CSS R351-9", "CSS R351-12"),
+                    ),
+                )
+            )
+        return tuple(rows)
+
+    def limits(self) -> tuple[str, ...]:
+        limits = [
+            "Les montants des années à venir sont en euros constants de 2026 : seuil de validation, plafond de la "
+            "Sécurité sociale et valeurs du point Agirc-Arrco de 2026.",
+            "Coefficients de revalorisation des salaires : série des arrêtés jusqu'en 2023, puis revalorisations des "
+            "pensions de 2024 à 2026 ; la table officielle de 2026 n'a pas pu être vérifiée, d'où un écart possible "
+            "de quelques millièmes sur le salaire annuel moyen.",
+            "Avant le taux plein, la minoration Agirc-Arrco (coefficients d'anticipation) n'est pas calculée : le "
+            "montant complémentaire affiché est alors un maximum.",
+            "Le salaire annuel moyen sur 24 ou 23 ans pour les mères (LFSS 2026) n'est pas appliqué : ses décrets "
+            "n'ont pas pu être vérifiés.",
+            "Le service-public annonce un âge abaissé d'un an pour certains parents nés à partir du 1er avril 1965 ; "
+            "aucun texte ne le confirme : il n'est pas appliqué.",
+            "Ne sont pas calculés : les retraites de la fonction publique, des exploitants agricoles, de l'Ircantec, "
+            "du RAFP et des régimes étrangers, la surcote parentale, la majoration Agirc-Arrco pour enfants, les "
+            "départs pour handicap, inaptitude ou incapacité permanente.",
+        ]
+        if any(record.points_missing for record in self.past.values()):
+            limits.append(
+                "Des années antérieures à 2019 n'ont pas de points Agirc-Arrco sur le relevé : ils ne sont pas comptés."
+            )
+        if self.birth.year in (1969, 1970):
+            limits.append(
+                "Carrières longues des générations 1969 et 1970 : un décret d'ajustement a été annoncé mais pas "
+                "trouvé ; les âges du texte de 2023 sont appliqués."
+            )
+        return tuple(limits)
+
+
+def _last_counted_year(departure: date) -> int:
+    """The last recorded year whose rights count for a departure: the year before, or the year itself from February
+    (its quarters already validated)."""
+    return departure.year if departure.month > 1 else departure.year - 1
+
+
+def _day_after(day: date) -> date:
+    return day + timedelta(days=1)
+
+
+def simulate(inp: SimulationInput) -> SimulationResult:
+    """Simulate every departure option from the earliest possible date to the automatic full rate.
+
+    Raises SimulationError (with a French message) when a requested date is before the first possible departure.
+    """
+    return _Simulation(inp).run()

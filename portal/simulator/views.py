@@ -1,0 +1,122 @@
+"""Simuler ma retraite: the citizen's page, and the effect of a pending signalement."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from portal import clock
+from portal.auth.decorators import assure_required
+from portal.signalements import queries as signalements_queries
+from portal.simulation import parameters
+from portal.simulation.engine import SimulationError, simulate
+from portal.simulation.model import ChildInput, FutureWork, SimulationInput
+from portal.simulator import inputs, scenarios
+from portal.simulator.chart import departures_chart
+from portal.simulator.forms import SimulationForm
+
+bp = Blueprint("simulator", __name__)
+HYPOTHESIS = (
+    "Sauf si vous le changez, la simulation suppose que vous continuez à gagner ce que vous gagniez la dernière "
+    "année connue, jusqu'au départ."
+)
+
+
+def _future(scenario, start) -> tuple[FutureWork, ...]:
+    """The scenario's years to come as engine segments: a planned stop cuts the work in two."""
+    if not scenario.annual_earnings.data:
+        return ()
+    earnings = scenario.annual_earnings.data
+    part_time = scenario.part_time_percent.data or 100
+    until = scenario.work_until.data
+    if scenario.stop_start.data and scenario.stop_end.data:
+        segments = [(start, scenario.stop_start.data - timedelta(days=1)), (scenario.stop_end.data, until)]
+    else:
+        segments = [(start, until)]
+    return tuple(
+        FutureWork(start_date=begin, end_date=end, annual_earnings=earnings, part_time_percent=part_time)
+        for begin, end in segments
+        if end is None or end >= begin
+    )
+
+
+def _scenario_input(assure, career, children, scenario, today) -> SimulationInput:
+    departure = scenario.departure.data
+    return SimulationInput(
+        birth_date=assure.birth_date,
+        as_of=today,
+        career=tuple(career),
+        sex=inputs.sex_of(assure),
+        pension_date=departure.replace(day=1) if departure else None,
+        children=tuple(children),
+        future=_future(scenario, inputs.default_future_start(career, today)),
+    )
+
+
+def _run(assure, career, children, scenario, today, form_field):
+    try:
+        result = simulate(_scenario_input(assure, career, children, scenario, today))
+    except SimulationError as error:
+        form_field.errors = [*form_field.errors, error.message]
+        return None, None
+    return result, scenarios.chosen_departure(result, scenario.departure.data)
+
+
+@bp.route("/ma-retraite/simulation", methods=["GET", "POST"])
+@assure_required
+def simulate_retirement():
+    """The simulator, prefilled from the career: departure options, two scenarios side by side, explanations."""
+    assure = current_user.assure
+    today = clock.today()
+    career = list(inputs.career_entries(assure.id).values())
+    children = inputs.children_of(assure.id)
+    form = SimulationForm()
+    if request.method == "GET":
+        last_earnings = scenarios.last_earnings(career)
+        for scenario in (form.first, form.second):
+            scenario.annual_earnings.data = last_earnings
+            scenario.part_time_percent.data = 100
+    results = []
+    valid = form.validate_on_submit() if request.method == "POST" else True
+    supported = assure.birth_date >= parameters.FIRST_SUPPORTED_BIRTH_DATE
+    if career and valid and supported:
+        extra = [entry.birth_date.data for entry in form.extra_children if entry.birth_date.data]
+        all_children = children + [ChildInput(birth_date=born) for born in extra if born <= today]
+        for index, scenario in enumerate((form.first, form.second), start=1):
+            if index == 2 and request.method == "GET":
+                break
+            result, chosen = _run(assure, career, all_children, scenario, today, scenario.departure)
+            if result is None:
+                results = []
+                valid = False
+                break
+            results.append({"index": index, "result": result, "chosen": chosen})
+    return render_template(
+        "simulator/simulate.html",
+        form=form,
+        career_size=len(career),
+        last_year=inputs.last_recorded_year(career),
+        children=children,
+        future_start=inputs.default_future_start(career, today),
+        scenarios=results,
+        chart=departures_chart(results) if results else None,
+        hypothesis=HYPOTHESIS,
+        supported=supported,
+    ), (200 if valid else 422)
+
+
+@bp.get("/mes-demandes/<int:signalement_id>/effet-sur-ma-retraite")
+@assure_required
+def show_signalement_effect(signalement_id: int):
+    """ "Si votre demande est acceptée": the simulation with the proposed correction, against today's career."""
+    signalement = signalements_queries.get_signalement_for_assure(signalement_id, current_user.assure_id)
+    if signalement is None:
+        abort(404)
+    simulation = scenarios.simulate_assure(current_user.assure, today=clock.today(), signalement=signalement)
+    return render_template(
+        "simulator/signalement_effect.html",
+        signalement=signalement,
+        is_pending=inputs.is_pending(signalement),
+        comparison=simulation.comparison,
+        notes=simulation.notes,
+    )

@@ -1,0 +1,332 @@
+"""The simulator's JSON API: POST /api/v1/simulations and its OpenAPI document."""
+
+import json
+from datetime import date
+
+import pytest
+from freezegun import freeze_time
+
+from portal.simulation import io
+from portal.simulation.engine import REGIMES
+from portal.simulation.model import Kind
+from portal.simulator import api
+from tests.simulator.schema import assert_valid, openapi
+
+URL = "/api/v1/simulations"
+
+
+def salaried_career(first: int = 1986, last: int = 2025, earnings: object = 30000) -> list[dict]:
+    return [
+        {"year": year, "regime": "CNAV", "kind": "salaried", "earnings": earnings} for year in range(first, last + 1)
+    ]
+
+
+def body(**overrides) -> dict:
+    data = {"birth_date": "1964-07-15", "as_of": "2026-12-01", "sex": "M", "career": salaried_career()}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not ...}
+
+
+def test_a_valid_career_gets_what_the_engine_computes(client):
+    response = client.post(URL, json=body())
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+    result = response.json
+    assert result == io.run(body(), today=date(2026, 12, 1))
+    assert result["mode"] == "career"
+    assert result["as_of"] == "2026-12-01"
+    assert result["departures"][0]["date"] == result["earliest_date"]
+    assert [row["year"] for row in result["quarters_by_year"]][:2] == [1986, 1987]
+    # French text stays readable in the body, not escaped.
+    assert "trimestres" in response.get_data(as_text=True)
+    assert "\\u00e9" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(body(), id="career"),
+        pytest.param(body(career=salaried_career(first=1981, earnings=20000)), id="long career"),
+        pytest.param(
+            body(
+                career=...,
+                summary={
+                    "quarters_all_regimes": 160,
+                    "quarters_regime_general": 150,
+                    "quarters_contributed": 150,
+                    "sam": "30000.50",
+                    "agirc_arrco_points": 9000,
+                },
+            ),
+            id="summary",
+        ),
+        pytest.param(
+            body(
+                sex="F",
+                pension_date="2029-01-01",
+                compare_dates=["2028-01-01", "2030-04-01"],
+                children=[
+                    {"birth_date": "1990-05-02"},
+                    {"birth_date": "1993-01-20", "adopted": True, "mda_quarters": 4},
+                ],
+                career=[
+                    *salaried_career(last=2024),
+                    {"year": 2025, "regime": "CNAV", "kind": "unemployment", "days": 200},
+                    {"year": 2020, "regime": "AGIRC_ARRCO", "kind": "salaried", "points": "120.5"},
+                ],
+                future_earnings=[{"start_date": "2027-01-01", "annual_earnings": 32000, "part_time_percent": 80}],
+            ),
+            id="every field",
+        ),
+    ],
+)
+def test_the_response_matches_the_output_schema_of_the_openapi_document(client, data):
+    response = client.post(URL, json=data)
+    assert response.status_code == 200, response.json
+    assert_valid("SimulationResult", response.json)
+
+
+def test_a_long_career_and_the_summary_mode_fill_the_nullable_fields_both_ways(client):
+    long_career = client.post(URL, json=body(career=salaried_career(first=1981, earnings=20000))).json["long_career"]
+    assert long_career["eligible"] is True
+    assert date.fromisoformat(long_career["earliest_date"]) < date(2027, 5, 1)  # before the legal age
+    assert long_career["started_before"] in (16, 18, 20, 21)
+    summary = {"quarters_all_regimes": 160, "quarters_regime_general": 150, "quarters_contributed": 150, "sam": 30000}
+    result = client.post(URL, json=body(career=..., summary=summary)).json
+    assert result["mode"] == "summary"
+    assert result["long_career"]["earliest_date"] is None
+    assert result["long_career"]["started_before"] is None
+
+
+@freeze_time("2026-11-30 23:30:00")  # UTC: already 1 December in Paris
+def test_without_as_of_the_simulation_is_on_todays_date_in_paris(client):
+    response = client.post(URL, json=body(as_of=...))
+    assert response.status_code == 200
+    assert response.json["as_of"] == "2026-12-01"
+
+
+KINDS = "salaried, self_employed, unemployment, sickness, maternity, invalidity, national_service, avpf, abroad"
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        pytest.param(
+            body(birth_date="1964-02-30"),
+            "birth_date",
+            "« 1964-02-30 » n'est pas une date qui existe (format AAAA-MM-JJ).",
+            id="date that does not exist",
+        ),
+        pytest.param(
+            body(
+                birth_date="2027-03-01",
+                career=...,
+                summary={"quarters_all_regimes": 0, "quarters_regime_general": 0, "quarters_contributed": 0, "sam": 0},
+            ),
+            "birth_date",
+            "La date de naissance est dans le futur.",
+            id="birth date in the future",
+        ),
+        pytest.param(
+            body(career=[{"year": 2000, "regime": "CNAV", "kind": "salaried", "earnings": -1200}]),
+            "career[0].earnings",
+            "Un montant ne peut pas être négatif.",
+            id="negative earnings",
+        ),
+        pytest.param(
+            body(career=[{"year": 2000, "regime": "CNAV", "kind": "benevolat", "earnings": 1200}]),
+            "career[0].kind",
+            f"Nature inconnue « benevolat ». Valeurs possibles : {KINDS}.",
+            id="unknown kind",
+        ),
+        pytest.param(
+            body(career=[]),
+            "career",
+            "La carrière est vide : ajoutez au moins une année, ou un résumé (trimestres, salaire annuel moyen).",
+            id="empty career",
+        ),
+        pytest.param(
+            body(pension_date="2027-01-01"),
+            "pension_date",
+            "Le 1er janvier 2027 est avant votre premier départ possible, le 1er mai 2027.",
+            id="pension date before the earliest date",
+        ),
+        pytest.param(
+            body(pension_date="2028-01-15"),
+            "pension_date",
+            "Une retraite commence toujours le 1er jour d'un mois.",
+            id="pension date not on the first of a month",
+        ),
+        pytest.param(
+            body(career=[{"year": 2000, "regime": "URSSAF", "kind": "salaried", "earnings": 1200}]),
+            "career[0].regime",
+            "Régime inconnu. Valeurs possibles : " + ", ".join(sorted(REGIMES)) + ".",
+            id="unknown regime",
+        ),
+        pytest.param(
+            body(salary=30000), "salary", "Ce champ n'existe pas dans le schéma de simulation.", id="unknown field"
+        ),
+        pytest.param([], "", "La requête doit être un objet JSON.", id="not an object"),
+    ],
+)
+def test_refused_input_gets_422_with_the_field_and_its_french_message(client, data, field, message):
+    response = client.post(URL, json=data)
+    assert response.status_code == 422
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.json == {"errors": [{"field": field, "message": message}]}
+    assert_valid("Errors", response.json)
+
+
+def test_every_problem_is_listed_at_once(client):
+    data = body(sex="X", career=[{"year": 2000, "regime": "CNAV", "kind": "salaried", "earnings": "beaucoup"}])
+    response = client.post(URL, json=data)
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {"field": "sex", "message": "Indiquez « F » ou « M »."},
+        {"field": "career[0].earnings", "message": "« beaucoup » n'est pas un montant."},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs"),
+    [
+        pytest.param({}, id="no body"),
+        pytest.param({"data": {"birth_date": "1964-07-15"}}, id="form"),
+        pytest.param({"data": json.dumps(body()), "content_type": "text/plain"}, id="text"),
+    ],
+)
+def test_a_body_not_declared_as_json_gets_415(client, kwargs):
+    response = client.post(URL, **kwargs)
+    assert response.status_code == 415
+    assert response.json == {"errors": [{"field": "", "message": api.NOT_JSON_TYPE}]}
+    assert "application/json" in api.NOT_JSON_TYPE
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b'{"birth_date": "1964-07-15",', id="truncated"),
+        pytest.param(b"", id="empty"),
+        pytest.param('{"birth_date": "été"}'.encode("latin-1"), id="not utf-8"),
+        pytest.param(b"[" * 100_000, id="too deep"),
+    ],
+)
+def test_a_body_that_is_not_json_gets_400_in_french(client, raw):
+    response = client.post(URL, data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json == {
+        "errors": [{"field": "", "message": "Le corps de la requête n'est pas un JSON valide (UTF-8)."}]
+    }
+
+
+def test_a_body_over_one_megabyte_gets_413_in_json(client):
+    padding = " " * (api.MAX_BODY_BYTES + 1)
+    response = client.post(URL, data=json.dumps(body()) + padding, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json == {"errors": [{"field": "", "message": "La requête dépasse la taille autorisée (1 Mo)."}]}
+
+
+def test_the_api_needs_no_csrf_token_and_keeps_no_session(app, client):
+    assert app.config.get("WTF_CSRF_ENABLED", True)  # CSRF protection is on for the rest of the portal
+    response = client.post(URL, json=body())
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+def test_the_api_is_rate_limited_per_address_with_a_french_json_answer(client):
+    for _ in range(120):
+        assert client.post(URL).status_code == 415
+    response = client.post(URL)
+    assert response.status_code == 429
+    assert response.json["errors"][0]["message"].startswith("Vous avez fait trop de tentatives")
+    other = client.post(URL, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 415
+
+
+def test_an_unexpected_failure_answers_json_in_french(app, client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(api.io, "run", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production: no traceback to the client
+    response = client.post(URL, json=body())
+    assert response.status_code == 500
+    assert response.mimetype == "application/json"
+    assert response.json["errors"][0]["message"].startswith("Une erreur s'est produite de notre côté.")
+
+
+def test_the_openapi_document_is_served_as_json(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    document = response.json
+    assert document == openapi()
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) == {"/api/v1/simulations", "/api/v1/openapi.json"}
+    operation = document["paths"]["/api/v1/simulations"]["post"]
+    assert set(operation["responses"]) == {"200", "400", "413", "415", "422", "429"}
+
+
+def test_the_documented_example_is_accepted_by_the_input_schema_and_by_the_api(client):
+    content = openapi()["paths"]["/api/v1/simulations"]["post"]["requestBody"]["content"]["application/json"]
+    example = content["examples"]["carriere"]["value"]
+    assert_valid("SimulationInput", example, strict=False)
+    response = client.post(URL, json=example)
+    assert response.status_code == 200, response.json
+    assert response.json["departures"][-1]["date"] == response.json["automatic_full_rate_date"]
+
+
+def test_the_input_schema_names_every_field_and_code_the_engine_accepts():
+    schemas = openapi()["components"]["schemas"]
+    assert set(schemas["SimulationInput"]["properties"]) == {
+        "birth_date", "as_of", "sex", "pension_date", "compare_dates", "children", "career", "summary",
+        "future_earnings",
+    }  # fmt: skip
+    assert schemas["CareerEntry"]["properties"]["regime"]["enum"] == sorted(REGIMES)
+    assert schemas["CareerEntry"]["properties"]["kind"]["enum"] == [kind.value for kind in Kind]
+    assert set(schemas["CareerEntry"]["properties"]) == {
+        "year", "regime", "kind", "earnings", "days", "quarters", "points",
+    }  # fmt: skip
+    assert set(schemas["Child"]["properties"]) == {"birth_date", "adopted", "mda_quarters"}
+    assert set(schemas["Summary"]["properties"]) == {
+        "quarters_all_regimes", "quarters_regime_general", "quarters_contributed", "sam", "agirc_arrco_points",
+    }  # fmt: skip
+    assert set(schemas["FutureEarnings"]["properties"]) == {
+        "start_date", "end_date", "annual_earnings", "part_time_percent",
+    }  # fmt: skip
+
+
+def test_every_output_field_is_documented_as_required():
+    schemas = openapi()["components"]["schemas"]
+    for name in ("SimulationResult", "YearQuarters", "LongCareer", "Departure", "Age", "Explanation"):
+        assert set(schemas[name]["required"]) == set(schemas[name]["properties"]), name
+
+
+@pytest.mark.parametrize(
+    ("instance", "valid"),
+    [
+        pytest.param(
+            {"birth_date": "1964-07-15", "career": salaried_career(earnings="31000.25")}, True, id="string amount"
+        ),
+        pytest.param({"birth_date": "1964-02-30", "career": []}, False, id="impossible date"),
+        pytest.param(
+            {"birth_date": "1964-07-15", "career": [{"year": 2000, "regime": "CNAV", "kind": "x"}]}, False, id="kind"
+        ),
+        pytest.param({"birth_date": "1964-07-15", "career": salaried_career(earnings=-1)}, False, id="negative"),
+        pytest.param({"birth_date": "1964-07-15", "salary": 1}, False, id="unknown field"),
+    ],
+)
+def test_the_input_schema_refuses_what_the_engine_refuses(instance, valid):
+    from tests.simulator.schema import validator
+
+    assert validator("SimulationInput").is_valid(instance) is valid
+
+
+def test_the_example_of_docs_simulation_md_is_the_one_of_the_openapi_document():
+    from portal import ROOT_DIR
+
+    text = (ROOT_DIR / "docs" / "simulation.md").read_text(encoding="utf-8")
+    first_json_block = text.split("```json\n", 1)[1].split("```", 1)[0]
+    content = openapi()["paths"]["/api/v1/simulations"]["post"]["requestBody"]["content"]["application/json"]
+    assert json.loads(first_json_block) == content["examples"]["carriere"]["value"]
