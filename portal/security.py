@@ -21,7 +21,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        response.headers["Content-Security-Policy"] = content_security_policy(g.get("csp_nonce", ""))
+        # A view that serves a file sets a stricter policy of its own (a justificatif framed in the agents' page, a
+        # download): it is kept, the pages get the portal's.
+        if "Content-Security-Policy" not in response.headers:
+            response.headers["Content-Security-Policy"] = content_security_policy(g.get("csp_nonce", ""))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

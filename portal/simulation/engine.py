@@ -13,7 +13,6 @@ Amounts after the last known year are in constant 2026 euros: the quarter thresh
 values of 2026 are kept for the years after it.
 """
 
-import heapq
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -123,6 +122,7 @@ class _Year:
     points: Decimal = ZERO
     points_missing: bool = False
     steps: list[str] = field(default_factory=list)
+    entries: tuple = ()
     projected: bool = False
 
 
@@ -181,77 +181,87 @@ def _agirc_arrco_points(year: int, salary: Decimal, explain: bool = True) -> tup
 
 
 def _past_years(career) -> dict[int, _Year]:
-    """The recorded career, year by year: quarters by R351-9 and R351-12, capped at four, the SAM salary, points."""
+    """The recorded career, year by year: quarters by R351-9 and R351-12, capped at four, the SAM salary, points.
+    The French steps of a year are written only when its explanation is read (`_past_year(..., explain=True)`)."""
     by_year: dict[int, list] = {}
     for entry in career:
         by_year.setdefault(entry.year, []).append(entry)
-    years: dict[int, _Year] = {}
+    return {year: _past_year(year, tuple(by_year[year]), explain=False) for year in sorted(by_year)}
+
+
+def _past_year(year_number: int, entries: tuple, explain: bool) -> _Year:
     per_quarter_days = p.days_per_quarter()
-    for year_number in sorted(by_year):
-        record = _Year(year_number)
-        sources: list[tuple[int, bool, bool, str]] = []
-        # Earnings validate quarters per scheme and year, pooled (R351-9): two jobs in one year add up.
-        pooled: dict[tuple[str, Kind], Decimal] = {}
-        pooled_days: dict[tuple[str, Kind], int] = {}
-        agirc_points = ZERO
-        has_agirc_entry = False
-        rg_salaried = ZERO
-        for entry in by_year[year_number]:
-            regime_label = REGIME_LABELS[entry.regime]
-            if entry.regime in COMPLEMENTARY:
-                if entry.regime == "AGIRC_ARRCO" and entry.points is not None:
-                    has_agirc_entry = True
-                    agirc_points += entry.points
+    record = _Year(year_number)
+    record.entries = entries
+    sources: list[tuple[int, bool, bool, str]] = []
+    # Earnings validate quarters per scheme and year, pooled (R351-9): two jobs in one year add up.
+    pooled: dict[tuple[str, Kind], Decimal] = {}
+    pooled_days: dict[tuple[str, Kind], int] = {}
+    agirc_points = ZERO
+    has_agirc_entry = False
+    rg_salaried = ZERO
+    for entry in entries:
+        regime_label = REGIME_LABELS[entry.regime]
+        if entry.regime in COMPLEMENTARY:
+            if entry.regime == "AGIRC_ARRCO" and entry.points is not None:
+                has_agirc_entry = True
+                agirc_points += entry.points
+                if explain:
                     record.steps.append(f"Agirc-Arrco : {t.number(entry.points)} points inscrits à votre relevé.")
-                continue
-            if entry.kind is Kind.ABROAD or entry.regime in FOREIGN:
+            continue
+        if entry.kind is Kind.ABROAD or entry.regime in FOREIGN:
+            if explain:
                 record.steps.append(
                     "Activité à l'étranger : elle ne donne pas de trimestres dans les régimes français ; selon le "
                     "pays, une convention peut la retenir pour le taux, et l'organisme étranger verse sa pension."
                 )
-                continue
-            is_rg = entry.regime in REGIME_GENERAL
-            contributed = entry.kind in CONTRIBUTED_KINDS
-            if is_rg and entry.kind in EARNINGS_KINDS and entry.earnings:
-                record.rg_earnings += entry.earnings
-                if entry.kind is Kind.SALARIED:
-                    rg_salaried += entry.earnings
-            if entry.quarters is not None:
-                sources.append((entry.quarters, contributed, is_rg, entry.kind.value))
+            continue
+        is_rg = entry.regime in REGIME_GENERAL
+        contributed = entry.kind in CONTRIBUTED_KINDS
+        if is_rg and entry.kind in EARNINGS_KINDS and entry.earnings:
+            record.rg_earnings += entry.earnings
+            if entry.kind is Kind.SALARIED:
+                rg_salaried += entry.earnings
+        if entry.quarters is not None:
+            sources.append((entry.quarters, contributed, is_rg, entry.kind.value))
+            if explain:
                 record.steps.append(
                     f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : "
                     f"{t.quarters_as(entry.quarters, 'inscrit')} à votre relevé."
                 )
-                if is_rg and entry.kind in EARNINGS_KINDS and entry.quarters:
-                    record.sam_year = True
-            elif entry.kind in EARNINGS_KINDS:
-                key = (entry.regime, entry.kind)
-                pooled[key] = pooled.get(key, ZERO) + (entry.earnings or ZERO)
-            elif entry.days is not None:
-                # Days of one kind add up over the year before they are divided (R351-12: "par 50 jours").
-                key = (entry.regime, entry.kind)
-                pooled_days[key] = pooled_days.get(key, 0) + entry.days
-            else:
+            if is_rg and entry.kind in EARNINGS_KINDS and entry.quarters:
+                record.sam_year = True
+        elif entry.kind in EARNINGS_KINDS:
+            key = (entry.regime, entry.kind)
+            pooled[key] = pooled.get(key, ZERO) + (entry.earnings or ZERO)
+        elif entry.days is not None:
+            # Days of one kind add up over the year before they are divided (R351-12: "par 50 jours").
+            key = (entry.regime, entry.kind)
+            pooled_days[key] = pooled_days.get(key, 0) + entry.days
+        else:
+            if explain:
                 record.steps.append(
                     f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : ni trimestres ni jours indiqués, "
                     "aucun trimestre compté."
                 )
-        for (regime, kind), days in pooled_days.items():
-            per = per_quarter_days[kind.value]
-            quarters = min(QUARTERS_PER_YEAR, days // per)
-            sources.append((quarters, False, regime in REGIME_GENERAL, kind.value))
+    for (regime, kind), days in pooled_days.items():
+        per = per_quarter_days[kind.value]
+        quarters = min(QUARTERS_PER_YEAR, days // per)
+        sources.append((quarters, False, regime in REGIME_GENERAL, kind.value))
+        if explain:
             record.steps.append(
                 f"{KIND_LABELS[kind].capitalize()} : {days} jours, soit {t.quarters(quarters)} "
                 f"(un trimestre par {per} jours, CSS R351-12)."
             )
-        for (regime, kind), earnings in pooled.items():
-            threshold = _threshold(year_number)
-            quarters = min(QUARTERS_PER_YEAR, int(earnings // threshold))
-            is_rg = regime in REGIME_GENERAL
-            sources.append((quarters, kind in CONTRIBUTED_KINDS, is_rg, kind.value))
-            if is_rg and quarters:
-                record.sam_year = True
-            threshold_row = p.quarter_thresholds()[min(year_number, LAST_PARAMETER_YEAR)]
+    for (regime, kind), earnings in pooled.items():
+        threshold = _threshold(year_number)
+        quarters = min(QUARTERS_PER_YEAR, int(earnings // threshold))
+        is_rg = regime in REGIME_GENERAL
+        sources.append((quarters, kind in CONTRIBUTED_KINDS, is_rg, kind.value))
+        if is_rg and quarters:
+            record.sam_year = True
+        threshold_row = p.quarter_thresholds()[min(year_number, LAST_PARAMETER_YEAR)]
+        if explain:
             record.steps.append(
                 f"{KIND_LABELS[kind].capitalize()} ({REGIME_LABELS[regime]}) : {t.euros(earnings)} bruts. "
                 f"Un trimestre est validé par tranche de {t.euros(threshold)} ({threshold_row.hours} heures de "
@@ -259,25 +269,27 @@ def _past_years(career) -> dict[int, _Year]:
                 f"{t.quarters(int(earnings // threshold))}"
                 + (" (plafonnés à 4)." if earnings // threshold > QUARTERS_PER_YEAR else ".")
             )
-        record.all, record.rg, record.contributed, record.assimilated, offered = _cap(sources)
-        if offered > QUARTERS_PER_YEAR:
+    record.all, record.rg, record.contributed, record.assimilated, offered = _cap(sources)
+    if offered > QUARTERS_PER_YEAR:
+        if explain:
             record.steps.append(
                 f"Au total {offered} trimestres sont possibles, mais une année civile en valide au plus 4, tous "
                 "régimes de base confondus (CSS R351-9)."
             )
-        if has_agirc_entry:
-            record.points = agirc_points
-        elif rg_salaried and year_number >= AGIRC_ARRCO_FROM:
-            record.points, step = _agirc_arrco_points(year_number, rg_salaried)
+    if has_agirc_entry:
+        record.points = agirc_points
+    elif rg_salaried and year_number >= AGIRC_ARRCO_FROM:
+        record.points, step = _agirc_arrco_points(year_number, rg_salaried, explain)
+        if explain:
             record.steps.append(step + " (calculés : le relevé n'en porte pas)")
-        elif rg_salaried:
-            record.points_missing = True
+    elif rg_salaried:
+        record.points_missing = True
+        if explain:
             record.steps.append(
                 "Agirc-Arrco : aucun point inscrit pour cette année ; avant 2019 ils ne peuvent pas être déduits "
                 "du salaire. Ajoutez ceux de votre relevé Agirc-Arrco."
             )
-        years[year_number] = record
-    return years
+    return record
 
 
 def _months_in(year: int, start: date, end_exclusive: date) -> int:
@@ -327,6 +339,9 @@ class _Simulation:
         self._past_totals: dict[int, tuple[int, int, int, int]] = {}
         self._past_salaries: dict[date, tuple[list, dict]] = {}
         self._sams: dict[tuple, tuple[Decimal, Explanation]] = {}
+        self._explained_future: dict[date, dict[int, _Year]] = {}
+        self._future_cache: dict[tuple, _Year | None] = {}
+        self._past_points: dict[int, Decimal] = {}
 
     # --- Children ---
 
@@ -358,55 +373,81 @@ class _Simulation:
 
     def future_years(self, departure: date, explain: bool = False) -> dict[int, _Year]:
         """Projected years from the future earnings, up to the day before the departure; `explain` writes the
-        steps of each year (only the years table shows them)."""
-        years: dict[int, _Year] = {}
+        steps of each year (only the years table shows them). Years before the departure's do not depend on it:
+        they are computed once."""
+        if not self.inp.future:
+            return {}
+        first = min(work.start_date.year for work in self.inp.future)
+        years = {}
+        for year in range(first, departure.year + 1):
+            limit = departure if year == departure.year else None
+            key = (year, limit, explain)
+            if key not in self._future_cache:
+                self._future_cache[key] = self._future_year(year, limit, explain)
+            record = self._future_cache[key]
+            if record is not None:
+                years[year] = record
+        return years
+
+    def _future_year(self, year: int, departure: date | None, explain: bool) -> _Year | None:
+        """One projected year; `departure` when it is the year of departure (it ends the year early)."""
+        year_end = date(year + 1, 1, 1)
+        record = None
         for work in self.inp.future:
-            end = departure if work.end_date is None else min(departure, _day_after(work.end_date))
-            if end <= work.start_date:
+            end = year_end if departure is None else min(year_end, departure)
+            if work.end_date is not None:
+                end = min(end, _day_after(work.end_date))
+            months = _months_in(year, work.start_date, end)
+            if months <= 0:
                 continue
-            for year in range(work.start_date.year, end.year + (end > date(end.year, 1, 1))):
-                months = _months_in(year, work.start_date, end)
-                if not months:
-                    continue
-                record = years.setdefault(year, _Year(year, projected=True))
-                earnings = (work.annual_earnings * work.part_time_percent * months / Decimal(1200)).quantize(
-                    CENT, ROUND_HALF_UP
-                )
-                record.rg_earnings += earnings
-                if explain:
-                    record.steps.append(
-                        f"Revenus prévus : {t.euros(work.annual_earnings)} par an"
-                        + (f" à {work.part_time_percent} %" if work.part_time_percent != 100 else "")
-                        + f" pendant {months} mois, soit {t.euros(earnings)}."
-                    )
-        for year, record in years.items():
-            threshold = _threshold(year)
-            quarters = min(QUARTERS_PER_YEAR, int(record.rg_earnings // threshold))
-            if year == departure.year:
-                # Only the civil quarters already over count in the year of departure.
-                elapsed = (departure.month - 1) // 3
-                if quarters > elapsed and explain:
-                    record.steps.append(
-                        f"Départ le {t.day(departure)} : seuls les {elapsed} trimestres civils déjà écoulés de "
-                        f"{year} peuvent être validés."
-                    )
-                quarters = min(quarters, elapsed)
-            past = self.past.get(year)
-            room = QUARTERS_PER_YEAR - (past.all if past else 0)
-            kept = max(0, min(quarters, room))
-            record.all = record.rg = record.contributed = kept
-            record.sam_year = kept > 0
+            if record is None:
+                record = _Year(year, projected=True)
+            earnings = (work.annual_earnings * work.part_time_percent * months / Decimal(1200)).quantize(
+                CENT, ROUND_HALF_UP
+            )
+            record.rg_earnings += earnings
             if explain:
                 record.steps.append(
-                    f"Seuil de validation : {t.euros(threshold)} par trimestre"
-                    + (" (valeur 2026, euros constants)" if year > LAST_PARAMETER_YEAR else "")
-                    + f", soit {t.quarters(kept)}."
+                    f"Revenus prévus : {t.euros(work.annual_earnings)} par an"
+                    + (f" à {work.part_time_percent} %" if work.part_time_percent != 100 else "")
+                    + f" pendant {months} mois, soit {t.euros(earnings)}."
                 )
-            if record.rg_earnings:
-                record.points, step = _agirc_arrco_points(year, record.rg_earnings, explain)
-                if explain:
-                    record.steps.append(step)
-        return years
+        if record is None:
+            return None
+        threshold = _threshold(year)
+        quarters = min(QUARTERS_PER_YEAR, int(record.rg_earnings // threshold))
+        if departure is not None:
+            # Only the civil quarters already over count in the year of departure.
+            elapsed = (departure.month - 1) // 3
+            if quarters > elapsed and explain:
+                record.steps.append(
+                    f"Départ le {t.day(departure)} : seuls les {elapsed} trimestres civils déjà écoulés de "
+                    f"{year} peuvent être validés."
+                )
+            quarters = min(quarters, elapsed)
+        past = self.past.get(year)
+        room = QUARTERS_PER_YEAR - (past.all if past else 0)
+        kept = max(0, min(quarters, room))
+        record.all = record.rg = record.contributed = kept
+        record.sam_year = kept > 0
+        if explain:
+            record.steps.append(
+                f"Seuil de validation : {t.euros(threshold)} par trimestre"
+                + (" (valeur 2026, euros constants)" if year > LAST_PARAMETER_YEAR else "")
+                + f", soit {t.quarters(kept)}."
+            )
+        if record.rg_earnings:
+            record.points, step = _agirc_arrco_points(year, record.rg_earnings, explain)
+            if explain:
+                record.steps.append(step)
+        return record
+
+    def past_points(self, last_year: int) -> Decimal:
+        cached = self._past_points.get(last_year)
+        if cached is None:
+            cached = sum((r.points for year, r in self.past.items() if year <= last_year), ZERO)
+            self._past_points[last_year] = cached
+        return cached
 
     def past_totals(self, last_year: int) -> tuple[int, int, int, int]:
         """Quarters of the recorded career up to last_year: all, régime général, cotisés, and the assimilated ones
@@ -620,45 +661,52 @@ class _Simulation:
             )
         key = p.revaluation_key(departure)
         last_year = _last_counted_year(departure)
-        future = tuple(
-            (year, record.rg_earnings)
-            for year, record in sorted(state.years.items())
-            if record.sam_year and year not in self.past
-        )
-        cache_key = (key, last_year, future)
-        cached = self._sams.get(cache_key)
-        if cached is not None:
-            return cached
-        past, lines = self.past_salaries(key)
+        # Projected years before the departure's are the same for every departure of a later year; the year of
+        # departure itself is partial and rarely among the best: the best years are chosen once without it.
+        full_years = []
+        partial = None
+        for year, record in sorted(state.years.items()):
+            if record.sam_year and year not in self.past:
+                capped = min(record.rg_earnings, _pass(year))
+                if year == departure.year:
+                    partial = (capped, year, capped, Decimal(1))
+                else:
+                    full_years.append((capped, year, capped, Decimal(1)))
+        base_key = (key, last_year, tuple(full_years))
+        base = self._sams.get(base_key)
+        if base is None:
+            base = self._sams[base_key] = self.best_years(key, last_year, full_years)
+        best, eligible = base
+        best_count = int(p.rule("sam_best_years", date(1948, 1, 1)).value)
+        if partial is not None:
+            eligible += 1
+            if len(best) < best_count or partial[0] > best[-1][0]:
+                best = sorted([*best, partial], reverse=True)[:best_count]
+        if not best:
+            return ZERO, Explanation(
+                "Aucune année ne compte pour le salaire annuel moyen.",
+                ("Seules les années ayant validé au moins un trimestre au régime général comptent.",),
+                ("CSS R351-29",),
+            )
+        total = sum(item[0] for item in best)
+        sam = (total / len(best)).quantize(CENT, ROUND_HALF_UP)
+        _, lines = self.past_salaries(key)
+        return sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines)
+
+    def best_years(self, key: date, last_year: int, projected: list) -> tuple[list, int]:
+        """The best years (25 for people born from 1948, R351-29) among the recorded ones up to last_year and the
+        projected ones, best first, and how many years could be chosen."""
+        past, _lines = self.past_salaries(key)
         best_count = int(p.rule("sam_best_years", date(1948, 1, 1)).value)
         # `past` is sorted best first: its first best_count years of the period are all that can be chosen.
-        salaries = []
-        eligible = len(future)
+        candidates = []
+        eligible = len(projected)
         for item in past:
             if item[1] <= last_year:
                 eligible += 1
-                if len(salaries) < best_count:
-                    salaries.append(item)
-        for year, earnings in future:
-            capped = min(earnings, _pass(year))
-            salaries.append((capped, year, capped, Decimal(1)))
-        best = heapq.nlargest(best_count, salaries)
-        if not best:
-            result = (
-                ZERO,
-                Explanation(
-                    "Aucune année ne compte pour le salaire annuel moyen.",
-                    ("Seules les années ayant validé au moins un trimestre au régime général comptent.",),
-                    ("CSS R351-29",),
-                ),
-            )
-            self._sams[cache_key] = result
-            return result
-        total = sum(item[0] for item in best)
-        sam = (total / len(best)).quantize(CENT, ROUND_HALF_UP)
-        result = sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines)
-        self._sams[cache_key] = result
-        return result
+                if len(candidates) < best_count:
+                    candidates.append(item)
+        return sorted([*candidates, *projected], reverse=True)[:best_count], eligible
 
     def sam_explanation(self, best, eligible, total, sam, lines) -> Explanation:
         steps = [
@@ -740,14 +788,7 @@ class _Simulation:
         children_needed = int(p.rule("children_for_majoration", day).value)
         majoration = p.rule("children_majoration", day).value if self.child_count >= children_needed else ZERO
         base = with_surcote * (1 + majoration)
-        points = (self.summary.agirc_arrco_points if self.summary else ZERO) + sum(
-            (
-                record.points
-                for year, record in self.past.items()
-                if year < day.year or (year == day.year and day.month > 1)
-            ),
-            ZERO,
-        )
+        points = (self.summary.agirc_arrco_points if self.summary else ZERO) + self.past_points(_last_counted_year(day))
         points += sum((record.points for record in state.years.values()), ZERO)
         service_value = p.value_on(p.agirc_arrco()["service_value"], day)
         complementary = (points * service_value.value).quantize(CENT, ROUND_HALF_UP)
@@ -887,68 +928,62 @@ class _Simulation:
     def minimum_contributif(self, day, full, base, state, required, complementary):
         """The minimum contributif (CSS L351-10): at the taux plein, the pension is raised to it, prorated like the
         pension; the majorée part needs 120 quarters cotisés and is prorated on them; the supplement shrinks when all
-        pensions together pass the ceiling."""
+        pensions together pass the ceiling. Returns (applied, the pension after it, its explanation)."""
         row = p.minimum_contributif(day)
-        refs = ("CSS L351-10", "CSS D351-2-1")
         if not full:
-            return (
-                False,
-                base,
-                Explanation("Minimum contributif : non, il ne s'applique qu'à une pension au taux plein.", (), refs),
-            )
+            return False, base, Explanation.later(self.mico_explanation, row, None)
         prorat = Decimal(min(state.rg, required)) / Decimal(required)
         minimum = row.monthly * 12 * prorat
-        steps = [f"Minimum de base : {t.euros(row.monthly)} par mois × {min(state.rg, required)}/{required}."]
         threshold = int(p.rule("mico_contributed_quarters", day).value)
-        if state.contributed >= threshold:
+        majore = state.contributed >= threshold
+        if majore:
             contributed_prorat = Decimal(min(state.contributed, required)) / Decimal(required)
             minimum += (row.monthly_majore - row.monthly) * 12 * contributed_prorat
-            steps.append(
-                f"Majoration ({state.contributed} trimestres cotisés, au moins {threshold}) : "
-                f"({t.euros(row.monthly_majore)} − {t.euros(row.monthly)}) × {min(state.contributed, required)}"
-                f"/{required}."
-            )
         minimum = minimum.quantize(CENT, ROUND_HALF_UP)
-        if base >= minimum:
-            return (
-                False,
-                base,
-                Explanation(
-                    f"Minimum contributif : non, votre pension ({t.euros(base)} par an) dépasse le minimum "
-                    f"({t.euros(minimum)} par an).",
-                    tuple(steps),
-                    refs,
-                ),
+        supplement = max(ZERO, minimum - base)
+        excess = base + supplement + complementary - row.ceiling_monthly * 12 if supplement else ZERO
+        reduced = max(ZERO, supplement - excess) if excess > 0 else supplement
+        facts = (state.rg, state.contributed, required, threshold, majore, base, minimum, supplement, excess, reduced)
+        if reduced <= 0:
+            return False, base, Explanation.later(self.mico_explanation, row, facts)
+        return True, base + reduced, Explanation.later(self.mico_explanation, row, facts)
+
+    def mico_explanation(self, row, facts) -> Explanation:
+        refs = ("CSS L351-10", "CSS D351-2-1")
+        if facts is None:
+            return Explanation("Minimum contributif : non, il ne s'applique qu'à une pension au taux plein.", (), refs)
+        rg, contributed, required, threshold, majore, base, minimum, supplement, excess, reduced = facts
+        steps = [f"Minimum de base : {t.euros(row.monthly)} par mois × {min(rg, required)}/{required}."]
+        if majore:
+            steps.append(
+                f"Majoration ({contributed} trimestres cotisés, au moins {threshold}) : "
+                f"({t.euros(row.monthly_majore)} − {t.euros(row.monthly)}) × {min(contributed, required)}/{required}."
             )
-        supplement = minimum - base
-        ceiling = row.ceiling_monthly * 12
-        excess = base + supplement + complementary - ceiling
+        if not supplement:
+            return Explanation(
+                f"Minimum contributif : non, votre pension ({t.euros(base)} par an) dépasse le minimum "
+                f"({t.euros(minimum)} par an).",
+                tuple(steps),
+                refs,
+            )
         if excess > 0:
             steps.append(
                 f"Vos retraites réunies dépasseraient le plafond de {t.euros(row.ceiling_monthly)} par mois : le "
                 f"complément est réduit de {t.euros(min(excess, supplement))} par an."
             )
-            supplement = max(ZERO, supplement - excess)
-        if supplement <= 0:
-            return (
-                False,
-                base,
-                Explanation(
-                    "Minimum contributif : non, vos retraites réunies dépassent son plafond.", tuple(steps), refs
-                ),
+        if reduced <= 0:
+            return Explanation(
+                "Minimum contributif : non, vos retraites réunies dépassent son plafond.", tuple(steps), refs
             )
-        raised = base + supplement
-        steps.append(f"Votre pension passe de {t.euros(base)} à {t.euros(raised)} par an.")
+        steps.append(f"Votre pension passe de {t.euros(base)} à {t.euros(base + reduced)} par an.")
         steps.append(
             "Il n'est versé que si vos retraites de tous les régimes restent sous le plafond, ce que la caisse "
             "vérifie au départ."
         )
-        return (
-            True,
-            raised,
-            Explanation(
-                f"Minimum contributif : oui, votre pension est portée à {t.euros(raised)} par an.", tuple(steps), refs
-            ),
+        return Explanation(
+            f"Minimum contributif : oui, votre pension est portée à {t.euros(base + reduced)} par an.",
+            tuple(steps),
+            refs,
         )
 
     def quarters_explanation(self, day: date, state: _State, required_row: p.CohortRow) -> Explanation:
@@ -1117,12 +1152,11 @@ class _Simulation:
         return None
 
     def quarters_by_year(self, reference: date) -> tuple[YearQuarters, ...]:
-        future = self.future_years(reference, explain=True)
+        future = self.state(reference).years
         rows = []
         for year in sorted(set(self.past) | set(future)):
             past = self.past.get(year)
             projected = future.get(year)
-            steps: list[str] = []
             quarters = rg = contributed = 0
             points = ZERO
             for record in filter(None, (past, projected)):
@@ -1130,7 +1164,6 @@ class _Simulation:
                 rg += record.rg
                 contributed += record.contributed
                 points += record.points
-                steps.extend(record.steps)
             rows.append(
                 YearQuarters(
                     year=year,
@@ -1139,14 +1172,27 @@ class _Simulation:
                     quarters_contributed=contributed,
                     agirc_arrco_points=points,
                     projected=past is None,
-                    explanation=Explanation(
-                        f"{year} : {t.quarters(quarters)}" + (" (prévision)" if past is None else "") + ".",
-                        tuple(steps),
-                        ("CSS R351-9", "CSS R351-12"),
-                    ),
+                    explanation=Explanation.later(self.year_explanation, year, quarters, reference),
                 )
             )
         return tuple(rows)
+
+    def year_explanation(self, year: int, quarters: int, reference: date) -> Explanation:
+        steps: list[str] = []
+        past = self.past.get(year)
+        if past is not None:
+            steps.extend(_past_year(year, past.entries, explain=True).steps)
+        explained = self._explained_future.get(reference)
+        if explained is None:
+            explained = self._explained_future[reference] = self.future_years(reference, explain=True)
+        projected = explained.get(year)
+        if projected is not None:
+            steps.extend(projected.steps)
+        return Explanation(
+            f"{year} : {t.quarters(quarters)}" + (" (prévision)" if past is None else "") + ".",
+            tuple(steps),
+            ("CSS R351-9", "CSS R351-12"),
+        )
 
     def limits(self) -> tuple[str, ...]:
         limits = [

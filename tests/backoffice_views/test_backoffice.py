@@ -376,3 +376,17 @@ def test_anonymous_and_citizens_are_sent_to_the_agents_login_on_every_action(app
             response = client.post(f"/espace-agents/demandes/{request_filed.id}/{action}", data={"csrf_token": token})
             assert response.status_code == 303
             assert response.headers["Location"] == "/espace-agents/connexion"
+
+
+def test_a_justificatif_keeps_its_own_policy_so_the_request_page_can_frame_it(app, db, assure, agents, request_filed):
+    from portal.documents.models import Document
+
+    document = db.session.execute(select(Document.id)).scalar_one()
+    client = app.test_client()
+    login_agent(client, CAMILLE[0])
+    response = client.get(f"/espace-agents/demandes/{request_filed.id}/justificatifs/{document}")
+    response.close()
+    assert response.status_code == 200
+    # The portal's page policy says frame-ancestors 'none', which would blank the frame of the request page.
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
