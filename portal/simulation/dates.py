@@ -34,7 +34,8 @@ def next_month_start(day: date) -> date:
 def age_at(birth_date: date, day: date) -> Age:
     """Completed years and months on `day`."""
     months = (day.year - birth_date.year) * 12 + day.month - birth_date.month
-    if day.day < birth_date.day and add_months(birth_date, months) > day:
+    # The month is complete on the same day of the month, or on its last day when it is shorter (born a 31st).
+    if day.day < birth_date.day and day.day < calendar.monthrange(day.year, day.month)[1]:
         months -= 1
     return Age(months // 12, months % 12)
 

@@ -67,6 +67,7 @@ REGIME_LABELS = {
 AGIRC_ARRCO_FROM = 2019
 LAST_PARAMETER_YEAR = 2026
 ZERO = Decimal(0)
+ONE = Decimal(1)
 CENT = Decimal("0.01")
 QUARTERS_PER_YEAR = p.MAX_QUARTERS_PER_YEAR
 LFSS_2026_FROM = date(2026, 9, 1)
@@ -121,6 +122,8 @@ class _Year:
     sam_year: bool = False
     points: Decimal = ZERO
     points_missing: bool = False
+    # Projected years: the earnings counted for the SAM, capped at the PASS.
+    sam_capped: Decimal = ZERO
     steps: list[str] = field(default_factory=list)
     entries: tuple = ()
     projected: bool = False
@@ -317,6 +320,7 @@ class _State:
     reputes: int
     mda: int
     years: dict[int, _Year]
+    future_points: Decimal = ZERO
 
 
 class _Simulation:
@@ -430,6 +434,7 @@ class _Simulation:
         kept = max(0, min(quarters, room))
         record.all = record.rg = record.contributed = kept
         record.sam_year = kept > 0
+        record.sam_capped = min(record.rg_earnings, _pass(year))
         if explain:
             record.steps.append(
                 f"Seuil de validation : {t.euros(threshold)} par trimestre"
@@ -492,7 +497,11 @@ class _Simulation:
                 base_all += kept
                 base_rg += min(current.rg, kept)
                 base_contributed += min(current.contributed, kept)
-        future_all = sum(record.all for record in future.values())
+        future_all = 0
+        future_points = ZERO
+        for record in future.values():
+            future_all += record.all
+            future_points += record.points
         state = _State(
             all=base_all + future_all + self.mda,
             rg=base_rg + future_all + self.mda,
@@ -500,6 +509,7 @@ class _Simulation:
             reputes=reputes,
             mda=self.mda,
             years=future,
+            future_points=future_points,
         )
         self._states[departure] = state
         return state
@@ -661,21 +671,22 @@ class _Simulation:
             )
         key = p.revaluation_key(departure)
         last_year = _last_counted_year(departure)
-        # Projected years before the departure's are the same for every departure of a later year; the year of
-        # departure itself is partial and rarely among the best: the best years are chosen once without it.
-        full_years = []
-        partial = None
-        for year, record in sorted(state.years.items()):
-            if record.sam_year and year not in self.past:
-                capped = min(record.rg_earnings, _pass(year))
-                if year == departure.year:
-                    partial = (capped, year, capped, Decimal(1))
-                else:
-                    full_years.append((capped, year, capped, Decimal(1)))
-        base_key = (key, last_year, tuple(full_years))
+        # Projected years before the departure's are the same for every departure of that year (they do not depend
+        # on it); the year of departure itself is partial and rarely among the best: the best years are chosen once
+        # per departure year without it.
+        base_key = (key, last_year, departure.year)
         base = self._sams.get(base_key)
         if base is None:
+            full_years = [
+                (record.sam_capped, year, record.sam_capped, ONE)
+                for year, record in state.years.items()
+                if record.sam_year and year != departure.year and year not in self.past
+            ]
             base = self._sams[base_key] = self.best_years(key, last_year, full_years)
+        partial = None
+        current = state.years.get(departure.year)
+        if current is not None and current.sam_year and departure.year not in self.past:
+            partial = (current.sam_capped, departure.year, current.sam_capped, ONE)
         best, eligible = base
         best_count = int(p.rule("sam_best_years", date(1948, 1, 1)).value)
         if partial is not None:
@@ -688,7 +699,7 @@ class _Simulation:
                 ("Seules les années ayant validé au moins un trimestre au régime général comptent.",),
                 ("CSS R351-29",),
             )
-        total = sum(item[0] for item in best)
+        total = sum([item[0] for item in best], ZERO)
         sam = (total / len(best)).quantize(CENT, ROUND_HALF_UP)
         _, lines = self.past_salaries(key)
         return sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines)
@@ -698,15 +709,17 @@ class _Simulation:
         projected ones, best first, and how many years could be chosen."""
         past, _lines = self.past_salaries(key)
         best_count = int(p.rule("sam_best_years", date(1948, 1, 1)).value)
-        # `past` is sorted best first: its first best_count years of the period are all that can be chosen.
-        candidates = []
-        eligible = len(projected)
-        for item in past:
-            if item[1] <= last_year:
-                eligible += 1
-                if len(candidates) < best_count:
-                    candidates.append(item)
-        return sorted([*candidates, *projected], reverse=True)[:best_count], eligible
+        if not past or max(item[1] for item in past) <= last_year:
+            # The usual case: every recorded year is before the departure.
+            candidates = past[:best_count]
+            eligible = len(past)
+        else:
+            # `past` is sorted best first: its first best_count years of the period are all that can be chosen.
+            kept = [item for item in past if item[1] <= last_year]
+            candidates, eligible = kept[:best_count], len(kept)
+        if not projected:
+            return candidates, eligible
+        return sorted([*candidates, *projected], reverse=True)[:best_count], eligible + len(projected)
 
     def sam_explanation(self, best, eligible, total, sam, lines) -> Explanation:
         steps = [
@@ -789,7 +802,7 @@ class _Simulation:
         majoration = p.rule("children_majoration", day).value if self.child_count >= children_needed else ZERO
         base = with_surcote * (1 + majoration)
         points = (self.summary.agirc_arrco_points if self.summary else ZERO) + self.past_points(_last_counted_year(day))
-        points += sum((record.points for record in state.years.values()), ZERO)
+        points += state.future_points
         service_value = p.value_on(p.agirc_arrco()["service_value"], day)
         complementary = (points * service_value.value).quantize(CENT, ROUND_HALF_UP)
         upper_bound = not full and complementary > 0

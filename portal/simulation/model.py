@@ -179,7 +179,9 @@ class LongCareer:
     explanation: Explanation
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a simulation builds some twenty of them, and a frozen dataclass sets each field through
+# object.__setattr__. Nothing changes them once returned.
+@dataclass(slots=True)
 class Departure:
     date: date
     age: Age
