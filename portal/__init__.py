@@ -63,6 +63,9 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     from portal.audit import chain as audit_chain
 
     audit_chain.register_commands(app)
+    from portal.representation import commands as representation_commands
+
+    representation_commands.register_commands(app)
     from portal.simulator import commands as simulator_commands
 
     simulator_commands.register_commands(app)
@@ -99,6 +102,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.documents import models as _documents_models  # noqa: F401
     from portal.documents import services as documents_services
     from portal.notifications import models as _notifications_models  # noqa: F401
+    from portal.representation import models as _representation_models  # noqa: F401
     from portal.signalements import models as _signalements_models  # noqa: F401
 
     documents_services.init_app(app)
@@ -111,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.careers import views as careers_views
     from portal.documents import views as documents_views
     from portal.main import views as main_views
+    from portal.representation import views as representation_views
     from portal.signalements import views as signalements_views
     from portal.simulator import api as simulator_api
     from portal.simulator import views as simulator_views
@@ -124,4 +129,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(backoffice_views.bp)
     app.register_blueprint(simulator_views.bp)
+    app.register_blueprint(representation_views.bp)
     app.register_blueprint(simulator_api.simulator_api)

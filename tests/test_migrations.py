@@ -11,7 +11,7 @@ from tests.conftest import _test_settings, fresh_database
 
 EXPECTED_TABLES = {
     "account", "assure", "audit_event", "authorization_request", "career_period", "identity_link", "period_version",
-    "regime", "user_session", "alembic_version", "signalement", "signalement_item", "signalement_event",
+    "mandate", "regime", "user_session", "alembic_version", "signalement", "signalement_item", "signalement_event",
     "signalement_message", "confirmation", "document", "document_period", "notification", "child", "caisse", "agent",
     "agent_identity_link", "annotation", "control_finding",
 }  # fmt: skip

@@ -48,6 +48,13 @@ ROUTES = {
     "signalements.post_message": ("POST", "/mes-demandes/{own_signalement}/messages", NO_TOKEN),
     "signalements.answer_complement": ("POST", "/mes-demandes/{own_signalement}/complement", NO_TOKEN),
     "documents.download_document": ("GET", "/justificatifs/{own_document}", PERSONAL),
+    "representation.list_mandates": ("GET", "/mes-representations", {ANONYMOUS: 303, UNBOUND: 200, ASSURE: 200}),
+    "representation.request_mandate": (
+        "GET", "/mes-representations/nouvelle", {ANONYMOUS: 303, UNBOUND: 200, ASSURE: 200},
+    ),
+    "representation.act_for": ("POST", "/mes-representations/1/agir", NO_TOKEN),
+    "representation.stop_acting": ("POST", "/mes-representations/revenir", NO_TOKEN),
+    "representation.list_actions_on_my_behalf": ("GET", "/mon-espace/actions-de-mes-representants", PERSONAL),
     "simulator.simulate_retirement": ("GET", "/ma-retraite/simulation", PERSONAL),
     "simulator.show_signalement_effect": ("GET", "/mes-demandes/{own_signalement}/effet-sur-ma-retraite", PERSONAL),
     # The public simulation API: no login, exempt from CSRF (stateless); a POST without a JSON body gets 415.

@@ -30,6 +30,13 @@ class AuditAction(enum.StrEnum):
     DOCUMENT_ADDED = "document.added"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_VIEWED = "document.viewed"
+    MANDATE_REQUESTED = "mandate.requested"
+    MANDATE_APPROVED = "mandate.approved"
+    MANDATE_REFUSED = "mandate.refused"
+    MANDATE_REVOKED = "mandate.revoked"
+    MANDATE_EXPIRED = "mandate.expired"
+    MANDATE_VIEWED = "mandate.viewed"
+    REPRESENTATIVE_READ = "representative.read"
 
 
 REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
@@ -54,6 +61,13 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     AuditAction.DOCUMENT_ADDED: frozenset({"document_id", "sha256"}),
     AuditAction.DOCUMENT_REMOVED: frozenset({"document_id"}),
     AuditAction.DOCUMENT_VIEWED: frozenset({"document_id"}),
+    AuditAction.MANDATE_REQUESTED: frozenset({"mandate_id", "measure"}),
+    AuditAction.MANDATE_APPROVED: frozenset({"mandate_id"}),
+    AuditAction.MANDATE_REFUSED: frozenset({"mandate_id"}),
+    AuditAction.MANDATE_REVOKED: frozenset({"mandate_id"}),
+    AuditAction.MANDATE_EXPIRED: frozenset({"mandate_id"}),
+    AuditAction.MANDATE_VIEWED: frozenset({"mandate_id"}),
+    AuditAction.REPRESENTATIVE_READ: frozenset({"mandate_id", "endpoint"}),
 }
 
 
@@ -65,6 +79,13 @@ def record(action: AuditAction, *, actor=None, subject=None, acting_for=None, **
     The row is chained to the previous one by a hash (see portal.audit.chain): this flushes the session and, on
     PostgreSQL, holds the chain's lock until the transaction ends, so record late in the unit of work.
     """
+    # A representative acting under a mandate (portal.representation.context.ActingFor) acts for the protected
+    # person: the row names both.
+    if acting_for is None:
+        acting_for = getattr(actor, "acting_for", None)
+    if getattr(actor, "mandate", None) is not None:
+        data.setdefault("mandate_id", actor.mandate.id)
+        actor = actor.account
     missing = REQUIRED_KEYS[action] - data.keys()
     if missing:
         raise ValueError(f"audit action {action} requires {sorted(missing)}")

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import redirect, url_for
+from flask import g, redirect, url_for
 from flask_login import current_user, login_required
 
 
@@ -12,6 +12,9 @@ def assure_required(view):
     @wraps(view)
     @login_required
     def wrapper(*args, **kwargs):
+        # A representative acting under a mandate is in the protected person's space (portal.representation).
+        if g.get("acting") is not None:
+            return view(*args, **kwargs)
         if current_user.assure_id is None:
             return redirect(url_for("auth.bind_nir"), 303)
         return view(*args, **kwargs)

@@ -12,6 +12,7 @@ from wtforms import (
     MonthField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -19,6 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from portal import clock
 from portal.backoffice.services import REFUSAL_MOTIVES
 from portal.forms.fields import EarningsField
+from portal.representation import permissions as representation_permissions
 from portal.simulation.parameters import FIRST_SUPPORTED_BIRTH_DATE
 
 
@@ -176,3 +178,34 @@ class SummarySimulationForm(FlaskForm):
             raise ValidationError("La date de départ doit être dans le futur.")
         if field.data.year > today.year + 60:
             raise ValidationError("Cette date de départ est trop lointaine.")
+
+
+class MandateApprovalForm(FlaskForm):
+    """Approve a mandate. The acts are ticked for a sauvegarde de justice only; the service requires one then (it
+    knows the measure)."""
+
+    allowed_acts = SelectMultipleField(
+        "Actes que la décision confie au mandataire spécial",
+        choices=[SelectChoice(key, label) for key, (label, _) in representation_permissions.LIMITED_ACTS.items()],
+        invalid_choice_message="Choisissez parmi les actes proposés.",
+    )
+
+
+class MandateRefusalForm(FlaskForm):
+    motive = TextAreaField(
+        "Motif du refus (communiqué au demandeur)",
+        validators=[
+            InputRequired("Indiquez le motif du refus : il est communiqué au demandeur."),
+            Length(max=2000, message="Le motif ne peut pas dépasser 2 000 caractères."),
+        ],
+    )
+
+
+class MandateRevocationForm(FlaskForm):
+    motive = TextAreaField(
+        "Motif de la révocation (communiqué au représentant et à la personne protégée)",
+        validators=[
+            InputRequired("Indiquez le motif de la révocation."),
+            Length(max=2000, message="Le motif ne peut pas dépasser 2 000 caractères."),
+        ],
+    )

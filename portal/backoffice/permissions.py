@@ -46,3 +46,16 @@ def can_simulate(agent) -> bool:
     data, so the rule is about the job, not privacy: an auditeur controls the trail and opens no request, and
     computing a pension from a file's figures is instruction work."""
     return is_agent(agent) and agent.role in READING_ROLES
+
+
+def can_view_mandate(agent, mandate) -> bool:
+    """A mandate is verified where the protected person's file is: the same rule as a request (technicians and
+    superviseurs of that caisse, administrators all; an auditeur controls the trail and opens none)."""
+    if not is_agent(agent) or agent.role not in READING_ROLES:
+        return False
+    return agent.role is AgentRole.ADMINISTRATEUR or mandate.caisse_id == agent.caisse_id
+
+
+def can_verify_mandate(agent, mandate) -> bool:
+    """Approve, refuse or revoke: an instructing agent of the protected person's caisse."""
+    return can_view_mandate(agent, mandate) and agent.role in INSTRUCTING_ROLES and mandate.caisse_id == agent.caisse_id

@@ -2,7 +2,7 @@
 
 import base64
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.backoffice.models import Agent, AgentRole, Annotation, ControlFinding
 from portal.careers.models import PeriodVersion, Regime
 from portal.extensions import db
+from portal.representation.models import Mandate, MandateState
 from portal.signalements.models import Signalement, SignalementItem
 from portal.signalements.states import DECIDED_STATES, SignalementState
 
@@ -163,3 +164,67 @@ def latest_findings(signalement_id: int) -> list[ControlFinding]:
 def list_caisse_agents(caisse_id: int) -> list[Agent]:
     statement = select(Agent).where(Agent.caisse_id == caisse_id, Agent.is_active.is_(True)).order_by(Agent.usual_name)
     return list(db.session.execute(statement).scalars())
+
+
+# The mandates' lists, by state: the verification queue first.
+MANDATE_LISTS = {
+    MandateState.REQUESTED: "À vérifier",
+    MandateState.ACTIVE: "Actifs",
+    MandateState.REFUSED: "Refusés",
+    MandateState.REVOKED: "Révoqués",
+    MandateState.EXPIRED: "Expirés",
+}
+
+
+def _encode_mandate_cursor(mandate: Mandate) -> str:
+    raw = f"{mandate.requested_at.isoformat()}|{mandate.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_mandate_cursor(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        requested_at, identifier = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(requested_at), int(identifier)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def list_mandates(agent: Agent, state: MandateState, *, after: str | None = None):
+    """One page of the mandates in `state` the agent may see, and the cursor of the next page.
+
+    The verification queue (requested) is served oldest first, as it is worked through; the other lists newest
+    first, where the mandate looked for usually is. Keyset pagination on (requested_at, id), served by
+    ix_mandate_queue.
+    """
+    statement = select(Mandate).where(Mandate.state == state).options(joinedload(Mandate.protected))
+    caisse = _visible_caisses(agent)
+    if caisse is not None:
+        statement = statement.where(Mandate.caisse_id == caisse)
+    key = tuple_(Mandate.requested_at, Mandate.id)
+    oldest_first = state is MandateState.REQUESTED
+    position = _decode_mandate_cursor(after)
+    if position is not None:
+        statement = statement.where(key > position if oldest_first else key < position)
+    if oldest_first:
+        statement = statement.order_by(Mandate.requested_at, Mandate.id)
+    else:
+        statement = statement.order_by(Mandate.requested_at.desc(), Mandate.id.desc())
+    rows = list(db.session.execute(statement.limit(PAGE_SIZE + 1)).scalars())
+    next_cursor = _encode_mandate_cursor(rows[PAGE_SIZE - 1]) if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], next_cursor
+
+
+def get_mandate(mandate_id: int, *, lock: bool = False) -> Mandate | None:
+    """One mandate. `lock` before a verification: the row stays locked until the transaction ends, so that two
+    agents approving and refusing it at once are served one after the other and the second sees the first's
+    decision (a mandate has no version column to detect it otherwise)."""
+    statement = (
+        select(Mandate)
+        .where(Mandate.id == mandate_id)
+        .options(joinedload(Mandate.protected), joinedload(Mandate.representative))
+    )
+    if lock:
+        statement = statement.with_for_update(of=Mandate).execution_options(populate_existing=True)
+    return db.session.execute(statement).scalar_one_or_none()

@@ -1,13 +1,15 @@
 """Ma carrière: the career summary, year by year, its history, confirmations, checks and the PDF relevé."""
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from portal import clock
 from portal.auth.decorators import assure_required
 from portal.careers import checks, queries
 from portal.careers.timeline import build_timeline
 from portal.forms import EmptyForm
+from portal.representation import context as acting_context
+from portal.representation.decorators import requires
+from portal.representation.permissions import Action
 from portal.signalements import queries as signalements_queries
 from portal.signalements import services as signalements_services
 from portal.signalements.exceptions import SignalementError
@@ -32,12 +34,12 @@ def _career_context(assure):
 @assure_required
 def show_career():
     """The whole career: summary, timeline, then each year with its periods."""
-    career, context = _career_context(current_user.assure)
+    career, context = _career_context(acting_context.subject())
     findings = checks.examine(
         career,
-        birth_date=current_user.assure.birth_date,
-        sex=current_user.assure.sex,
-        children_birth_years=queries.list_children_birth_years(current_user.assure_id),
+        birth_date=acting_context.subject().birth_date,
+        sex=acting_context.subject().sex,
+        children_birth_years=queries.list_children_birth_years(acting_context.subject_id()),
         today=clock.today(),
     )
     return render_template(
@@ -49,7 +51,7 @@ def show_career():
 @assure_required
 def show_period(period_id: int):
     """Every version of one period, oldest first: what was declared, what was corrected, by whom."""
-    period = queries.get_period_for_assure(period_id, current_user.assure_id)
+    period = queries.get_period_for_assure(period_id, acting_context.subject_id())
     if period is None:
         abort(404)
     return render_template("careers/period.html", period=period)
@@ -57,6 +59,7 @@ def show_period(period_id: int):
 
 @bp.post("/ma-carriere/confirmer")
 @assure_required
+@requires(Action.CONFIRM)
 def confirm_year():
     """The person confirms that a year is right."""
     form = EmptyForm()
@@ -64,7 +67,7 @@ def confirm_year():
     if not form.validate_on_submit() or not year.isdigit():
         abort(400)
     try:
-        signalements_services.confirm_year(current_user.assure, actor=current_user, year=int(year))
+        signalements_services.confirm_year(acting_context.subject(), actor=acting_context.actor(), year=int(year))
     except SignalementError as error:
         flash(error.message, "warning")
     else:
@@ -76,7 +79,7 @@ def confirm_year():
 @assure_required
 def show_checks():
     """What deserves a look in the career, each with its reason and a pre-filled signalement."""
-    assure = current_user.assure
+    assure = acting_context.subject()
     career = queries.get_career(assure)
     findings = checks.examine(
         career,
@@ -95,9 +98,9 @@ def download_releve():
     from portal.careers.releve import render_releve_pdf
     from portal.db import utcnow
 
-    career = queries.get_career(current_user.assure)
+    career = queries.get_career(acting_context.subject())
     pdf = render_releve_pdf(
-        career, generated_at=utcnow(), version_counts=queries.count_versions_by_period(current_user.assure_id)
+        career, generated_at=utcnow(), version_counts=queries.count_versions_by_period(acting_context.subject_id())
     )
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

@@ -24,6 +24,8 @@ class Document(Base):
     uploaded_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     signalement_id: Mapped[int | None] = mapped_column(ForeignKey("signalement.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("signalement_message.id"))
+    # The court decision a mandate request rests on (portal.representation).
+    mandate_id: Mapped[int | None] = mapped_column(ForeignKey("mandate.id"), index=True)
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
     original_name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(200))  # the justificatif it is, as the person chose it

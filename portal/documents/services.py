@@ -47,7 +47,10 @@ def list_documents(signalement_id: int) -> list[Document]:
 
 
 def get_document_for_assure(document_id: int, assure_id: int) -> Document | None:
-    statement = select(Document).where(Document.id == document_id, Document.assure_id == assure_id)
+    # A mandate's court decision is in the person's file for the technicians, not among their justificatifs.
+    statement = select(Document).where(
+        Document.id == document_id, Document.assure_id == assure_id, Document.mandate_id.is_(None)
+    )
     return db.session.execute(statement).scalar_one_or_none()
 
 
@@ -99,13 +102,7 @@ def add_document(
     if any(period_id not in current for period_id in period_ids):
         raise SignalementError("Une des périodes choisies n'existe pas dans votre carrière.", field="period_ids")
 
-    with tempfile.TemporaryDirectory(prefix="justificatif-") as directory:
-        path = _spool(stream, Path(directory), config["DOCUMENT_MAX_BYTES"])
-        inspected = inspect_file(path, max_bytes=config["DOCUMENT_MAX_BYTES"])
-        with path.open("rb") as handle:
-            stored = storage().put(handle)
-    on_rollback(partial(_delete_object, current_app._get_current_object(), stored.key))
-
+    stored, inspected = _store(stream)
     document = Document(
         assure_id=signalement.assure_id,
         uploaded_by_account_id=getattr(actor, "id", None) if getattr(actor, "assure_id", None) else None,
@@ -135,6 +132,52 @@ def add_document(
         signalement_id=signalement.id,
     )
     return document
+
+
+def _store(stream: BinaryIO):
+    """Spool, inspect and store an upload; its object is deleted if the transaction rolls back. Raises
+    DocumentRefused."""
+    config = current_app.config
+    with tempfile.TemporaryDirectory(prefix="justificatif-") as directory:
+        path = _spool(stream, Path(directory), config["DOCUMENT_MAX_BYTES"])
+        inspected = inspect_file(path, max_bytes=config["DOCUMENT_MAX_BYTES"])
+        with path.open("rb") as handle:
+            stored = storage().put(handle)
+    on_rollback(partial(_delete_object, current_app._get_current_object(), stored.key))
+    return stored, inspected
+
+
+def add_mandate_document(mandate, *, actor, stream: BinaryIO, original_name: str, kind: str) -> Document:
+    """Store the court decision (or the notarised mandate) a mandate request rests on. It belongs to the protected
+    person's file and is shown only to the technicians who verify the mandate. Raises DocumentRefused."""
+    name = safe_filename(original_name)
+    stored, inspected = _store(stream)
+    document = Document(
+        assure_id=mandate.protected_assure_id,
+        uploaded_by_account_id=actor.id,
+        mandate_id=mandate.id,
+        storage_key=stored.key,
+        original_name=name,
+        kind=kind,
+        content_type=inspected.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit(
+        AuditAction.DOCUMENT_ADDED,
+        actor=actor,
+        subject=mandate.protected,
+        document_id=document.id,
+        sha256=document.sha256,
+        mandate_id=mandate.id,
+    )
+    return document
+
+
+def get_mandate_document(mandate_id: int) -> Document | None:
+    return db.session.execute(select(Document).where(Document.mandate_id == mandate_id)).scalars().first()
 
 
 def remove_document(document: Document, *, actor) -> None:

@@ -1,10 +1,10 @@
 """Serving justificatifs, only after the authorization check, always as attachments."""
 
 from flask import Blueprint, abort, redirect, send_file
-from flask_login import current_user
 
 from portal.auth.decorators import assure_required
 from portal.documents import permissions, services
+from portal.representation import context as acting_context
 
 bp = Blueprint("documents", __name__)
 
@@ -16,8 +16,8 @@ PRESIGNED_SECONDS = 60
 @assure_required
 def download_document(document_id: int):
     """Download one of the person's justificatifs."""
-    document = services.get_document_for_assure(document_id, current_user.assure_id)
-    if document is None or not permissions.can_view(current_user, document):
+    document = services.get_document_for_assure(document_id, acting_context.subject_id())
+    if document is None or not permissions.can_view(acting_context.actor(), document):
         abort(404)
     url = services.storage().download_url(
         document.storage_key,

@@ -56,6 +56,11 @@ class Signalement(Base):
     prepared_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     prepared_at: Mapped[datetime | None] = mapped_column(DateTime)
     validated_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    # Assistance (curatelle, habilitation by assistance): filed only once both the person and the representative
+    # agree. The first to ask is recorded here; the other's « Déposer » files it.
+    filing_requested_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    filing_requested_by_label: Mapped[str | None] = mapped_column(String(250))
+    filing_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Optimistic locking: two agents deciding at once, or a citizen answering while an agent decides.
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 

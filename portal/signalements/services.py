@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
 from portal.careers import queries as careers_queries
@@ -185,13 +186,7 @@ def count_documents(signalement_id: int) -> int:
 def submit(signalement: Signalement, *, actor, today: date) -> Signalement:
     """File the draft: it becomes "déposée", complete today, with its target date. Raises TransitionNotAllowed
     when already filed, SignalementIncomplete when a required justificatif is missing."""
-    check_transition(signalement.state, Action.SUBMIT)
-    if signalement.anomaly_type not in DOCUMENTS_OPTIONAL and count_documents(signalement.id) == 0:
-        raise SignalementIncomplete(
-            "Joignez au moins un justificatif avant de déposer votre demande (bulletin de salaire, attestation...). "
-            "Si vous n'avez plus le document, une attestation de l'employeur ou de l'organisme convient.",
-            field="documents",
-        )
+    _check_complete(signalement)
     signalement.filed_at = utcnow()
     signalement.complete_date = today
     signalement.target_days = current_app.config["SIGNALEMENT_TARGET_DAYS"][signalement.anomaly_type.value]
@@ -205,6 +200,54 @@ def submit(signalement: Signalement, *, actor, today: date) -> Signalement:
         template="emails/signalement_filed.txt",
     )
     return signalement
+
+
+def _check_complete(signalement: Signalement) -> None:
+    check_transition(signalement.state, Action.SUBMIT)
+    if signalement.anomaly_type not in DOCUMENTS_OPTIONAL and count_documents(signalement.id) == 0:
+        raise SignalementIncomplete(
+            "Joignez au moins un justificatif avant de déposer votre demande (bulletin de salaire, attestation...). "
+            "Si vous n'avez plus le document, une attestation de l'employeur ou de l'organisme convient.",
+            field="documents",
+        )
+
+
+def confirms_filing(signalement: Signalement, *, actor) -> bool:
+    """Under a measure of assistance: has the other party already asked to file this draft?"""
+    requested = signalement.filing_requested_by_account_id
+    return requested is not None and requested != actor.id
+
+
+def request_filing(signalement: Signalement, *, actor) -> Signalement:
+    """Under a measure of assistance, the person or the representative agrees to file the draft; the other one's
+    confirmation files it. Both see the same request. Raises SignalementError when it is not a draft."""
+    _check_complete(signalement)
+    signalement.filing_requested_by_account_id = actor.id
+    signalement.filing_requested_by_label = _label(actor)
+    signalement.filing_requested_at = utcnow()
+    signalement.updated_at = utcnow()
+    _event(signalement, SignalementState.DRAFT, SignalementState.DRAFT, actor, "Accord pour déposer la demande")
+    audit(AuditAction.SIGNALEMENT_UPDATED, actor=actor, subject=signalement.assure, signalement_id=signalement.id,
+          filing_requested=True)  # fmt: skip
+    _notify(
+        signalement,
+        subject=f"Demande n° {signalement.reference} : votre confirmation est attendue",
+        template="emails/signalement_confirmation.txt",
+        requested_by=_label(actor),
+    )
+    return signalement
+
+
+def other_party_label(signalement: Signalement, *, actor, today: date) -> str:
+    from portal.representation import permissions as representation_permissions
+
+    if getattr(actor, "mandate", None) is not None:
+        return signalement.assure.display_name
+    names = [
+        f"{m.representative_name} ({m.measure.representative_title})"
+        for m in representation_permissions.mandates_in_force(signalement.assure_id, today)
+    ]
+    return " ou ".join(names) or "votre représentant"
 
 
 def _prepare_for_back_office(signalement: Signalement, *, today: date) -> None:
@@ -354,11 +397,18 @@ def _event(signalement, previous, new, actor, note=None) -> None:
 
 def _notify(signalement: Signalement, *, subject: str, template: str, **context) -> None:
     from portal.auth.models import Account
+    from portal.representation import permissions as representation_permissions
 
-    accounts = db.session.execute(select(Account).where(Account.assure_id == signalement.assure_id)).scalars()
-    for account in accounts:
+    # The person, and every representative whose mandate is in force: both follow the request.
+    accounts = list(db.session.execute(select(Account).where(Account.assure_id == signalement.assure_id)).scalars())
+    accounts += [
+        mandate.representative
+        for mandate in representation_permissions.mandates_in_force(signalement.assure_id, clock.today())
+    ]
+    recipients = dict.fromkeys(filter(None, ((account.pivot_identity or {}).get("email") for account in accounts)))
+    for recipient in recipients:
         notifications.queue_email(
-            (account.pivot_identity or {}).get("email"),
+            recipient,
             subject=subject,
             template=template,
             reference=signalement.reference,

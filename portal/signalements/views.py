@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
@@ -14,6 +14,9 @@ from portal.documents import services as documents_services
 from portal.documents.validation import DocumentRefused
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
+from portal.representation import context as acting_context
+from portal.representation.decorators import requires
+from portal.representation.permissions import Action
 from portal.signalements import permissions, queries, services
 from portal.signalements.catalog import CATALOG, AnomalyType
 from portal.signalements.exceptions import SignalementError
@@ -39,8 +42,8 @@ def _account_key() -> str:
 
 
 def _load(signalement_id: int):
-    signalement = queries.get_signalement_for_assure(signalement_id, current_user.assure_id)
-    if signalement is None or not permissions.can_view(current_user, signalement):
+    signalement = queries.get_signalement_for_assure(signalement_id, acting_context.subject_id())
+    if signalement is None or not permissions.can_view(acting_context.actor(), signalement):
         abort(404)
     return signalement
 
@@ -90,7 +93,7 @@ def _attach_error(form, error: SignalementError) -> None:
 @assure_required
 def list_signalements():
     """Every request of the person, drafts first, with its state."""
-    signalements = queries.list_signalements(current_user.assure_id)
+    signalements = queries.list_signalements(acting_context.subject_id())
     return render_template(
         "signalements/list.html",
         signalements=signalements,
@@ -100,6 +103,7 @@ def list_signalements():
 
 @bp.route("/mes-demandes/nouvelle", methods=["GET", "POST"])
 @assure_required
+@requires(Action.DRAFT)
 def choose_type():
     """Step 1: which kind of anomaly, with what each needs as proof."""
     form = ChooseTypeForm(data={"anomaly_type": request.args.get("type")})
@@ -127,6 +131,7 @@ def _render_form(template: str, form, anomaly_type: AnomalyType, status: int = 2
 
 @bp.route("/mes-demandes/nouvelle/<anomaly_type>", methods=["GET", "POST"])
 @assure_required
+@requires(Action.DRAFT)
 def new_signalement(anomaly_type: str):
     """Step 2: the structured proposal and the explanation; saved as a draft."""
     try:
@@ -145,12 +150,12 @@ def new_signalement(anomaly_type: str):
                 data[field] = None
     form = SignalementForm(data=data)
     year = int(prefill["annee"]) if prefill.get("annee", "").isdigit() else None
-    form.period_ids.choices = _period_choices(current_user.assure_id, year)
+    form.period_ids.choices = _period_choices(acting_context.subject_id(), year)
     if form.validate_on_submit():
         try:
             signalement = services.create_draft(
-                current_user.assure,
-                actor=current_user,
+                acting_context.subject(),
+                actor=acting_context.actor(),
                 anomaly_type=kind,
                 period_ids=form.period_ids.data or [],
                 proposal=_proposal(form),
@@ -171,10 +176,11 @@ def new_signalement(anomaly_type: str):
 
 @bp.route("/mes-demandes/<int:signalement_id>/modifier", methods=["GET", "POST"])
 @assure_required
+@requires(Action.DRAFT)
 def edit_signalement(signalement_id: int):
     """Change a draft's proposal."""
     signalement = _load(signalement_id)
-    if not permissions.can_edit(current_user, signalement):
+    if not permissions.can_edit(acting_context.actor(), signalement):
         flash("Cette demande est déposée : elle ne peut plus être modifiée.", "warning")
         return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
     first = signalement.items[0] if signalement.items else None
@@ -194,12 +200,12 @@ def edit_signalement(signalement_id: int):
         )
     form = SignalementForm(data=data)
     years = {item.year for item in signalement.items if item.year}
-    form.period_ids.choices = _period_choices(current_user.assure_id, years.pop() if len(years) == 1 else None)
+    form.period_ids.choices = _period_choices(acting_context.subject_id(), years.pop() if len(years) == 1 else None)
     if form.validate_on_submit():
         try:
             services.update_draft(
                 signalement,
-                actor=current_user,
+                actor=acting_context.actor(),
                 period_ids=form.period_ids.data or [],
                 proposal=_proposal(form),
                 explanation=form.explanation.data or "",
@@ -244,6 +250,7 @@ def _render_show(signalement, *, status: int = 200, document_form=None, message_
             complement_form=complement_form or MessageForm(),
             withdraw_form=WithdrawForm(),
             action_form=EmptyForm(),
+            acting_id=acting_context.actor().id,
             draft_expiry=services.draft_expiry_date(signalement)
             if signalement.state is SignalementState.DRAFT
             else None,
@@ -266,13 +273,14 @@ def show_signalement(signalement_id: int):
 
 @bp.post("/mes-demandes/<int:signalement_id>/supprimer")
 @assure_required
+@requires(Action.DRAFT)
 def delete_signalement(signalement_id: int):
     """Delete a draft."""
     signalement = _load(signalement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        services.delete_draft(signalement, actor=current_user)
+        services.delete_draft(signalement, actor=acting_context.actor())
     except SignalementError as error:
         flash(error.message, "error")
         return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
@@ -282,6 +290,7 @@ def delete_signalement(signalement_id: int):
 
 @bp.post("/mes-demandes/<int:signalement_id>/pieces")
 @assure_required
+@requires(Action.DRAFT)
 @limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], key_func=_account_key)
 def upload_document(signalement_id: int):
     """Attach one justificatif."""
@@ -302,7 +311,7 @@ def upload_document(signalement_id: int):
     try:
         document = documents_services.add_document(
             signalement,
-            actor=current_user,
+            actor=acting_context.actor(),
             stream=upload.stream,
             original_name=upload.filename,
             kind=form.kind.data,
@@ -328,16 +337,17 @@ def _document_form_without_data(signalement) -> DocumentForm:
 
 @bp.post("/mes-demandes/<int:signalement_id>/pieces/<int:document_id>/supprimer")
 @assure_required
+@requires(Action.DRAFT)
 def remove_document(signalement_id: int, document_id: int):
     """Remove a justificatif from a draft."""
     signalement = _load(signalement_id)
-    document = documents_services.get_document_for_assure(document_id, current_user.assure_id)
+    document = documents_services.get_document_for_assure(document_id, acting_context.subject_id())
     if document is None or document.signalement_id != signalement.id:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        documents_services.remove_document(document, actor=current_user)
+        documents_services.remove_document(document, actor=acting_context.actor())
     except SignalementError as error:
         flash(error.message, "error")
     else:
@@ -347,14 +357,25 @@ def remove_document(signalement_id: int, document_id: int):
 
 @bp.post("/mes-demandes/<int:signalement_id>/deposer")
 @assure_required
+@requires(Action.FILE)
 @limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"], key_func=_account_key)
 def submit_signalement(signalement_id: int):
     """File the draft."""
     signalement = _load(signalement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    actor = acting_context.actor()
     try:
-        services.submit(signalement, actor=current_user, today=clock.today())
+        if g.permission.needs_confirmation and not services.confirms_filing(signalement, actor=actor):
+            # Assistance: the first of the person and the representative asks, the other's « Déposer » files.
+            services.request_filing(signalement, actor=actor)
+            flash(
+                "Votre accord est enregistré. La demande sera déposée dès que "
+                f"{services.other_party_label(signalement, actor=actor, today=clock.today())} l'aura confirmée.",
+                "info",
+            )
+            return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+        services.submit(signalement, actor=actor, today=clock.today())
     except SignalementError as error:
         flash(error.message, "error")
         return _render_show(signalement, status=422)
@@ -368,6 +389,7 @@ def submit_signalement(signalement_id: int):
 
 @bp.post("/mes-demandes/<int:signalement_id>/retirer")
 @assure_required
+@requires(Action.WITHDRAW)
 def withdraw_signalement(signalement_id: int):
     """Withdraw a filed request before its decision."""
     signalement = _load(signalement_id)
@@ -375,7 +397,7 @@ def withdraw_signalement(signalement_id: int):
     if not form.validate_on_submit():
         return _render_show(signalement, status=422)
     try:
-        services.withdraw(signalement, actor=current_user, reason=form.reason.data or "")
+        services.withdraw(signalement, actor=acting_context.actor(), reason=form.reason.data or "")
     except SignalementError as error:
         flash(error.message, "error")
         return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
@@ -387,13 +409,17 @@ def _message_with_attachment(signalement, form, *, complement: bool):
     """Post the message (or the complement's answer) and its optional attachment, all or nothing."""
     upload = request.files.get("file")
     if complement:
-        message = services.answer_complement(signalement, actor=current_user, body=form.body.data, today=clock.today())
+        message = services.answer_complement(
+            signalement, actor=acting_context.actor(), body=form.body.data, today=clock.today()
+        )
     else:
-        message = services.post_message(signalement, actor=current_user, author_kind="assure", body=form.body.data)
+        message = services.post_message(
+            signalement, actor=acting_context.actor(), author_kind="assure", body=form.body.data
+        )
     if upload is not None and upload.filename:
         documents_services.add_document(
             signalement,
-            actor=current_user,
+            actor=acting_context.actor(),
             stream=upload.stream,
             original_name=upload.filename,
             kind=request.form.get("kind") or "Autre document",
@@ -432,6 +458,7 @@ def _post(signalement_id: int, *, complement: bool):
 
 @bp.post("/mes-demandes/<int:signalement_id>/messages")
 @assure_required
+@requires(Action.MESSAGE)
 @limiter.limit(lambda: current_app.config["MESSAGE_RATE_LIMIT"], key_func=_account_key)
 def post_message(signalement_id: int):
     """Write to the technician, with an optional attachment."""
@@ -440,6 +467,7 @@ def post_message(signalement_id: int):
 
 @bp.post("/mes-demandes/<int:signalement_id>/complement")
 @assure_required
+@requires(Action.MESSAGE)
 @limiter.limit(lambda: current_app.config["MESSAGE_RATE_LIMIT"], key_func=_account_key)
 def answer_complement(signalement_id: int):
     """Answer the technician's complement request."""

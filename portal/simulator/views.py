@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
 
 from portal import clock
 from portal.auth.decorators import assure_required
+from portal.representation import context as acting_context
 from portal.signalements import queries as signalements_queries
 from portal.simulation import parameters
 from portal.simulation.engine import SimulationError, simulate
@@ -66,7 +66,7 @@ def _run(assure, career, children, scenario, today, form_field):
 @assure_required
 def simulate_retirement():
     """The simulator, prefilled from the career: departure options, two scenarios side by side, explanations."""
-    assure = current_user.assure
+    assure = acting_context.subject()
     today = clock.today()
     career = list(inputs.career_entries(assure.id).values())
     children = inputs.children_of(assure.id)
@@ -109,10 +109,10 @@ def simulate_retirement():
 @assure_required
 def show_signalement_effect(signalement_id: int):
     """ "Si votre demande est acceptée": the simulation with the proposed correction, against today's career."""
-    signalement = signalements_queries.get_signalement_for_assure(signalement_id, current_user.assure_id)
+    signalement = signalements_queries.get_signalement_for_assure(signalement_id, acting_context.subject_id())
     if signalement is None:
         abort(404)
-    simulation = scenarios.simulate_assure(current_user.assure, today=clock.today(), signalement=signalement)
+    simulation = scenarios.simulate_assure(acting_context.subject(), today=clock.today(), signalement=signalement)
     return render_template(
         "simulator/signalement_effect.html",
         signalement=signalement,

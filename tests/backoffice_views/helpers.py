@@ -47,3 +47,41 @@ def filed_request(assure, *, account=None, anomaly_type=AnomalyType.MISSING_PERI
     services.submit(draft, actor=account, today=today)
     db.session.flush()
     return draft
+
+
+def representative_account(email: str = "claire.rousseau@example.fr") -> Account:
+    """A representative's account, known through FranceConnect and bound to no assuré here."""
+    account = Account(pivot_identity={"email": email, "given_name": "Claire", "family_name": "ROUSSEAU"})
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def requested_mandate(protected, *, representative=None, measure=None, **overrides):
+    """A mandate waiting for verification, with its court decision (a PDF) as the representative would file it."""
+    from portal.db import utcnow
+    from portal.representation.models import Mandate, MandateState, Measure
+
+    representative = representative or representative_account()
+    values = {
+        "representative_account_id": representative.id,
+        "representative_name": representative.display_name,
+        "protected_assure_id": protected.id,
+        "caisse_id": protected.caisse_id,
+        "measure": measure or Measure.TUTELLE,
+        "court_name": "Tribunal judiciaire de Lyon",
+        "decision_date": date(2025, 11, 3),
+        "decision_number": "RG 25/01234",
+        "start_date": date(2025, 11, 3),
+        "end_date": date(2030, 11, 2),
+        "sworn_statement_at": utcnow(),
+        "state": MandateState.REQUESTED,
+    } | overrides
+    mandate = Mandate(**values)
+    db.session.add(mandate)
+    db.session.flush()
+    documents_services.add_mandate_document(
+        mandate, actor=representative, stream=io.BytesIO(pdf_bytes()), original_name="jugement.pdf",
+        kind="Décision de justice",
+    )  # fmt: skip
+    return mandate

@@ -14,7 +14,7 @@ from portal.careers.models import PeriodVersion
 from portal.signalements import services as signalements_services
 from portal.signalements.models import Signalement
 from portal.signalements.states import SignalementState
-from tests.backoffice_views.helpers import citizen_account, filed_request, register
+from tests.backoffice_views.helpers import citizen_account, filed_request, register, requested_mandate
 from tests.builders import create_assure, create_period
 from tests.conftest import csrf_token, text_of
 from tests.fc import login_agent, login_and_bind
@@ -230,16 +230,19 @@ ROUTES = [
     ("GET", "/espace-agents/journal"),
     ("GET", "/espace-agents/demandes/{id}/simulation"),
     ("GET", "/espace-agents/simulation"),
+    ("GET", "/espace-agents/mandats"),
+    ("GET", "/espace-agents/mandats/{mandate}"),
+    ("GET", "/espace-agents/mandats/{mandate}/decision"),
 ]
 # Expected answer of each GET route, by who asks.
 EXPECTED = {
-    "anonyme": [303, 303, 303, 303, 303, 303, 303, 303],
-    "citoyen": [303, 303, 303, 303, 303, 303, 303, 303],
-    "technicien": [200, 200, 200, 403, 403, 403, 200, 200],
-    "superviseur": [200, 200, 200, 200, 200, 403, 200, 200],
-    "auditeur": [403, 404, 404, 403, 403, 200, 404, 403],
-    "administrateur": [200, 200, 200, 200, 200, 200, 200, 200],
-    "technicien d'une autre caisse": [200, 404, 404, 403, 403, 403, 404, 200],
+    "anonyme": [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
+    "citoyen": [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
+    "technicien": [200, 200, 200, 403, 403, 403, 200, 200, 200, 200, 200],
+    "superviseur": [200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200],
+    "auditeur": [403, 404, 404, 403, 403, 200, 404, 403, 403, 404, 404],
+    "administrateur": [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "technicien d'une autre caisse": [200, 404, 404, 403, 403, 403, 404, 200, 200, 404, 404],
 }
 WHO = {"technicien": CAMILLE, "superviseur": JEROME, "auditeur": HELENE, "administrateur": FRANCOIS,
        "technicien d'une autre caisse": ANNE_LAURE}  # fmt: skip
@@ -250,13 +253,14 @@ def test_every_back_office_route_answers_each_role(app, db, assure, agents, requ
     from portal.documents.models import Document
 
     document = db.session.execute(select(Document.id)).scalar_one()
+    mandate = requested_mandate(assure)
     client = app.test_client()
     if role == "citoyen":
         login_and_bind(client)
     elif role in WHO:
         login_agent(client, WHO[role][0])
     for (method, path), expected in zip(ROUTES, EXPECTED[role], strict=True):
-        response = client.open(path.format(id=request_filed.id, document=document), method=method)
+        response = client.open(path.format(id=request_filed.id, document=document, mandate=mandate.id), method=method)
         response.close()
         assert response.status_code == expected, f"{role} {method} {path}"
 
@@ -265,11 +269,13 @@ def test_every_back_office_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("backoffice.")}
     posts = {"backoffice.login_proconnect", "backoffice.logout", "backoffice.take_request", "backoffice.assign_request",
              "backoffice.request_complement", "backoffice.post_message", "backoffice.annotate", "backoffice.decide",
-             "backoffice.validate"}  # fmt: skip
+             "backoffice.validate", "backoffice.approve_mandate", "backoffice.refuse_mandate",
+             "backoffice.revoke_mandate"}  # fmt: skip
     public = {"backoffice.login_page", "backoffice.proconnect_callback", "backoffice.logout_callback"}
     matrix = {"backoffice.queue", "backoffice.show_request", "backoffice.show_document", "backoffice.show_dashboard",
               "backoffice.export_dashboard", "backoffice.audit_trail", "backoffice.simulate_request",
-              "backoffice.simulate_summary"}  # fmt: skip
+              "backoffice.simulate_summary", "backoffice.list_mandates", "backoffice.show_mandate",
+              "backoffice.show_mandate_document"}  # fmt: skip
     assert endpoints == posts | public | matrix
 
 

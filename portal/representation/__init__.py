@@ -1,0 +1,1 @@
+"""Representatives of protected adults: mandates, their verification, and the "acting for" context."""

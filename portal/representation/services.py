@@ -1,0 +1,229 @@
+"""The life of a mandate: requested by the representative, verified by a technician, in force until its end date,
+revoked or expired. Each change writes its audit line and queues the e-mails in the same transaction."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
+from portal.auth.identity import is_valid_nir, normalize_name, normalize_nir
+from portal.auth.models import Account
+from portal.careers.models import Assure
+from portal.db import utcnow
+from portal.documents import services as documents_services
+from portal.extensions import db
+from portal.notifications import services as notifications
+from portal.representation.exceptions import MandateError
+from portal.representation.models import Mandate, MandateState, Measure, Scope
+from portal.representation.permissions import LIMITED_ACTS
+
+# A mandate cannot be backdated beyond the measure itself, nor run for ever: the judge reviews measures at most
+# every ten years (Code civil, art. 441), twenty for some tutelles (art. 441 al. 2).
+MAX_MEASURE_YEARS = 20
+
+
+@dataclass(frozen=True)
+class MandateRequest:
+    measure: Measure
+    birth_name: str
+    given_names: str
+    birth_date: date
+    nir: str
+    court_name: str
+    decision_date: date
+    decision_number: str
+    start_date: date
+    end_date: date
+    sworn_statement: bool
+
+
+def _find_protected(form: MandateRequest) -> Assure | None:
+    nir = normalize_nir(form.nir)
+    if len(nir) != 15 or not is_valid_nir(nir):
+        raise MandateError(
+            "Ce numéro de sécurité sociale n'est pas valide : vérifiez chaque chiffre et la clé.", field="nir"
+        )
+    assure = db.session.execute(select(Assure).where(Assure.nir == nir)).scalar_one_or_none()
+    # Same answer whether the NIR is unknown or the name or birth date differ: the form must not reveal who is
+    # insured here.
+    if (
+        assure is None
+        or assure.birth_date != form.birth_date
+        or normalize_name(assure.birth_name) != normalize_name(form.birth_name)
+    ):
+        return None
+    return assure
+
+
+def request_mandate(
+    request: MandateRequest, *, account: Account, today: date, stream: BinaryIO, original_name: str
+) -> Mandate:
+    """File a mandate request with the court decision as its justificatif.
+
+    Raises MandateError (with the field) for incoherent dates, an unknown person, a request for oneself, a
+    mandate already requested or active for the same person, or a missing sworn statement; DocumentRefused for a
+    file that is not a readable PDF or image. Nothing is stored on refusal.
+    """
+    if not request.sworn_statement:
+        raise MandateError("Vous devez certifier sur l'honneur l'exactitude de ces informations.", field="sworn")
+    if request.decision_date > today:
+        raise MandateError("La date de la décision est dans le futur.", field="decision_date")
+    if request.start_date < request.decision_date - timedelta(days=366):
+        raise MandateError("La mesure ne peut pas commencer plus d'un an avant la décision.", field="start_date")
+    if request.end_date <= request.start_date:
+        raise MandateError("La date de fin ou de révision doit suivre la date de début.", field="end_date")
+    if request.end_date < today:
+        raise MandateError("Cette mesure a déjà pris fin : elle ne peut plus être enregistrée.", field="end_date")
+    if (request.end_date - request.start_date).days > MAX_MEASURE_YEARS * 366:
+        raise MandateError(
+            f"Une mesure de protection est revue au plus tard au bout de {MAX_MEASURE_YEARS} ans : vérifiez la date "
+            "de fin ou de révision.",
+            field="end_date",
+        )
+    protected = _find_protected(request)
+    if protected is None:
+        raise MandateError(
+            "Aucun dossier ne correspond à cette personne : vérifiez son numéro de sécurité sociale, son nom de "
+            "naissance et sa date de naissance.",
+            field="nir",
+        )
+    if protected.id == account.assure_id:
+        raise MandateError("Vous ne pouvez pas demander à vous représenter vous-même.", field="nir")
+    existing = db.session.execute(
+        select(Mandate).where(
+            Mandate.representative_account_id == account.id,
+            Mandate.protected_assure_id == protected.id,
+            Mandate.state.in_([MandateState.REQUESTED, MandateState.ACTIVE]),
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise MandateError(
+            f"Vous avez déjà un mandat {existing.state.label.lower()} pour cette personne (n° {existing.reference}).",
+            field="nir",
+        )
+    mandate = Mandate(
+        representative_account_id=account.id,
+        representative_name=account.display_name,
+        protected_assure_id=protected.id,
+        caisse_id=protected.caisse_id,
+        measure=request.measure,
+        court_name=request.court_name.strip(),
+        decision_date=request.decision_date,
+        decision_number=request.decision_number.strip(),
+        start_date=request.start_date,
+        end_date=request.end_date,
+        sworn_statement_at=utcnow(),
+        state=MandateState.REQUESTED,
+    )
+    db.session.add(mandate)
+    db.session.flush()
+    documents_services.add_mandate_document(
+        mandate, actor=account, stream=stream, original_name=original_name, kind="Décision de justice"
+    )
+    audit(
+        AuditAction.MANDATE_REQUESTED,
+        actor=account,
+        subject=protected,
+        mandate_id=mandate.id,
+        measure=mandate.measure.value,
+    )
+    _notify_representative(mandate, "mandate_requested.txt", "Votre demande de mandat a bien été reçue")
+    return mandate
+
+
+def approve(mandate: Mandate, *, agent, today: date, allowed_acts: list[str] | None = None) -> Mandate:
+    """The technician has checked the decision: the mandate is in force from its start date. For a sauvegarde de
+    justice, `allowed_acts` are the acts the decision lists (permissions.LIMITED_ACTS). Raises MandateError, also
+    when the measure ended while the request waited."""
+    _expect(mandate, MandateState.REQUESTED, "Ce mandat a déjà été examiné.")
+    if mandate.end_date < today:
+        raise MandateError(
+            f"La mesure a pris fin le {mandate.end_date:%d/%m/%Y} : refusez la demande, le représentant devra "
+            "joindre la décision de renouvellement."
+        )
+    if mandate.scope is Scope.LIMITED:
+        acts = [act for act in (allowed_acts or []) if act in LIMITED_ACTS]
+        if not acts:
+            raise MandateError("Cochez les actes que la décision confie au mandataire spécial.", field="allowed_acts")
+        mandate.allowed_actions = ",".join(sorted(acts))
+    mandate.state = MandateState.ACTIVE
+    mandate.decided_at = utcnow()
+    mandate.decided_by_agent_id = agent.id
+    audit(AuditAction.MANDATE_APPROVED, actor=agent, subject=mandate.protected, mandate_id=mandate.id)
+    _notify_both(mandate, "mandate_approved.txt", "Un mandat de représentation a été enregistré")
+    return mandate
+
+
+def refuse(mandate: Mandate, *, agent, motive: str) -> Mandate:
+    _expect(mandate, MandateState.REQUESTED, "Ce mandat a déjà été examiné.")
+    if not motive.strip():
+        raise MandateError("Indiquez le motif du refus : il est communiqué au demandeur.", field="motive")
+    mandate.state = MandateState.REFUSED
+    mandate.decided_at = utcnow()
+    mandate.decided_by_agent_id = agent.id
+    mandate.refusal_motive = motive.strip()
+    audit(AuditAction.MANDATE_REFUSED, actor=agent, subject=mandate.protected, mandate_id=mandate.id)
+    _notify_representative(mandate, "mandate_refused.txt", "Votre demande de mandat n'a pas été acceptée")
+    return mandate
+
+
+def revoke(mandate: Mandate, *, agent, motive: str) -> Mandate:
+    """End an active mandate now (a new decision, a death, a fraud): it loses its effect at the next request."""
+    _expect(mandate, MandateState.ACTIVE, "Seul un mandat actif peut être révoqué.")
+    if not motive.strip():
+        raise MandateError("Indiquez le motif de la révocation.", field="motive")
+    mandate.state = MandateState.REVOKED
+    mandate.revoked_at = utcnow()
+    mandate.revoked_by_agent_id = agent.id
+    mandate.revocation_motive = motive.strip()
+    audit(AuditAction.MANDATE_REVOKED, actor=agent, subject=mandate.protected, mandate_id=mandate.id)
+    _notify_both(mandate, "mandate_ended.txt", "Un mandat de représentation a pris fin")
+    return mandate
+
+
+def expire_mandates(*, today: date) -> int:
+    """Mark expired every active mandate whose end date has passed (daily job `flask mandates expire`)."""
+    statement = select(Mandate).where(Mandate.state == MandateState.ACTIVE, Mandate.end_date < today)
+    count = 0
+    for mandate in db.session.execute(statement).scalars():
+        mandate.state = MandateState.EXPIRED
+        mandate.expired_at = utcnow()
+        audit(AuditAction.MANDATE_EXPIRED, subject=mandate.protected, mandate_id=mandate.id)
+        _notify_both(mandate, "mandate_ended.txt", "Un mandat de représentation a pris fin")
+        count += 1
+    return count
+
+
+def _expect(mandate: Mandate, state: MandateState, message: str) -> None:
+    if mandate.state is not state:
+        raise MandateError(message)
+
+
+def _email(account: Account | None) -> str | None:
+    return (account.pivot_identity or {}).get("email") if account is not None else None
+
+
+def _notify_representative(mandate: Mandate, template: str, subject: str) -> None:
+    notifications.queue_email(
+        _email(mandate.representative),
+        subject=subject,
+        template=f"emails/{template}",
+        mandate=mandate,
+        to_protected=False,
+    )
+
+
+def _notify_both(mandate: Mandate, template: str, subject: str) -> None:
+    """The representative, and the protected person where the measure leaves them their own access (assistance
+    and sauvegarde: they keep acting themselves; under representation they are told too, as the law wants them
+    informed of the measure, Code civil art. 457-1)."""
+    _notify_representative(mandate, template, subject)
+    for account in db.session.execute(
+        select(Account).where(Account.assure_id == mandate.protected_assure_id)
+    ).scalars():
+        notifications.queue_email(
+            _email(account), subject=subject, template=f"emails/{template}", mandate=mandate, to_protected=True
+        )

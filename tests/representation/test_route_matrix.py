@@ -1,0 +1,106 @@
+"""Every citizen page, walked as the assuré's representatives: one of each scope in force, an expired one, a revoked
+one, and the representative of someone else. Each answer is checked (STYLE.md §7)."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from portal.auth.models import Account
+from portal.backoffice.agents import ensure_caisse
+from portal.extensions import db
+from portal.representation import context, services
+from portal.representation.models import Measure
+from portal.signalements.models import Signalement
+from portal.signalements.states import SignalementState
+from tests.backoffice_views.helpers import register
+from tests.builders import create_assure, create_period
+from tests.conftest import csrf_token
+from tests.fc import login
+from tests.representation.helpers import active
+from tests.test_routes import PERSONAL, ROUTES, create_signalement_with_document
+
+TUTEUR, CURATEUR, MANDATAIRE = "tuteur", "curateur", "mandataire spécial (consulter)"
+EXPIRED, REVOKED, OTHER = "mandat expiré", "mandat révoqué", "représentant d'une autre personne"
+ROLES = (TUTEUR, CURATEUR, MANDATAIRE, EXPIRED, REVOKED, OTHER)
+
+# The person's pages (ROUTES with the PERSONAL rule), except the one about their own representatives.
+PAGES = {
+    endpoint: path
+    for endpoint, (method, path, expected) in ROUTES.items()
+    if method == "GET" and expected == PERSONAL and endpoint != "representation.list_actions_on_my_behalf"
+}
+DRAFTING = {"signalements.choose_type", "signalements.new_signalement", "signalements.edit_signalement"}
+OBJECTS = {endpoint for endpoint, path in PAGES.items() if "{own_" in path}
+
+
+def expected(role: str, endpoint: str) -> int:
+    if role in (EXPIRED, REVOKED):
+        return 303  # the mandate is dropped: back to their own space, which has no file
+    if role == OTHER:
+        return 404 if endpoint in OBJECTS else 200
+    if role == MANDATAIRE and endpoint in DRAFTING:
+        return 403
+    return 200
+
+
+@pytest.fixture
+def visit(request, client, db):
+    role = request.param
+    own = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+    other = create_assure(identity="demo-karim-benali", caisse_id=own.caisse_id)
+    own_period = create_period(own, year=2001).period_id
+    create_period(other, year=2002)
+    own_signalement, own_document = create_signalement_with_document(own, own_period)
+    ids = {"own_period": own_period, "own_signalement": own_signalement, "own_document": own_document}
+    agent = register("camille.durand@carsat-ra.fr", "technicien")
+    login(client, "demo-jules-inconnu")
+    account = db.session.execute(select(Account).where(Account.assure_id.is_(None)).order_by(Account.id.desc()))
+    representative = account.scalars().first()
+    measure = {CURATEUR: Measure.CURATELLE_RENFORCEE, MANDATAIRE: Measure.SAUVEGARDE}.get(role, Measure.TUTELLE)
+    acts = ["consulter"] if role == MANDATAIRE else None
+    mandate = active(representative, other if role == OTHER else own, agent=agent, measure=measure, acts=acts)
+    with client.session_transaction() as session:
+        session[context.SESSION_KEY] = mandate.id
+    # A page read while the mandate was still in force: its token is what a late click would send.
+    ids["token"] = csrf_token(client.get("/mes-representations").text)
+    if role == REVOKED:
+        services.revoke(mandate, agent=agent, motive="Mainlevée")
+    if role == EXPIRED:
+        mandate.end_date = date(2026, 1, 31)
+        services.expire_mandates(today=date(2026, 12, 1))
+    db.session.flush()
+    return role, client, ids
+
+
+@pytest.mark.parametrize("visit", ROLES, indirect=True)
+def test_each_representative_gets_the_declared_answer_on_every_page(visit):
+    role, client, ids = visit
+    for endpoint, path in PAGES.items():
+        response = client.get(path.format(**ids))
+        response.close()
+        assert response.status_code == expected(role, endpoint), f"{role} GET {path} ({endpoint})"
+
+
+@pytest.mark.parametrize("visit", ROLES, indirect=True)
+def test_filing_follows_the_scope_and_nothing_else_changes(visit):
+    role, client, ids = visit
+    response = client.post(f"/mes-demandes/{ids['own_signalement']}/deposer", data={"csrf_token": ids["token"]})
+    state = db.session.get(Signalement, ids["own_signalement"]).state
+    if role == TUTEUR:
+        assert response.status_code == 303
+        assert state is SignalementState.FILED
+    elif role == CURATEUR:
+        assert response.status_code == 303
+        assert state is SignalementState.DRAFT  # waits for the person's confirmation
+        assert db.session.get(Signalement, ids["own_signalement"]).filing_requested_by_account_id is not None
+    elif role == MANDATAIRE:
+        assert response.status_code == 403
+        assert state is SignalementState.DRAFT
+    elif role == OTHER:
+        assert response.status_code == 404
+        assert state is SignalementState.DRAFT
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/mes-representations")
+        assert state is SignalementState.DRAFT
