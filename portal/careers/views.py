@@ -8,6 +8,7 @@ from portal.careers import checks, queries
 from portal.careers.timeline import build_timeline
 from portal.forms import EmptyForm
 from portal.representation import context as acting_context
+from portal.representation import permissions as representation_permissions
 from portal.representation.decorators import requires
 from portal.representation.permissions import Action
 from portal.signalements import queries as signalements_queries
@@ -42,8 +43,17 @@ def show_career():
         children_birth_years=queries.list_children_birth_years(acting_context.subject_id()),
         today=clock.today(),
     )
+    # The person's own page says who may act for them, and where to see what they did.
+    representatives = []
+    if acting_context.acting() is None:
+        representatives = representation_permissions.mandates_in_force(acting_context.subject_id(), clock.today())
     return render_template(
-        "careers/career.html", timeline=build_timeline(career), findings=findings, form=EmptyForm(), **context
+        "careers/career.html",
+        timeline=build_timeline(career),
+        findings=findings,
+        form=EmptyForm(),
+        representatives=representatives,
+        **context,
     )
 
 

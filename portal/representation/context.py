@@ -47,10 +47,9 @@ class ActingFor:
 
     @property
     def display_name(self) -> str:
-        return (
-            f"{self.mandate.representative_name}, {self.mandate.measure.representative_title} "
-            f"de {self.mandate.protected.display_name}"
-        )
+        name = self.mandate.protected.display_name
+        of = "d'" if name[:1].lower() in "aeiouyàâéèêîôû" else "de "
+        return f"{self.mandate.representative_name}, {self.mandate.measure.representative_title} {of}{name}"
 
 
 def acting() -> ActingFor | None:

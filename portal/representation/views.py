@@ -61,6 +61,24 @@ def _acting_banner():
     return {"acting": g.get("acting")}
 
 
+def _collapse_reads(rows):
+    """Consecutive reads of the space by the same representative on the same day make one line, with their count."""
+    collapsed: list[tuple] = []
+    for event, mandate in rows:
+        previous = collapsed[-1] if collapsed else None
+        if (
+            previous is not None
+            and event.action == "representative.read"
+            and previous[0].action == "representative.read"
+            and previous[0].actor_account_id == event.actor_account_id
+            and previous[0].occurred_at.date() == event.occurred_at.date()
+        ):
+            collapsed[-1] = (previous[0], previous[1], previous[2] + 1)
+            continue
+        collapsed.append((event, mandate, 1))
+    return collapsed
+
+
 @bp.get("/mes-representations")
 @login_required
 def list_mandates():
@@ -153,7 +171,7 @@ def list_actions_on_my_behalf():
     if context.acting() is not None:
         # A representative reads the protected person's space, not this page about themselves.
         abort(404)
-    rows = queries.list_actions_on_behalf_of(current_user.assure_id)
+    rows = _collapse_reads(queries.list_actions_on_behalf_of(current_user.assure_id))
     return render_template(
         "representation/actions.html",
         rows=rows,

@@ -148,3 +148,16 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
         for violation in result["violations"]
         if violation["impact"] in impacts
     ]
+
+
+def citizen_login(page, portal_url: str, name: str, nir: str | None = None) -> None:
+    """Log in through the FranceConnect sandbox; the NIR step comes only at a person's first login (another browser
+    test may have bound them already). Without a NIR (a representative unknown to the fund) it stops there."""
+    page.goto(portal_url)
+    page.get_by_role("button", name="S’identifier avec FranceConnect").click()
+    page.get_by_role("button", name=name).click()
+    page.wait_for_url(lambda url: "/premiere-connexion" in url or url.endswith("/ma-carriere"))
+    if nir and "/premiere-connexion" in page.url:
+        page.get_by_label("Numéro de sécurité sociale").fill(nir)
+        page.get_by_role("button", name="Retrouver mon dossier").click()
+        page.wait_for_url(f"{portal_url}/ma-carriere")

@@ -4,18 +4,8 @@ with its history. Three browsers, one live portal."""
 
 import re
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, citizen_login
 from tests.files import pdf_bytes
-
-
-def citizen_login(page, portal_url, name, nir):
-    page.goto(portal_url)
-    page.get_by_role("button", name="S’identifier avec FranceConnect").click()
-    page.get_by_role("button", name=name).click()
-    if "/premiere-connexion" in page.url:
-        page.get_by_label("Numéro de sécurité sociale").fill(nir)
-        page.get_by_role("button", name="Retrouver mon dossier").click()
-    page.wait_for_url(f"{portal_url}/ma-carriere")
 
 
 def agent_login(page, portal_url, name):

@@ -4,17 +4,8 @@ import os
 from pathlib import Path
 
 from tests.browser.conftest import axe_violations
+from tests.browser.conftest import citizen_login as log_in
 from tests.files import pdf_bytes
-
-
-def log_in(page, portal_url: str, name: str, nir: str | None) -> None:
-    page.goto(portal_url)
-    page.get_by_role("button", name="S’identifier avec FranceConnect").click()
-    page.get_by_role("button", name=name).click()
-    if nir:
-        page.get_by_label("Numéro de sécurité sociale").fill(nir)
-        page.get_by_role("button", name="Retrouver mon dossier").click()
-    page.wait_for_url(f"{portal_url}/ma-carriere")
 
 
 def test_a_person_flags_a_missing_period_attaches_a_pdf_and_files_it(live_portal, live_mail_sink, browser_page,

@@ -5,18 +5,7 @@ import os
 from pathlib import Path
 
 from tests.browser.conftest import axe_violations
-
-
-def log_in(page, portal_url: str, name: str, nir: str) -> None:
-    """Log in; the NIR step only comes at the first login (other browser tests may have bound this person)."""
-    page.goto(portal_url)
-    page.get_by_role("button", name="S’identifier avec FranceConnect").click()
-    page.get_by_role("button", name=name).click()
-    page.wait_for_url(lambda url: "/premiere-connexion" in url or url.endswith("/ma-carriere"))
-    if "/premiere-connexion" in page.url:
-        page.get_by_label("Numéro de sécurité sociale").fill(nir)
-        page.get_by_role("button", name="Retrouver mon dossier").click()
-    page.wait_for_url(f"{portal_url}/ma-carriere")
+from tests.browser.conftest import citizen_login as log_in
 
 
 def test_a_person_compares_two_departures_and_reads_why(live_portal, browser_page, tmp_path):
