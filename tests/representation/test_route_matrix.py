@@ -104,3 +104,55 @@ def test_filing_follows_the_scope_and_nothing_else_changes(visit):
         assert response.status_code == 303
         assert response.headers["Location"].endswith("/mes-representations")
         assert state is SignalementState.DRAFT
+
+
+# Every citizen POST that changes something, with what it needs; "delete" last as it removes the draft.
+WRITES = [
+    ("careers.confirm_year", "/ma-carriere/confirmer", {"annee": "2001"}),
+    ("signalements.post_message", "/mes-demandes/{own_signalement}/messages", {"body": "Bonjour"}),
+    ("signalements.answer_complement", "/mes-demandes/{own_signalement}/complement", {"body": "Voici"}),
+    ("signalements.upload_document", "/mes-demandes/{own_signalement}/pieces", {"kind": "Autre document"}),
+    ("signalements.withdraw_signalement", "/mes-demandes/{own_signalement}/retirer", {"reason": "x"}),
+    ("signalements.remove_document", "/mes-demandes/{own_signalement}/pieces/{own_document}/supprimer", {}),
+    ("signalements.delete_signalement", "/mes-demandes/{own_signalement}/supprimer", {}),
+]
+
+
+# What each one gets. Allowed acts reach the service, which applies its own rules as for the assuré (no message on a
+# draft, a file is needed, a draft is not withdrawn but deleted); refused ones change nothing.
+ALLOWED_ANSWERS = {
+    "careers.confirm_year": 303, "signalements.post_message": 422, "signalements.answer_complement": 422,
+    "signalements.upload_document": 422, "signalements.withdraw_signalement": 303,
+    "signalements.remove_document": 303, "signalements.delete_signalement": 303,
+}  # fmt: skip
+WRITE_ANSWERS = {
+    TUTEUR: ALLOWED_ANSWERS,
+    CURATEUR: ALLOWED_ANSWERS,
+    MANDATAIRE: dict.fromkeys(ALLOWED_ANSWERS, 403),
+    EXPIRED: dict.fromkeys(ALLOWED_ANSWERS, 303),
+    REVOKED: dict.fromkeys(ALLOWED_ANSWERS, 303),
+    # In the other person's space: their own career can be confirmed, this person's request is not found.
+    OTHER: dict.fromkeys(ALLOWED_ANSWERS, 404) | {"careers.confirm_year": 303},
+}
+
+
+@pytest.mark.parametrize("visit", ROLES, indirect=True)
+def test_every_write_is_allowed_or_refused_by_the_scope(visit):
+    from portal.documents.models import Document
+    from portal.signalements.models import Confirmation
+
+    role, client, ids = visit
+    for endpoint, path, data in WRITES:
+        response = client.post(path.format(**ids), data={"csrf_token": ids["token"], **data})
+        assert response.status_code == WRITE_ANSWERS[role][endpoint], f"{role} POST {path} ({endpoint})"
+    draft = db.session.get(Signalement, ids["own_signalement"])
+    confirmed = db.session.execute(select(Confirmation).where(Confirmation.year == 2001)).scalars().all()
+    if role in (TUTEUR, CURATEUR):
+        assert draft is None  # deleted, with its justificatif
+        assert db.session.get(Document, ids["own_document"]) is None
+        assert len(confirmed) == 1
+    else:
+        assert draft is not None
+        assert draft.state is SignalementState.DRAFT
+        assert db.session.get(Document, ids["own_document"]) is not None
+        assert confirmed == []
