@@ -166,7 +166,8 @@ def refuse(mandate: Mandate, *, agent, motive: str) -> Mandate:
     mandate.decided_by_agent_id = agent.id
     mandate.refusal_motive = motive.strip()
     audit(AuditAction.MANDATE_REFUSED, actor=agent, subject=mandate.protected, mandate_id=mandate.id)
-    _notify_representative(mandate, "mandate_refused.txt", "Votre demande de mandat n'a pas été acceptée")
+    # The person is told too: a refused request may be an attempt to act for them without a decision.
+    _notify_both(mandate, "mandate_refused.txt", "Une demande de mandat n'a pas été acceptée")
     return mandate
 
 

@@ -251,7 +251,7 @@ def test_a_sauvegarde_is_approved_only_with_the_acts_the_decision_lists(app, db,
     assert "Confirmer la carrière" in page
 
 
-def test_a_refusal_needs_a_motive_and_the_motive_goes_to_the_representative(app, db, assure, agents, mandate):
+def test_a_refusal_needs_a_motive_and_both_parties_are_told(app, db, assure, agents, mandate):
     camille = agent_client(app, CAMILLE)
     empty = post(camille, mandate, "refuser", motive="")
     assert empty.status_code == 422
@@ -270,7 +270,8 @@ def test_a_refusal_needs_a_motive_and_the_motive_goes_to_the_representative(app,
     assert stored.state is MandateState.REFUSED
     assert stored.refusal_motive == "Le jugement joint concerne une autre personne."
     assert stored.decided_by_agent_id == agents["camille"].id
-    assert recipients() == [REPRESENTATIVE_EMAIL]
+    # The person is told too: a refused request may be an attempt to act for them without a decision.
+    assert recipients() == ["assure@example.fr", REPRESENTATIVE_EMAIL]
     page = text_of(camille.get(mandate_path(mandate)))
     assert f"Mandat n° {mandate.reference} refusé" in page
     assert "Le jugement joint concerne une autre personne." in page
