@@ -50,6 +50,12 @@ def run_migrations_online():
             # SQLAlchemy began a transaction for the SET: end it, or Alembic would take it for an outer transaction
             # that it must not commit, and every migration would be rolled back when the connection closes.
             connection.commit()
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a SQLite table (copy, drop, rename) to alter it; with foreign keys enforced, the
+            # drop of a table other rows point at fails. They are checked again once the migration is over
+            # (foreign_key_check below), then enforced by the app's connections as before.
+            # Outside any transaction (a PRAGMA inside one does nothing): on the driver's connection itself.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -58,6 +64,13 @@ def run_migrations_online():
         )
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            driver = connection.connection.driver_connection
+            broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+            # The connection goes back to the pool: enforced again, as every connection of the app.
+            driver.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"Foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():
