@@ -14,7 +14,7 @@ REPRESENTATIVE = "Jules INCONNU"  # a mandataire unknown to the fund: no file of
 
 
 def ask_for(page, portal_url: str, pdf: Path, *, measure: str, birth_name: str, given_names: str, birth_date: str,
-            nir: str) -> None:  # fmt: skip
+            nir: str, shots: Path | None = None) -> None:  # fmt: skip
     page.get_by_role("link", name="Mes représentations").first.click()
     page.get_by_role("link", name="Demander à représenter une personne").click()
     page.get_by_label("La mesure de protection").select_option(label=measure)
@@ -29,14 +29,18 @@ def ask_for(page, portal_url: str, pdf: Path, *, measure: str, birth_name: str, 
     page.get_by_label("Fin de la mesure, ou date de sa révision").fill("2031-01-04")
     page.locator("input[type=file]").set_input_files(str(pdf))
     page.locator("label[for=sworn]").click()
+    if shots is not None:
+        page.screenshot(path=str(shots / "demande-de-mandat.png"), full_page=True)
     page.get_by_role("button", name="Transmettre ma demande").click()
     page.get_by_text("un technicien vérifie la décision").wait_for()
 
 
-def approve_last(camille, portal_url: str, protected: str) -> None:
+def approve_last(camille, portal_url: str, protected: str, shots: Path | None = None) -> None:
     camille.goto(f"{portal_url}/espace-agents/mandats")
     camille.get_by_role("row", name=re.compile(protected)).get_by_role("link").first.click()
     assert camille.locator("iframe").count() == 1  # the decision, in the page
+    if shots is not None:
+        camille.screenshot(path=str(shots / "verification-du-mandat.png"), full_page=True)
     camille.get_by_role("button", name="Valider le mandat").click()
     camille.get_by_text("Actif").first.wait_for()
 
@@ -58,14 +62,14 @@ def test_a_tuteur_files_for_the_protected_person_and_a_curatelle_needs_both(live
     jules = browser_page
     citizen_login(jules, portal_url, REPRESENTATIVE)
     ask_for(jules, portal_url, pdf, measure="Tutelle", birth_name="GIRARD", given_names="Anne-Sophie",
-            birth_date="1978-03-12", nir="2 78 03 33 063 133 02")  # fmt: skip
+            birth_date="1978-03-12", nir="2 78 03 33 063 133 02", shots=shots)  # fmt: skip
     assert jules.get_by_text("En cours de vérification").first.is_visible()
     assert axe_violations(jules) == []
 
     browser = jules.context.browser
     camille = browser.new_context(locale="fr-FR").new_page()
     agent_login(camille, portal_url, "Camille DURAND")
-    approve_last(camille, portal_url, "GIRARD")
+    approve_last(camille, portal_url, "GIRARD", shots)
     assert axe_violations(camille) == []
 
     jules.reload()
