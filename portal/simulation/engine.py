@@ -913,7 +913,7 @@ class _Simulation:
             long_career=is_long_career,
             decote_quarters=decote,
             surcote_quarters=surcote,
-            rate=(rate * 100).normalize(),
+            rate=_percent(rate),
             proratisation=proratisation,
             sam=sam,
             minimum_contributif=mico_applied,
@@ -1234,6 +1234,12 @@ class _Simulation:
                 "trouvé ; les âges du texte de 2023 sont appliqués."
             )
         return tuple(limits)
+
+
+def _percent(fraction: Decimal) -> Decimal:
+    """50 for 0.5 (not 5E+1), 43.125 for 0.43125: the rate as people read it."""
+    value = (fraction * 100).normalize()
+    return value.quantize(ONE) if value == value.to_integral_value() else value
 
 
 def _last_counted_year(departure: date) -> int:

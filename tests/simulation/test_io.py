@@ -129,3 +129,16 @@ def test_pension_date_and_compared_dates_are_always_among_the_departures(data):
         assert date.fromisoformat(value) in dates
     assert all(day.day == 1 for day in dates)
     assert result.automatic_full_rate_date in dates or result.automatic_full_rate_date < dates[0]
+
+
+def test_the_rate_reads_as_people_write_it():
+    from datetime import date
+
+    from portal.simulation.engine import simulate
+    from portal.simulation.io import parse_input
+
+    career = [{"year": year, "regime": "CNAV", "kind": "salaried", "earnings": 30000} for year in range(1984, 2026)]
+    result = simulate(parse_input({"birth_date": "1964-07-15", "career": career}, today=date(2026, 12, 1)))
+    rates = {str(departure.rate) for departure in result.departures}
+    assert "50" in rates
+    assert all("E" not in rate for rate in rates)
