@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from portal.simulation import parameters as p
 from portal.simulation import text as t
@@ -71,6 +72,39 @@ ONE = Decimal(1)
 CENT = Decimal("0.01")
 QUARTERS_PER_YEAR = p.MAX_QUARTERS_PER_YEAR
 LFSS_2026_FROM = date(2026, 9, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _DayRules:
+    """The scalar rules in force for a pension taking effect on one day, read once."""
+
+    full_rate: Decimal
+    max_decote: int
+    surcote: Decimal
+    cap_in_pass: Decimal
+    children_needed: int
+    children_majoration: Decimal
+    base_deductions: Decimal
+    complementary_deductions: Decimal
+    service_value: p.DatedValue
+
+
+@cache
+def _day_rules(day: date) -> _DayRules:
+    base_deductions = sum(
+        (p.rule(name, day).value for name in ("csg_pension_normal_rate", "crds_rate", "casa_rate")), ZERO
+    )
+    return _DayRules(
+        full_rate=p.rule("full_rate", day).value,
+        max_decote=int(p.rule("max_decote_quarters", day).value),
+        surcote=p.rule("surcote_per_quarter", day).value,
+        cap_in_pass=p.rule("pension_cap_in_pass", day).value,
+        children_needed=int(p.rule("children_for_majoration", day).value),
+        children_majoration=p.rule("children_majoration", day).value,
+        base_deductions=base_deductions,
+        complementary_deductions=base_deductions + p.rule("complementary_health_contribution", day).value,
+        service_value=p.value_on(p.agirc_arrco()["service_value"], day),
+    )
 
 
 class LazyExplanations(Mapping):
@@ -687,20 +721,28 @@ class _Simulation:
         current = state.years.get(departure.year)
         if current is not None and current.sam_year and departure.year not in self.past:
             partial = (current.sam_capped, departure.year, current.sam_capped, ONE)
-        best, eligible = base
+        best, eligible = base[0], base[1]
         best_count = int(p.rule("sam_best_years", date(1948, 1, 1)).value)
+        changed = False
         if partial is not None:
             eligible += 1
             if len(best) < best_count or partial[0] > best[-1][0]:
                 best = sorted([*best, partial], reverse=True)[:best_count]
+                changed = True
         if not best:
             return ZERO, Explanation(
                 "Aucune année ne compte pour le salaire annuel moyen.",
                 ("Seules les années ayant validé au moins un trimestre au régime général comptent.",),
                 ("CSS R351-29",),
             )
-        total = sum([item[0] for item in best], ZERO)
-        sam = (total / len(best)).quantize(CENT, ROUND_HALF_UP)
+        if changed or len(base) == 2:
+            total = sum([item[0] for item in best], ZERO)
+            sam = (total / len(best)).quantize(CENT, ROUND_HALF_UP)
+            if not changed:
+                # The average of the base years, kept for the next departures of the same year.
+                self._sams[base_key] = base = (*base, total, sam)
+        else:
+            total, sam = base[2], base[3]
         _, lines = self.past_salaries(key)
         return sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines)
 
@@ -775,7 +817,8 @@ class _Simulation:
         state = self.state(day)
         required_row = self.required(day)
         required = required_row.value[0]
-        full_rate_value = p.rule("full_rate", day).value
+        rules = _day_rules(day)
+        full_rate_value = rules.full_rate
         is_long_career = long_career_from is not None and day >= long_career_from and day < self.legal_date
         by_age = day >= self.aad_date
         by_quarters = state.all >= required
@@ -783,27 +826,26 @@ class _Simulation:
         missing_by_quarters = max(0, required - state.all)
         months_to_aad = max(0, months_between(day, self.aad_date))
         missing_by_age = -(-months_to_aad // 3)
-        max_decote = int(p.rule("max_decote_quarters", day).value)
+        max_decote = rules.max_decote
         decote = 0 if full else min(missing_by_quarters, missing_by_age, max_decote)
         reduction = self.decote_row.value[0]
         rate = full_rate_value * (1 - reduction * decote)
         surcote = (
             self.surcote_quarters(day, legal_reached, required, state) if by_quarters and not is_long_career else 0
         )
-        surcote_rate = p.rule("surcote_per_quarter", day).value
+        surcote_rate = rules.surcote
         prorat_quarters = min(state.rg, required)
         proratisation = Decimal(prorat_quarters) / Decimal(required)
         sam, sam_explanation = self.sam(day, state)
         raw = sam * rate * proratisation
-        cap = _pass(day.year) * p.rule("pension_cap_in_pass", day).value
+        cap = _pass(day.year) * rules.cap_in_pass
         capped = min(raw, cap)
         with_surcote = capped * (1 + surcote_rate * surcote)
-        children_needed = int(p.rule("children_for_majoration", day).value)
-        majoration = p.rule("children_majoration", day).value if self.child_count >= children_needed else ZERO
+        majoration = rules.children_majoration if self.child_count >= rules.children_needed else ZERO
         base = with_surcote * (1 + majoration)
         points = (self.summary.agirc_arrco_points if self.summary else ZERO) + self.past_points(_last_counted_year(day))
         points += state.future_points
-        service_value = p.value_on(p.agirc_arrco()["service_value"], day)
+        service_value = rules.service_value
         complementary = (points * service_value.value).quantize(CENT, ROUND_HALF_UP)
         upper_bound = not full and complementary > 0
         mico_applied, base, mico_explanation = self.minimum_contributif(day, full, base, state, required, complementary)
@@ -811,8 +853,8 @@ class _Simulation:
         base_monthly = (base / 12).quantize(CENT, ROUND_HALF_UP)
         complementary_monthly = (complementary / 12).quantize(CENT, ROUND_HALF_UP)
         total = base_monthly + complementary_monthly
-        net_base = base_monthly * (1 - self.base_deductions(day))
-        net_complementary = complementary_monthly * (1 - self.base_deductions(day) - self.complementary_extra(day))
+        net_base = base_monthly * (1 - rules.base_deductions)
+        net_complementary = complementary_monthly * (1 - rules.complementary_deductions)
         net = (net_base + net_complementary).quantize(CENT, ROUND_HALF_UP)
         age = age_at(self.birth, day)
 

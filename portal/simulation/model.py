@@ -160,7 +160,7 @@ class Age:
     months: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class YearQuarters:
     year: int
     quarters: int
