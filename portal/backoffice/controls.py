@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from stdnum.fr import siret
 
 from portal.backoffice.models import ControlFinding, Severity
-from portal.backoffice.services import DAYS_PER_QUARTER, regime_code_for
+from portal.backoffice.services import days_per_quarter, regime_code_for
 from portal.careers import queries as careers_queries
 from portal.careers.models import Assure, PeriodNature, PeriodVersion, Regime, RegimeKind
 from portal.db import utcnow
@@ -288,11 +288,12 @@ def _implied_quarters(proposal: _Proposal, part: _Slice) -> int | None:
     if not proposal.is_new:
         return None
     nature = proposal.nature or PeriodNature.SALARIED
-    if nature in DAYS_PER_QUARTER:
+    per_quarter = days_per_quarter(nature)
+    if per_quarter is not None:
         # CSS R351-12: assimilated periods validate a quarter per 50, 60 or 90 indemnified days.
         whole = proposal.item.proposed_days and len(proposal.slices) == 1
         days = proposal.item.proposed_days if whole else _days(part.start, part.end)
-        return min(MAX_QUARTERS_PER_YEAR, days // DAYS_PER_QUARTER[nature])
+        return min(MAX_QUARTERS_PER_YEAR, days // per_quarter)
     if part.earnings_cents is None:
         return None
     return _quarters_from_earnings(part.year, part.earnings_cents)

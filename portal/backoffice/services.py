@@ -23,6 +23,7 @@ from portal.signalements import services as signalements_services
 from portal.signalements.catalog import AnomalyType
 from portal.signalements.exceptions import SignalementError
 from portal.signalements.states import Action, SignalementState, check_transition
+from portal.simulation import parameters as simulation_parameters
 from portal.simulation.parameters import quarters_from_earnings
 
 ACCEPTED, REFUSED, CLOSED = "accepted", "refused", "closed"
@@ -34,15 +35,6 @@ REFUSAL_MOTIVES = (
     "Période hors du champ du régime",
     "Autre motif",
 )
-# Days of indemnified inactivity that validate one quarter (CSS R351-12): unemployment 50, sickness and maternity
-# 60, national service 90 (a quarter per 90 days of service, L351-3).
-DAYS_PER_QUARTER = {
-    PeriodNature.UNEMPLOYMENT: 50,
-    PeriodNature.SICKNESS: 60,
-    PeriodNature.MATERNITY: 90,
-    PeriodNature.INVALIDITY: 90,
-    PeriodNature.NATIONAL_SERVICE: 90,
-}
 DEFAULT_REGIME = {
     PeriodNature.PUBLIC_SERVICE: "SRE",
     PeriodNature.ABROAD: "ETRANGER",
@@ -235,6 +227,12 @@ def _finalize(signalement, *, agent):
     return signalement
 
 
+def days_per_quarter(nature: PeriodNature) -> int | None:
+    """Indemnified days that validate one quarter for an assimilated nature (CSS R351-12), from the simulator's
+    legislation table (portal/simulation/data/assimilated_periods.csv); None for the others."""
+    return simulation_parameters.days_per_quarter().get(nature.value)
+
+
 def regime_code_for(nature: PeriodNature, year: int) -> str:
     """The scheme a new period of this nature is recorded in. The embedded controls use the same rule."""
     # Artisans and commerçants are in the régime général since 1 January 2020 (loi 2017-1836, art. 15).
@@ -265,9 +263,10 @@ def _chunks(item, decision=None):
         chunk_end = min(end, date(cursor.year, 12, 31))
         days = (chunk_end - cursor).days + 1
         chunk_earnings = None if earnings is None else round(earnings * days / total_days)
-        if nature in DAYS_PER_QUARTER:
+        per_quarter = days_per_quarter(nature)
+        if per_quarter is not None:
             indemnified = item.proposed_days if item.proposed_days and start.year == end.year else days
-            quarters = min(4, indemnified // DAYS_PER_QUARTER[nature])
+            quarters = min(4, indemnified // per_quarter)
         elif chunk_earnings is not None:
             quarters = quarters_from_earnings(cursor.year, Decimal(chunk_earnings) / 100)
         else:
@@ -275,6 +274,37 @@ def _chunks(item, decision=None):
         chunks.append((cursor, chunk_end, quarters, chunk_earnings))
         cursor = chunk_end + timedelta(days=1)
     return chunks
+
+
+def period_changes(signalement, item, current) -> dict:
+    """What accepting `item` changes in the current version of its period, as supersede_period's keywords: the
+    accepted values, else the proposed ones; the quarters follow corrected earnings by the rule of R351-9. The
+    simulator applies the same dict to show "si votre demande est acceptée"."""
+    changes = {}
+    if signalement.anomaly_type is AnomalyType.DUPLICATE:
+        changes["is_withdrawn"] = True
+    earnings = item.accepted_earnings_cents
+    if earnings is None:
+        earnings = item.proposed_earnings_cents
+    if earnings is not None:
+        changes["earnings_cents"] = earnings
+    start = item.accepted_start_date or item.proposed_start_date
+    end = item.accepted_end_date or item.proposed_end_date
+    if start is not None:
+        changes["start_date"] = start
+    if end is not None:
+        changes["end_date"] = end
+    if item.proposed_employer_name:
+        changes["employer_name"] = item.proposed_employer_name
+    if item.proposed_employer_siret:
+        changes["employer_siret"] = item.proposed_employer_siret
+    if item.proposed_nature and signalement.anomaly_type is AnomalyType.WRONG_NATURE:
+        changes["nature"] = item.proposed_nature
+    if item.accepted_quarters is not None:
+        changes["quarters"] = item.accepted_quarters
+    elif earnings is not None and current.quarters is not None and current.regime.kind.value == "base":
+        changes["quarters"] = quarters_from_earnings(current.start_date.year, Decimal(earnings) / 100)
+    return changes
 
 
 def new_period_parts(item) -> list[tuple[date, date, int, int | None]]:
@@ -289,30 +319,7 @@ def _apply(signalement, item, *, recorded_by: str) -> None:
     if item.period_id is not None:
         period = db.session.get(CareerPeriod, item.period_id)
         current = next(v for v in period.versions if v.superseded_at is None)
-        changes = {}
-        if signalement.anomaly_type is AnomalyType.DUPLICATE:
-            changes["is_withdrawn"] = True
-        earnings = item.accepted_earnings_cents
-        if earnings is None:
-            earnings = item.proposed_earnings_cents
-        if earnings is not None:
-            changes["earnings_cents"] = earnings
-        start = item.accepted_start_date or item.proposed_start_date
-        end = item.accepted_end_date or item.proposed_end_date
-        if start is not None:
-            changes["start_date"] = start
-        if end is not None:
-            changes["end_date"] = end
-        if item.proposed_employer_name:
-            changes["employer_name"] = item.proposed_employer_name
-        if item.proposed_employer_siret:
-            changes["employer_siret"] = item.proposed_employer_siret
-        if item.proposed_nature and signalement.anomaly_type is AnomalyType.WRONG_NATURE:
-            changes["nature"] = item.proposed_nature
-        if item.accepted_quarters is not None:
-            changes["quarters"] = item.accepted_quarters
-        elif earnings is not None and current.quarters is not None and current.regime.kind.value == "base":
-            changes["quarters"] = quarters_from_earnings(current.start_date.year, Decimal(earnings) / 100)
+        changes = period_changes(signalement, item, current)
         version = careers_services.supersede_period(
             period, recorded_by=recorded_by, reason=reason, signalement_id=signalement.id, **changes
         )

@@ -9,10 +9,8 @@ from portal.backoffice import services as backoffice_services
 from portal.careers import queries as careers_queries
 from portal.careers.models import Assure, Child, PeriodNature, PeriodVersion, RegimeKind
 from portal.extensions import db
-from portal.signalements.catalog import AnomalyType
 from portal.simulation import text
 from portal.simulation.model import CareerEntry, ChildInput, Kind, Sex
-from portal.simulation.parameters import quarters_from_earnings
 
 # The portal's natures on the schema's kinds: apprentices are salaried, fonctionnaires are salaried in their scheme.
 KIND_OF_NATURE = {
@@ -45,9 +43,14 @@ def entry_of(version: PeriodVersion) -> CareerEntry:
     )
 
 
+def career_versions(assure_id: int) -> dict[int, PeriodVersion]:
+    """The current version of every period, keyed by period id. One query."""
+    return {version.period_id: version for version in careers_queries.list_current_versions(assure_id)}
+
+
 def career_entries(assure_id: int) -> dict[int, CareerEntry]:
-    """The current version of every period, as engine entries keyed by period id. One query."""
-    return {version.period_id: entry_of(version) for version in careers_queries.list_current_versions(assure_id)}
+    """The current career as engine entries, keyed by period id."""
+    return {period_id: entry_of(version) for period_id, version in career_versions(assure_id).items()}
 
 
 def children_of(assure_id: int) -> list[ChildInput]:
@@ -68,34 +71,35 @@ def is_pending(signalement) -> bool:
     return signalement.state.value in PENDING_STATES
 
 
-def apply_signalement(entries: dict[int, CareerEntry], signalement) -> tuple[list[CareerEntry], list[str]]:
+def apply_signalement(versions: dict[int, PeriodVersion], signalement) -> tuple[list[CareerEntry], list[str]]:
     """The career as it would be if every item of the signalement were accepted as proposed, with a French line
-    per change. Existing periods are changed as a decision would (portal.backoffice.services), new periods are cut
-    per calendar year by the same rule."""
-    changed = dict(entries)
+    per change. Existing periods change by the very rule a decision applies (backoffice.services.period_changes),
+    new periods are cut per calendar year by the same rule as well."""
+    changed = {period_id: entry_of(version) for period_id, version in versions.items()}
     notes: list[str] = []
     added: list[CareerEntry] = []
     for item in signalement.items:
         if item.period_id is not None:
-            current = changed.get(item.period_id)
-            if current is None:
+            version = versions.get(item.period_id)
+            if version is None:
                 continue
-            if signalement.anomaly_type is AnomalyType.DUPLICATE:
+            current = changed[item.period_id]
+            changes = backoffice_services.period_changes(signalement, item, version)
+            if changes.get("is_withdrawn"):
                 del changed[item.period_id]
                 notes.append(f"La période de {current.year} en double est retirée.")
                 continue
             update = {}
-            if item.proposed_earnings_cents is not None:
-                earnings = Decimal(item.proposed_earnings_cents) / 100
-                update["earnings"] = earnings
-                if current.quarters is not None and current.regime in ("CNAV", "SSI", "MSA_SALARIES"):
-                    update["quarters"] = quarters_from_earnings(current.year, earnings)
-                notes.append(f"Les revenus de {current.year} deviennent {text.euros(earnings)}.")
-            if item.proposed_nature is not None and signalement.anomaly_type is AnomalyType.WRONG_NATURE:
-                update["kind"] = KIND_OF_NATURE[item.proposed_nature]
-                notes.append(f"La période de {current.year} devient : {item.proposed_nature.label.lower()}.")
-            if item.proposed_days is not None:
-                update["days"] = item.proposed_days
+            if "earnings_cents" in changes:
+                update["earnings"] = Decimal(changes["earnings_cents"]) / 100
+                notes.append(f"Les revenus de {current.year} deviennent {text.euros(update['earnings'])}.")
+            if "quarters" in changes and current.quarters is not None:
+                update["quarters"] = changes["quarters"]
+            if "nature" in changes:
+                update["kind"] = KIND_OF_NATURE[changes["nature"]]
+                notes.append(f"La période de {current.year} devient : {changes['nature'].label.lower()}.")
+            if "start_date" in changes and changes["start_date"].year != current.year:
+                update["year"] = changes["start_date"].year
             changed[item.period_id] = replace(current, **update)
             continue
         nature = item.proposed_nature or PeriodNature.SALARIED

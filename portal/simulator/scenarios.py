@@ -120,8 +120,8 @@ def simulate_assure(assure, *, today: date, signalement=None) -> AssureSimulatio
     children). With a signalement still pending, simulate it also as if every item were accepted as proposed
     (inputs.apply_signalement) and compare the two. Raises nothing for an assuré the engine cannot simulate:
     `result` is then None."""
-    entries = inputs.career_entries(assure.id)
-    career = list(entries.values())
+    versions = inputs.career_versions(assure.id)
+    career = [inputs.entry_of(version) for version in versions.values()]
     children = tuple(inputs.children_of(assure.id))
     is_supported = assure.birth_date >= parameters.FIRST_SUPPORTED_BIRTH_DATE
     facts = {
@@ -137,7 +137,7 @@ def simulate_assure(assure, *, today: date, signalement=None) -> AssureSimulatio
     result = simulate(default_input(assure, career, children, today))
     if signalement is None or not inputs.is_pending(signalement):
         return AssureSimulation(**facts, result=result)
-    projected, notes = inputs.apply_signalement(entries, signalement)
+    projected, notes = inputs.apply_signalement(versions, signalement)
     accepted = simulate(default_input(assure, projected, children, today))
     return AssureSimulation(
         **facts, result=result, accepted=accepted, comparison=compare(result, accepted), notes=tuple(notes)

@@ -44,6 +44,8 @@ def test_a_person_flags_a_missing_period_attaches_a_pdf_and_files_it(live_portal
     page.screenshot(path=str(shots / "brouillon.png"), full_page=True)
 
     page.get_by_role("button", name="Déposer ma demande").click()
+    # Wait for the page after the redirect: is_visible() does not wait, and the click returns before it loads.
+    page.get_by_text("est déposée. Réponse attendue au plus tard le").wait_for()
     assert page.get_by_text("est déposée. Réponse attendue au plus tard le").is_visible()
     assert page.get_by_text("Réponse attendue au plus tard le").first.is_visible()
     page.screenshot(path=str(shots / "demande-deposee.png"), full_page=True)
