@@ -5,10 +5,28 @@ cookie is read, everywhere else only the citizens' one. A citizen's session ther
 and an agent's never shows a citizen's space.
 """
 
+from datetime import datetime
+
 from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy import JSON, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, utcnow
 
 BACKOFFICE_PREFIX = "/espace-agents"
+
+
+class BrowserSession(Base):
+    """What a browser's session holds (login state, CSRF token, the logged-in account, the "acting for" context),
+    kept server-side: the cookie carries only a random id, whose SHA-256 digest is the key."""
+
+    __tablename__ = "browser_session"
+
+    id_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 def is_backoffice_request() -> bool:

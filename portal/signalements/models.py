@@ -61,6 +61,9 @@ class Signalement(Base):
     filing_requested_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     filing_requested_by_label: Mapped[str | None] = mapped_column(String(250))
     filing_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # What the first party agreed to: a digest of the draft (its values and its justificatifs). An edit changes
+    # the digest and voids the agreement.
+    filing_requested_digest: Mapped[str | None] = mapped_column(String(64))
     # Optimistic locking: two agents deciding at once, or a citizen answering while an agent decides.
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
