@@ -7,6 +7,8 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 SANDBOX_PORT ?= 5001
 AGENT_SANDBOX_PORT ?= 5002
+# The links in e-mails: the address `make run` serves, unless the environment gives another one.
+PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 PYTEST_WORKERS ?= 2
 export DSFR_ACCEPT_LICENSE := 1
 
@@ -59,7 +61,8 @@ run: install
 	  --key-file instance/sandbox-agents-jwk.json & \
 	AGENT_SANDBOX_PID=$$!; trap "kill $$SANDBOX_PID $$AGENT_SANDBOX_PID 2>/dev/null" EXIT INT TERM; \
 	FRANCECONNECT_ISSUER=http://127.0.0.1:$(SANDBOX_PORT)/api/v2 \
-	PROCONNECT_ISSUER=http://127.0.0.1:$(AGENT_SANDBOX_PORT)/api/v2 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PROCONNECT_ISSUER=http://127.0.0.1:$(AGENT_SANDBOX_PORT)/api/v2 \
+	PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install browser lint test-sqlite test-postgresql
 

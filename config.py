@@ -29,8 +29,9 @@ class Config:
     SECRET_KEY = _env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    # Behind a load balancer, the number of proxies whose X-Forwarded-* headers are trusted.
-    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # Behind a load balancer, the number of proxies whose X-Forwarded-For and X-Forwarded-Proto are trusted; 0 trusts
+    # none, so a client's own X-Forwarded-For changes nothing. Checked by create_app (a whole number, 0 to 9).
+    TRUSTED_PROXIES = _env("TRUSTED_PROXIES", "0")
 
     # FranceConnect v2 (citizens). The scopes are FranceConnect's per-claim scopes of the identité pivot.
     FRANCECONNECT_ISSUER = _env("FRANCECONNECT_ISSUER")
@@ -66,8 +67,8 @@ class Config:
     # An authorization request not completed within this delay is refused (state expired).
     OIDC_STATE_MAX_AGE = timedelta(minutes=10)
 
-    # Sessions: a signed cookie carries only the account id and a session id checked against the database,
-    # so logout and expiry take effect server-side.
+    # Sessions: the cookie carries only a random token; what the session holds is a row of browser_session
+    # (portal/sessions.py), and the login a row of user_session, so logout and expiry take effect server-side.
     SESSION_COOKIE_NAME = "portail_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -76,6 +77,7 @@ class Config:
     # cannot extend it.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     SESSION_IDLE_TIMEOUT = timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30")))
+    # No "remember me" cookie (it would carry the account id): never written, and ignored if sent (extensions.py).
     REMEMBER_COOKIE_DURATION = timedelta(0)
 
     WTF_CSRF_TIME_LIMIT = 3600
@@ -110,6 +112,18 @@ class Config:
     # Uploads above this size go to a temporary file while the request is parsed, never to memory.
     MAX_FORM_MEMORY_SIZE = 512 * 1024
 
+    # Checkpoints of the audit trail (portal/audit/checkpoints.py): its head signed with HMAC-SHA256 under this key
+    # and kept outside the database, in a directory ("local", development) or an object store ("s3": the endpoint
+    # and credentials of the S3_* settings, a bucket of its own created with S3 Object Lock, so that a checkpoint
+    # can be neither deleted nor overwritten for AUDIT_CHECKPOINT_RETENTION_DAYS).
+    AUDIT_CHECKPOINT_KEY = _env("AUDIT_CHECKPOINT_KEY")
+    AUDIT_CHECKPOINT_STORAGE = _env("AUDIT_CHECKPOINT_STORAGE", "local")
+    AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR", str(INSTANCE_DIR / "audit-checkpoints"))
+    AUDIT_CHECKPOINT_S3_BUCKET = _env("AUDIT_CHECKPOINT_S3_BUCKET")
+    AUDIT_CHECKPOINT_S3_PREFIX = _env("AUDIT_CHECKPOINT_S3_PREFIX", "audit-checkpoints/")
+    AUDIT_CHECKPOINT_LOCK_MODE = _env("AUDIT_CHECKPOINT_LOCK_MODE", "COMPLIANCE")
+    AUDIT_CHECKPOINT_RETENTION_DAYS = _env("AUDIT_CHECKPOINT_RETENTION_DAYS", "3650")
+
     # Signalements: drafts kept this long after their last change; target answer time per kind, in days,
     # counted from the day the request is complete.
     DRAFT_RETENTION_DAYS = int(_env("DRAFT_RETENTION_DAYS", "90"))
@@ -132,8 +146,11 @@ class Config:
     SUBMISSION_RATE_LIMIT = "10 per day"
     MESSAGE_RATE_LIMIT = "30 per hour"
 
-    # E-mail: "inline" sends right after the commit; "queue" leaves it to `flask notifications send`.
+    # E-mail: "inline" sends right after the commit; "queue" leaves it to `flask notifications send`. Either way a
+    # failed e-mail stays in the outbox and `flask notifications send` retries it until it has failed this often;
+    # then only an administrateur's « Renvoyer » (back-office, « E-mails en échec ») sends it.
     NOTIFICATIONS_DELIVERY = _env("NOTIFICATIONS_DELIVERY", "inline")
+    NOTIFICATIONS_MAX_ATTEMPTS = int(_env("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
@@ -160,7 +177,9 @@ class DevelopmentConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     TEMPLATES_STRICT_UNDEFINED = True
-    PORTAL_BASE_URL = _env("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    # The links of e-mails lead to the address `flask run` serves (`make run PORT=…` passes it): the port of
+    # FLASK_RUN_PORT, 5000 by default, unless PORTAL_BASE_URL says otherwise.
+    PORTAL_BASE_URL = _env("PORTAL_BASE_URL", f"http://127.0.0.1:{_env('FLASK_RUN_PORT', '5000')}")
     # E-mails of development are files in instance/mails, to open in any mail client.
     MAIL_BACKEND = _env("MAIL_BACKEND", "directory")
     # The local FranceConnect sandbox that `make run` starts beside the portal (python -m portal.sandbox).
@@ -170,6 +189,7 @@ class DevelopmentConfig(Config):
     PROCONNECT_ISSUER = _env("PROCONNECT_ISSUER", "http://127.0.0.1:5002/api/v2")
     PROCONNECT_CLIENT_ID = _env("PROCONNECT_CLIENT_ID", "portail-agents-local")
     PROCONNECT_CLIENT_SECRET = _env("PROCONNECT_CLIENT_SECRET", "secret-agents-bac-a-sable")
+    AUDIT_CHECKPOINT_KEY = _env("AUDIT_CHECKPOINT_KEY", "dev-only-audit-checkpoint-key")
 
 
 class TestConfig(Config):
@@ -186,6 +206,7 @@ class TestConfig(Config):
     FRANCECONNECT_CLIENT_SECRET = "secret-de-test"
     PROCONNECT_CLIENT_ID = "portail-agents-test"
     PROCONNECT_CLIENT_SECRET = "secret-agents-test"
+    AUDIT_CHECKPOINT_KEY = "test-audit-checkpoint-key"
 
 
 class ProductionConfig(Config):
@@ -198,6 +219,7 @@ class ProductionConfig(Config):
         "FRANCECONNECT_CLIENT_ID",
         "FRANCECONNECT_CLIENT_SECRET",
         "PORTAL_BASE_URL",
+        "AUDIT_CHECKPOINT_KEY",
     )
 
 

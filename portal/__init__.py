@@ -1,11 +1,13 @@
 """The portal's application factory."""
 
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
 from jinja2 import StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, Config
 
@@ -36,12 +38,16 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["TEMPLATES_STRICT_UNDEFINED"]:
         app.jinja_env.undefined = StrictUndefined
-    if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+    trusted = _trusted_proxies(app)
+    if trusted:
+        # The client's address is then the one the nearest trusted proxy saw (request.remote_addr, which the rate
+        # limits key on), and the scheme the one it was reached with. X-Forwarded-Host is not trusted: the Host
+        # header passes through the load balancer, and a forged one would change the OIDC redirect URIs.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
 
-        trusted = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
+    from portal import routing
 
+    routing.init_app(app)
     from portal.sessions import PortalSessionInterface
 
     app.session_interface = PortalSessionInterface()
@@ -71,6 +77,18 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     simulator_commands.register_commands(app)
     logging.getLogger("portal").setLevel(logging.INFO)
     return app
+
+
+def _trusted_proxies(app: Flask) -> int:
+    """TRUSTED_PROXIES as a number of proxies. Anything but a small whole number refuses to start: a negative count
+    would make ProxyFix read the client's own entries of X-Forwarded-For."""
+    value = str(app.config.get("TRUSTED_PROXIES") or "0").strip()
+    if not re.fullmatch(r"[0-9]", value):
+        raise RuntimeError(
+            f"TRUSTED_PROXIES={value!r} is not a number of proxies: set 0 (no proxy trusted) to 9 in the environment."
+        )
+    app.config["TRUSTED_PROXIES"] = int(value)
+    return int(value)
 
 
 def _check_settings(app: Flask) -> None:

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     signalements_group = click.Group("signalements", help="Tâches périodiques des demandes.")
     documents_group = click.Group("documents", help="Tâches périodiques des justificatifs.")
     notifications_group = click.Group("notifications", help="Envoi des e-mails de l'outbox.")
+    sessions_group = click.Group("sessions", help="Sessions des navigateurs, gardées côté serveur.")
 
     @signalements_group.command("purge-drafts")
     def purge_drafts_command():
@@ -56,5 +57,14 @@ def init_app(app: Flask) -> None:
             count = send_pending()
         click.echo(f"{count} e-mail(s) envoyé(s).")
 
-    for group in (signalements_group, documents_group, notifications_group):
+    @sessions_group.command("purge")
+    def purge_sessions_command():
+        """Delete the sessions untouched for longer than their lifetime (scheduled daily)."""
+        from portal.sessions import purge_expired_sessions
+
+        with atomic():
+            count = purge_expired_sessions(app, now=utcnow())
+        click.echo(f"{count} session(s) expirée(s) supprimée(s).")
+
+    for group in (signalements_group, documents_group, notifications_group, sessions_group):
         app.cli.add_command(group)

@@ -62,14 +62,37 @@ def install_unit_of_work(app) -> None:
     def _commit_or_rollback(response):
         if g.get("unit_of_work_failed"):
             db.session.rollback()
-        else:
+            return response
+        try:
             db.session.commit()
+        except BaseException:
+            # A commit can fail too (a lock, a constraint checked at commit): roll back, so that what was to be
+            # undone with it is (an uploaded object is deleted), then let the error be the 500 it is.
+            db.session.rollback()
+            raise
         return response
 
 
+# How long a SQLite writer waits for the one before it (the sqlite3 module's default is 5 s): requests that write
+# are serialised (see configure_sqlite), and a burst of uploads queues behind one another.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Requests that may write: on SQLite their transaction takes the write lock as it begins.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def configure_sqlite(engine) -> None:
-    """Make SQLite behave like the production database where it matters: foreign keys enforced, and
-    transactions (savepoints included) begun by SQLAlchemy rather than by the sqlite3 module's own heuristics."""
+    """Make SQLite behave like the production database where it matters: foreign keys enforced, transactions
+    (savepoints included) begun by SQLAlchemy rather than by the sqlite3 module's own heuristics, and concurrent
+    writers that wait for one another instead of failing.
+
+    A transaction that reads, then writes, must turn its read lock into the write lock; when another connection
+    holds it, SQLite refuses at once ("database is locked", a 500) rather than wait, as waiting could deadlock.
+    So a request that may write (POST...) takes the write lock when its transaction begins (BEGIN IMMEDIATE):
+    concurrent writers then queue for up to SQLITE_BUSY_TIMEOUT_MS, and each one reads what the previous one
+    committed (25 uploads at once to a draft that takes 20: 20 stored, 5 refused). PostgreSQL locks rows instead
+    (SELECT ... FOR UPDATE where it matters).
+    """
+    from flask import has_request_context, request
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -77,11 +100,13 @@ def configure_sqlite(engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        writes = has_request_context() and request.method in WRITE_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 _AFTER_COMMIT = "portal_after_commit"
@@ -127,6 +152,12 @@ def install_transaction_hooks() -> None:
 
     @event.listens_for(Session, "after_commit")
     def _after_commit(session):
+        # SQLAlchemy also fires after_commit when a savepoint is released (`with session.begin_nested():`), while
+        # the enclosing transaction is still open: nothing is committed yet. Running the callbacks there sent
+        # e-mails whose outbox rows another connection could not see (nothing left, no error) and deleted files
+        # that a later rollback would still need. Only the end of the outermost transaction counts.
+        if session.in_nested_transaction():
+            return
         session.info.pop(_AFTER_ROLLBACK, None)
         for _transaction, callback in session.info.pop(_AFTER_COMMIT, []):
             callback()

@@ -9,8 +9,20 @@ from flask_wtf.csrf import CSRFProtect
 
 from portal.db import Base
 
+
+class PortalLoginManager(LoginManager):
+    """Flask-Login without "remember me": the login lives only in the server-side session (portal.sessions).
+
+    Flask-Login has no setting to stop reading its remember cookie, which carries the account id (signed, but in
+    the clear) and would log the id in again on its own. The portal never writes one (login_user is never called
+    with remember=True), and any such cookie a browser sends is ignored here."""
+
+    def _load_user_from_remember_cookie(self, cookie):
+        return None
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = LoginManager()
+login_manager = PortalLoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

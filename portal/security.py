@@ -1,19 +1,22 @@
 """Response headers, CSP nonce, request ids and safe redirects."""
 
+import re
 import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
 
-# Accepted from the load balancer when it is a sane token; otherwise a fresh id is generated.
-_REQUEST_ID_MAX = 64
+# Accepted from the load balancer only when it is a short token of these characters (ASCII only: str.isalnum would
+# let any Unicode letter through); otherwise a fresh id is generated. The id is written as is into the audit trail
+# (audit_event.request_id, 64 characters) and a response header, so nothing else may pass.
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def init_app(app: Flask) -> None:
     @app.before_request
     def _assign_request_id() -> None:
         incoming = request.headers.get("X-Request-Id", "")
-        if incoming and len(incoming) <= _REQUEST_ID_MAX and incoming.replace("-", "").isalnum():
+        if _REQUEST_ID_RE.fullmatch(incoming):
             g.request_id = incoming
         else:
             g.request_id = secrets.token_hex(16)

@@ -171,6 +171,8 @@ def migrated_app(database_url, fc_sandbox, pc_sandbox, _mail_sink, tmp_path_fact
             "PROCONNECT_ISSUER": pc_sandbox.issuer,
             "MAIL_PORT": _mail_sink.port,
             "DOCUMENTS_LOCAL_DIR": str(tmp_path_factory.mktemp("documents")),
+            # Never the development instance's checkpoints; tests that write some use a directory of their own.
+            "AUDIT_CHECKPOINT_DIR": str(tmp_path_factory.mktemp("audit-checkpoints")),
         }
     )
     with app.app_context():

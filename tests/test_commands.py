@@ -24,6 +24,7 @@ def test_every_scheduled_job_of_the_readme_is_registered(app):
     for group, command in [
         ("signalements", "purge-drafts"), ("documents", "sweep"), ("notifications", "send"),
         ("backoffice", "reprioritize"), ("audit", "verify"), ("mandates", "expire"),
+        ("audit", "checkpoint"), ("sessions", "purge"),
     ]:  # fmt: skip
         found = app.cli.get_command(context, group)
         assert found is not None, group

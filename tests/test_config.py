@@ -12,6 +12,7 @@ PRODUCTION_SETTINGS = {
     "FRANCECONNECT_CLIENT_ID": "client",
     "FRANCECONNECT_CLIENT_SECRET": "secret",
     "PORTAL_BASE_URL": "https://carriere.example.fr",
+    "AUDIT_CHECKPOINT_KEY": "c" * 32,
 }
 
 

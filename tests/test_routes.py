@@ -54,6 +54,7 @@ ROUTES = {
     ),
     "representation.act_for": ("POST", "/mes-representations/1/agir", NO_TOKEN),
     "representation.stop_acting": ("POST", "/mes-representations/revenir", NO_TOKEN),
+    "representation.declare_representative": ("POST", "/mes-representations/je-represente", NO_TOKEN),
     "representation.list_actions_on_my_behalf": ("GET", "/mon-espace/actions-de-mes-representants", PERSONAL),
     "simulator.simulate_retirement": ("GET", "/ma-retraite/simulation", PERSONAL),
     "simulator.show_signalement_effect": ("GET", "/mes-demandes/{own_signalement}/effet-sur-ma-retraite", PERSONAL),

@@ -2,6 +2,10 @@
 
 import re
 
+import pytest
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
 from tests.conftest import text_of
 
 
@@ -36,6 +40,38 @@ def test_the_nonce_changes_with_every_response(client):
 def test_a_sane_request_id_from_the_load_balancer_is_kept_and_a_bad_one_replaced(client):
     assert client.get("/", headers={"X-Request-Id": "abc-123"}).headers["X-Request-Id"] == "abc-123"
     assert client.get("/", headers={"X-Request-Id": "<script>"}).headers["X-Request-Id"] != "<script>"
+
+
+@pytest.mark.parametrize("incoming", ["lb.7f3a_01-x", "A" * 64, "0", "1-67891233-abcdef012345678912345678"])
+def test_a_request_id_made_of_safe_characters_is_kept_as_is(client, incoming):
+    assert client.get("/", headers={"X-Request-Id": incoming}).headers["X-Request-Id"] == incoming
+
+
+@pytest.mark.parametrize(
+    "incoming",
+    [
+        "A" * 65,  # longer than the audit trail's column
+        "réf-1",  # a letter, but not ASCII
+        "ref²",  # a digit, but not an ASCII one
+        "a b",
+        "a/b",
+        "a;b=c",
+        "",
+    ],
+)
+def test_any_other_request_id_is_replaced_by_a_fresh_one(client, incoming):
+    first = client.get("/", headers={"X-Request-Id": incoming}).headers["X-Request-Id"]
+    second = client.get("/", headers={"X-Request-Id": incoming}).headers["X-Request-Id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", first)
+    assert first != second
+
+
+def test_the_audit_trail_records_the_generated_id_not_the_one_sent(client, db):
+    response = client.get("/connexion/franceconnect/retour?state=inconnu", headers={"X-Request-Id": "réf-1"})
+    assert response.status_code == 401
+    refused = db.session.execute(select(AuditEvent).where(AuditEvent.action == "auth.login_refused")).scalar_one()
+    assert refused.request_id == response.headers["X-Request-Id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", refused.request_id)
 
 
 def test_unknown_pages_get_a_french_404(client):

@@ -6,9 +6,10 @@ characters as themselves), timestamps in ISO 8601 (naive UTC, as stored), NULL c
 the `row_hash` of the previous row in id order, 64 zeros for the first one. Editing a field breaks the row's own
 hash; deleting, inserting or moving a row breaks the next row's link.
 
-What the chain cannot show on its own: rows removed at the end (the remaining chain is valid), or a chain rewritten
-from the start by someone who can write to the table. Keeping the last hash that `flask audit verify` prints
-somewhere else (a ticket, a log shipped off the server) and comparing it later covers both.
+What the chain cannot show on its own: rows removed at the end (the remaining chain is valid), or a suffix (or the
+whole chain) rewritten with its hashes recomputed by someone who can write to the table. Checkpoints cover both
+(checkpoints.py): the head of the trail, signed and kept outside the database, written daily by `flask audit
+checkpoint`; `flask audit verify` checks the chain, then the trail against the last checkpoint.
 """
 
 import enum
@@ -25,7 +26,10 @@ from flask import Flask
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from portal.audit import checkpoints
 from portal.audit.models import AuditEvent
+from portal.db import utcnow
+from portal.extensions import db
 
 GENESIS_HASH = "0" * 64
 HASH_COLUMNS = frozenset({"previous_hash", "row_hash"})
@@ -161,14 +165,32 @@ def verify_chain(session: Session, *, batch_size: int = VERIFY_BATCH_SIZE) -> Ch
         last_id = rows[-1].id
 
 
+def _describe_anchor(anchor: checkpoints.AnchorReport) -> str:
+    """What the last checkpoint proves, and what it cannot, in French."""
+    if anchor.checkpoint is None:
+        return (
+            "Aucun point d'ancrage : le chaînage ne prouve pas qu'aucune ligne n'a été supprimée à la fin, ni qu'une "
+            "fin de journal n'a pas été réécrite. Écrivez-en un avec « flask audit checkpoint »."
+        )
+    checkpoint = anchor.checkpoint
+    text = (
+        f"Ancré jusqu'à la ligne n° {checkpoint.last_id} (point d'ancrage signé du "
+        f"{checkpoint.created_at:%d/%m/%Y à %H:%M} UTC, {checkpoint.row_count} ligne(s)) : ces lignes n'ont été ni "
+        "modifiées, ni supprimées, ni réécrites depuis."
+    )
+    if anchor.rows_after:
+        text += (
+            f" Les {anchor.rows_after} ligne(s) suivante(s) sont chaînées mais pas encore ancrées : leur suppression "
+            "ou leur réécriture ne serait pas détectée avant le prochain point d'ancrage."
+        )
+    return text
+
+
 def register_commands(app: Flask) -> None:
     audit = click.Group("audit", help="Journal d'audit.")
 
-    @audit.command("verify")
-    def verify_command():
-        """Check the hash chain of the whole audit trail; exit with status 1 if it is broken."""
-        from portal.extensions import db
-
+    def check_trail(config) -> tuple[ChainReport, checkpoints.AnchorReport]:
+        """The chain, then the trail against the last checkpoint; exits with status 1 when either fails."""
         report = verify_chain(db.session)
         if not report.ok:
             click.echo(
@@ -177,12 +199,54 @@ def register_commands(app: Flask) -> None:
                 err=True,
             )
             raise SystemExit(1)
+        try:
+            key = checkpoints.checkpoint_key(config)
+            anchor = checkpoints.check_anchor(db.session, checkpoints.store_from_config(config).latest(), key=key)
+        except checkpoints.CheckpointError as error:
+            click.echo(f"Journal d'audit non vérifiable : {error.message}", err=True)
+            raise SystemExit(1) from error
+        if not anchor.ok:
+            click.echo(f"Journal d'audit altéré : {anchor.problem}", err=True)
+            raise SystemExit(1)
+        return report, anchor
+
+    @audit.command("verify")
+    def verify_command():
+        """Check the hash chain of the whole audit trail, then the trail against its last checkpoint; exit with
+        status 1 if either fails."""
+        report, anchor = check_trail(app.config)
         if report.rows_checked == 0:
             click.echo("Journal d'audit vide : rien à vérifier.")
+            if anchor.checkpoint is None:
+                return
         else:
             click.echo(
                 f"Journal d'audit intègre : {report.rows_checked} ligne(s) vérifiée(s). "
                 f"Dernière empreinte : {report.last_hash}"
             )
+        click.echo(_describe_anchor(anchor))
+
+    @audit.command("checkpoint")
+    def checkpoint_command():
+        """Write a signed checkpoint of the trail's head outside the database (scheduled daily), once the trail is
+        checked against the previous one: a truncated trail is never anchored."""
+        check_trail(app.config)
+        try:
+            key = checkpoints.checkpoint_key(app.config)
+            store = checkpoints.store_from_config(app.config)
+            now = utcnow()
+            head = checkpoints.current_head(db.session, now=now)
+            if head is None:
+                click.echo("Journal d'audit vide : aucun point d'ancrage écrit.")
+                return
+            checkpoint = head.signed(key)
+            where = store.write(checkpoint, now=now)
+        except checkpoints.CheckpointError as error:
+            click.echo(f"Point d'ancrage non écrit : {error.message}", err=True)
+            raise SystemExit(1) from error
+        click.echo(
+            f"Point d'ancrage écrit : ligne n° {checkpoint.last_id}, {checkpoint.row_count} ligne(s), empreinte "
+            f"{checkpoint.last_hash}, {where}."
+        )
 
     app.cli.add_command(audit)

@@ -24,9 +24,13 @@ class AuditAction(enum.StrEnum):
     SIGNALEMENT_MESSAGE = "signalement.message"
     SIGNALEMENT_ASSIGNED = "signalement.assigned"
     SIGNALEMENT_VIEWED = "signalement.viewed"
+    SIGNALEMENT_DECISION_PREPARED = "signalement.decision_prepared"
+    SIGNALEMENT_ANNOTATED = "signalement.annotated"
+    QUEUE_VIEWED = "backoffice.queue_viewed"
     SIMULATION_VIEWED = "simulation.viewed"
     AGENT_LOGIN_REFUSED = "agent.login_refused"
     AGENT_ADDED = "agent.added"
+    AGENT_REMOVED = "agent.removed"
     DOCUMENT_ADDED = "document.added"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_VIEWED = "document.viewed"
@@ -36,7 +40,15 @@ class AuditAction(enum.StrEnum):
     MANDATE_REVOKED = "mandate.revoked"
     MANDATE_EXPIRED = "mandate.expired"
     MANDATE_VIEWED = "mandate.viewed"
+    MANDATES_LISTED = "mandate.listed"
+    AUDIT_TRAIL_VIEWED = "audit.viewed"
     REPRESENTATIVE_READ = "representative.read"
+    NOTIFICATION_RESENT = "notification.resent"
+    MANDATE_REQUEST_REFUSED = "mandate.request_refused"
+    REPRESENTATIVE_ACTING_STARTED = "representative.acting_started"
+    REPRESENTATIVE_ACTING_ENDED = "representative.acting_ended"
+    REPRESENTATIVE_SIMULATED = "representative.simulated"
+    REPRESENTATIVE_DECLARED = "representative.declared"
 
 
 REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
@@ -54,10 +66,16 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     AuditAction.SIGNALEMENT_MESSAGE: frozenset({"signalement_id", "message_id"}),
     AuditAction.SIGNALEMENT_ASSIGNED: frozenset({"signalement_id", "assignee_id"}),
     AuditAction.SIGNALEMENT_VIEWED: frozenset({"signalement_id"}),
+    # What the decision weighed (four eyes) and the agent who prepared it.
+    AuditAction.SIGNALEMENT_DECISION_PREPARED: frozenset({"signalement_id", "effect", "reasons"}),
+    AuditAction.SIGNALEMENT_ANNOTATED: frozenset({"signalement_id", "annotation_id"}),
+    # A page of a back-office queue shows the names and birth years of the assurés listed: one line per page.
+    AuditAction.QUEUE_VIEWED: frozenset({"queue", "signalement_ids"}),
     # An agent simulating an assuré's retirement from a request reads the whole career and the children.
     AuditAction.SIMULATION_VIEWED: frozenset({"signalement_id"}),
     AuditAction.AGENT_LOGIN_REFUSED: frozenset({"reason"}),
     AuditAction.AGENT_ADDED: frozenset({"email", "role", "caisse"}),
+    AuditAction.AGENT_REMOVED: frozenset({"email"}),
     AuditAction.DOCUMENT_ADDED: frozenset({"document_id", "sha256"}),
     AuditAction.DOCUMENT_REMOVED: frozenset({"document_id"}),
     AuditAction.DOCUMENT_VIEWED: frozenset({"document_id"}),
@@ -67,7 +85,21 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     AuditAction.MANDATE_REVOKED: frozenset({"mandate_id"}),
     AuditAction.MANDATE_EXPIRED: frozenset({"mandate_id"}),
     AuditAction.MANDATE_VIEWED: frozenset({"mandate_id"}),
+    AuditAction.MANDATES_LISTED: frozenset({"state", "mandate_ids"}),
+    # The trail names who read whose file: reading it is recorded too.
+    AuditAction.AUDIT_TRAIL_VIEWED: frozenset({"filters"}),
     AuditAction.REPRESENTATIVE_READ: frozenset({"mandate_id", "endpoint"}),
+    # An administrateur's « Renvoyer » on a failed e-mail: which one, and whether it left.
+    AuditAction.NOTIFICATION_RESENT: frozenset({"notification_id", "sent"}),
+    # A refused mandate request stores nothing but this line: why it was refused (a field or the file), never what
+    # was typed about the third party.
+    AuditAction.MANDATE_REQUEST_REFUSED: frozenset({"reason"}),
+    AuditAction.REPRESENTATIVE_ACTING_STARTED: frozenset({"mandate_id"}),
+    AuditAction.REPRESENTATIVE_ACTING_ENDED: frozenset({"mandate_id"}),
+    # A representative's simulation of the protected person's retirement, with the hypotheses they chose.
+    AuditAction.REPRESENTATIVE_SIMULATED: frozenset({"mandate_id", "scenarios"}),
+    # An account with no file of its own that says it comes for a person it protects.
+    AuditAction.REPRESENTATIVE_DECLARED: frozenset(),
 }
 
 

@@ -2,7 +2,7 @@
 
 Never on e-mail or name alone: the NIR must be valid (key included) and consistent with the pivot identity
 (sex, year and month of birth, commune or country of birth), and the assuré it designates must have the same
-birth date and birth name as the pivot identity.
+birth date, birth name and first given name as the pivot identity.
 """
 
 import re
@@ -37,6 +37,14 @@ def normalize_name(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value or "")
     ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(re.sub(r"[^A-Z0-9]+", " ", ascii_only.upper()).split())
+
+
+def first_given_name(value: str) -> str:
+    """The first of the given names, compared without accents, case or hyphens: "Jean-Pierre Marc" and
+    "JEAN PIERRE" differ, "Jean-Pierre Marc" and "jeanpierre" agree. The civil registry lists given names separated
+    by spaces (a compound name keeps its hyphen), as FranceConnect's `given_name` and the fund's record do."""
+    names = (value or "").split()
+    return normalize_name(names[0] if names else "").replace(" ", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,4 +116,8 @@ def registry_mismatches(assure, pivot: PivotIdentity) -> list[str]:
         mismatches.append("birth_date")
     if normalize_name(assure.birth_name) != normalize_name(pivot.family_name):
         mismatches.append("birth_name")
+    # Twins share a birth date, a commune and a birth name, and their NIRs differ only by the order number: the
+    # given name is what tells one from the other.
+    if first_given_name(assure.given_names) != first_given_name(pivot.given_name):
+        mismatches.append("given_name")
     return mismatches

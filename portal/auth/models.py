@@ -22,6 +22,9 @@ class Account(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     bound_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A representative the fund does not know (no file of their own) who said so: they log in to « Mes
+    # représentations », not to the first-login NIR step.
+    declared_representative_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     assure: Mapped[Assure | None] = relationship()
     identity_links: Mapped[list["IdentityLink"]] = relationship(back_populates="account")

@@ -5,7 +5,8 @@ FranceConnect's contract demands are made here, explicitly, rather than left to 
 - state and nonce of 32 random bytes, kept server-side (AuthorizationRequest) and consumed once;
 - id_token and userinfo both signed JWTs, verified against the provider's JWKS, ES256 or RS256 only (never
   `none`, never HMAC with a public key), with a `kid` that the JWKS holds;
-- iss, aud, exp, iat, nonce and acr checked on the id_token; iss, aud and sub on userinfo.
+- iss, aud, exp, iat, nonce and acr checked on the id_token; iss, aud and sub on userinfo; a token addressed to
+  several audiences is accepted only when its `azp` is our client id (OIDC Core 3.1.3.7, points 3 and 4).
 Any failure raises LoginFailed carrying a French message; the caller opens no session.
 """
 
@@ -298,7 +299,21 @@ def verify_signed_jwt(client, token: str, *, required: dict[str, str], purpose: 
     except JoseError as error:
         log.warning("%s claims refused: %s", purpose, error)
         raise LoginFailed(f"{purpose}_claims_refused", generic_failure(client.name)) from error
+    if "aud" in required and not _authorized_party_is(decoded.claims, required["aud"]):
+        log.warning("%s refused: aud %r with azp %r", purpose, decoded.claims.get("aud"), decoded.claims.get("azp"))
+        raise LoginFailed(f"{purpose}_azp_refused", generic_failure(client.name))
     return decoded.claims
+
+
+def _authorized_party_is(claims: dict, client_id: str) -> bool:
+    """OIDC Core 3.1.3.7: a token whose `aud` names other clients beside ours must carry `azp`, and an `azp`, when
+    present, must be our client id. The `aud` check alone accepts a token issued to another client that merely
+    lists us among its audiences."""
+    audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+    azp = claims.get("azp")
+    if azp is not None and azp != client_id:
+        return False
+    return azp is not None or all(audience == client_id for audience in audiences)
 
 
 def _key_set(client, kid: str) -> KeySet:

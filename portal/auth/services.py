@@ -14,7 +14,7 @@ from portal.auth.exceptions import BindingRefused
 from portal.auth.models import Account, IdentityLink, UserSession
 from portal.auth.oidc import VerifiedLogin
 from portal.careers.models import Assure
-from portal.db import utcnow
+from portal.db import Base, utcnow
 from portal.extensions import db
 
 # Writing last_seen_at on every request would turn each page view into a write; a minute is precise enough
@@ -152,17 +152,28 @@ def bind_assure(account: Account, nir: str, *, issuer: str) -> Assure:
         _refuse(account, "identity_mismatch", IDENTITY_MISMATCH_MESSAGE, subject=assure, fields=mismatches)
     already = db.session.execute(select(Account).where(Account.assure_id == assure.id)).scalar_one_or_none()
     if already is not None and already.id != account.id:
+        # Reached only by someone whose identité pivot matches the record (birth, names, first given name): the
+        # owner, who learns whom to call; anyone else got the refusal above, whether the NIR is linked or not.
         _refuse(
             account,
             "already_bound",
-            "Ce numéro de sécurité sociale est déjà rattaché à un autre compte FranceConnect. "
-            "Si vous n'êtes pas à l'origine de ce rattachement, contactez votre caisse de retraite.",
+            "Votre numéro de sécurité sociale est déjà rattaché à un autre compte FranceConnect. Si vous n'êtes pas "
+            f"à l'origine de ce rattachement, contactez {_caisse_of(assure)} au 39 60 (service gratuit + prix d'un "
+            "appel) ou par courrier : votre dossier sera vérifié et le rattachement annulé s'il n'est pas le vôtre.",
             subject=assure,
         )
     account.assure = assure
     account.bound_at = utcnow()
     audit(AuditAction.IDENTITY_BOUND, actor=account, subject=assure, issuer=issuer)
     return assure
+
+
+def _caisse_of(assure: Assure) -> str:
+    """ "votre caisse de retraite (Carsat Rhône-Alpes)", or without its name when the file has no caisse."""
+    # The caisses' table belongs to the back-office's models, which a feature does not import: read by its name.
+    caisse = Base.metadata.tables["caisse"]
+    name = db.session.execute(select(caisse.c.name).where(caisse.c.id == assure.caisse_id)).scalar_one_or_none()
+    return f"votre caisse de retraite ({name})" if name else "votre caisse de retraite"
 
 
 def _refuse(account: Account, reason: str, message: str, *, subject=None, fields=None):

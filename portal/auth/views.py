@@ -9,6 +9,7 @@ from portal.auth.forms import BindNirForm
 from portal.errors import render_error
 from portal.extensions import limiter, login_manager
 from portal.forms import EmptyForm
+from portal.representation import queries as representation_queries
 from portal.security import safe_next_path
 from portal.sessions import is_backoffice_request
 
@@ -84,14 +85,19 @@ def franceconnect_callback():
         return render_template("auth/login_failed.html", message=failure.message), status
 
     account = services.record_login(login)
-    # A new session at login: nothing set before authentication survives it (session fixation).
+    # A new session at login: nothing set before authentication survives it, and clearing it also gives it a new
+    # token, the row of the old one being deleted (session fixation; portal.sessions).
     services.end_session(session.get(SESSION_TOKEN_KEY))
     session.clear()
     session.permanent = True
     session[SESSION_TOKEN_KEY] = services.open_session(account, provider=login.provider, id_token=login.id_token)
     login_user(account)
-    if account.assure_id is None:
+    if account.assure_id is None and not representation_queries.is_representative(account):
         return redirect(url_for("auth.bind_nir", next=login.next_path), 303)
+    if account.assure_id is None:
+        # A representative the fund does not know: their space is the people they protect.
+        flash(f"Bonjour {account.display_name}, vous êtes connecté.", "success")
+        return redirect(login.next_path or url_for("representation.list_mandates"), 303)
     flash(f"Bonjour {account.display_name}, vous êtes connecté.", "success")
     return redirect(login.next_path or url_for("careers.show_career"), 303)
 

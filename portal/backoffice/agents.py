@@ -1,5 +1,7 @@
 """Agents: registering them (`flask agents add`), and recognising them at login."""
 
+import getpass
+
 import click
 from flask import Flask
 from sqlalchemy import func, select
@@ -57,15 +59,30 @@ CAISSES = {
     "CNAV-IDF": "Assurance retraite Île-de-France",
 }
 
+# Where to write to each caisse's commission de recours amiable (CSS R142-1): the caisses' published postal
+# addresses (the commission sits at the caisse's head office). In Île-de-France the Cnav is the regional caisse.
+RECOURSE_ADDRESSES = {
+    "CNAV": "Commission de recours amiable\nCaisse nationale d'assurance vieillesse\n75951 Paris Cedex 19",
+    "CARSAT-RA": "Commission de recours amiable\nCarsat Rhône-Alpes\n35 rue Maurice Flandin\n69436 Lyon Cedex 03",
+    "CARSAT-BRETAGNE": "Commission de recours amiable\nCarsat Bretagne\n236 rue de Châteaugiron\n35030 Rennes Cedex 9",
+    "CARSAT-SUD-EST": "Commission de recours amiable\nCarsat Sud-Est\n35 rue George\n13386 Marseille Cedex 20",
+    "CNAV-IDF": "Commission de recours amiable\nAssurance retraite Île-de-France\n75951 Paris Cedex 19",
+}
+
 
 def ensure_caisse(code: str) -> Caisse:
+    """The caisse of this code, created from CAISSES when missing; its recourse address filled in when known here
+    and not yet recorded (caisses created before the address was kept). Raises click.BadParameter for an unknown
+    code."""
     caisse = db.session.execute(select(Caisse).where(Caisse.code == code)).scalar_one_or_none()
     if caisse is None:
         if code not in CAISSES:
             raise click.BadParameter(f"caisse inconnue : {code} (connues : {', '.join(sorted(CAISSES))})")
-        caisse = Caisse(code=code, name=CAISSES[code])
+        caisse = Caisse(code=code, name=CAISSES[code], recourse_address=RECOURSE_ADDRESSES.get(code))
         db.session.add(caisse)
         db.session.flush()
+    elif caisse.recourse_address is None and code in RECOURSE_ADDRESSES:
+        caisse.recourse_address = RECOURSE_ADDRESSES[code]
     return caisse
 
 
@@ -79,7 +96,25 @@ def add_agent(*, email: str, role: AgentRole, caisse_code: str, given_name: str 
     else:
         agent.role, agent.caisse_id, agent.is_active = role, caisse.id, True
     db.session.flush()
-    audit(AuditAction.AGENT_ADDED, email=email, role=role.value, caisse=caisse.code)
+    audit(AuditAction.AGENT_ADDED, email=email, role=role.value, caisse=caisse.code, operator=_operator())
+    return agent
+
+
+def _operator() -> str:
+    """The system account that runs the command: the trail's only clue to who granted or withdrew an access."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name for this uid (a container without passwd entry)
+        return "inconnu"
+
+
+def remove_agent(agent: Agent) -> Agent:
+    """Withdraw an agent's access: their next request is refused. The row stays (the trail and the requests name
+    them). Recorded without an actor, as `agents add` is: the command is run by an administrator of the server."""
+    agent.is_active = False
+    db.session.flush()
+    audit(AuditAction.AGENT_REMOVED, email=agent.email, role=agent.role.value, caisse=agent.caisse.code,
+          operator=_operator())  # fmt: skip
     return agent
 
 
@@ -104,7 +139,7 @@ def register_commands(app: Flask) -> None:
             agent = db.session.execute(select(Agent).where(Agent.email == email.strip().lower())).scalar_one_or_none()
             if agent is None:
                 raise click.ClickException(f"Aucun agent {email}.")
-            agent.is_active = False
+            remove_agent(agent)
         click.echo(f"Habilitation retirée : {email}.")
 
     app.cli.add_command(agents)

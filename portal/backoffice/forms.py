@@ -2,12 +2,10 @@
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
     FormField,
-    HiddenField,
     IntegerField,
     MonthField,
     SelectChoice,
@@ -15,20 +13,50 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from portal import clock
-from portal.backoffice.services import REFUSAL_MOTIVES
+from portal.backoffice.queries import MAX_ID
+from portal.backoffice.services import REFUSAL_MOTIVES, SEND_BACK_NOTE_REQUIRED
+from portal.forms import PortalForm
 from portal.forms.fields import EarningsField
 from portal.representation import permissions as representation_permissions
 from portal.simulation.parameters import FIRST_SUPPORTED_BIRTH_DATE
 
 
-class ItemDecisionForm(FlaskForm):
+def _hidden_id() -> IntegerField:
+    """An identifier the page carries (never typed): a number, or the form was edited by hand."""
+    return IntegerField(
+        widget=HiddenInput(),
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)],
+        invalid_value_message="Identifiant incorrect.",
+    )
+
+
+FORM_TAMPERED = (
+    "Ce formulaire a été modifié ou est incomplet : rien n'a été enregistré. Rechargez la demande et saisissez à "
+    "nouveau votre décision."
+)
+
+
+class _CarriesIds:
+    """A form whose hidden identifiers were refused says so at its top: they have no visible field to show it."""
+
+    hidden_ids: tuple[str, ...] = ()
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if any(self[name].errors for name in self.hidden_ids) and FORM_TAMPERED not in self.form_errors:
+            self.form_errors.append(FORM_TAMPERED)
+        return valid
+
+
+class ItemDecisionForm(PortalForm):
     class Meta:
         csrf = False  # a sub-form: the enclosing form carries the token
 
-    item_id = HiddenField()
+    item_id = _hidden_id()
     decision = SelectField(
         "Décision",
         choices=[
@@ -38,50 +66,107 @@ class ItemDecisionForm(FlaskForm):
             SelectChoice("closed", "Classer sans suite"),
         ],
         validators=[InputRequired("Choisissez une décision.")],
+        invalid_choice_message="Choisissez une décision dans la liste.",
     )
     motive = SelectField(
-        "Motif (refus)", choices=[SelectChoice("", "—")] + [SelectChoice(m, m) for m in REFUSAL_MOTIVES]
+        "Motif (refus)",
+        choices=[SelectChoice("", "—")] + [SelectChoice(m, m) for m in REFUSAL_MOTIVES],
+        invalid_choice_message="Choisissez un motif dans la liste.",
     )
-    note = TextAreaField("Précision pour l'assuré", validators=[Length(max=2000)])
+    note = TextAreaField(
+        "Précision pour l'assuré",
+        validators=[Length(max=2000, message="La précision ne peut pas dépasser 2 000 caractères.")],
+    )
     accepted_earnings = EarningsField("Revenus retenus (€), si différents")
     accepted_quarters = IntegerField(
-        "Trimestres retenus, si différents", validators=[Optional(), NumberRange(min=0, max=4, message="De 0 à 4.")]
+        "Trimestres retenus, si différents",
+        validators=[Optional(), NumberRange(min=0, max=4, message="De 0 à 4.")],
+        invalid_value_message="Indiquez un nombre entier de trimestres, de 0 à 4.",
     )
-    accepted_start_date = DateField("Début retenu", validators=[Optional()])
-    accepted_end_date = DateField("Fin retenue", validators=[Optional()])
+    accepted_start_date = DateField(
+        "Début retenu",
+        validators=[Optional()],
+        invalid_value_message="Indiquez une date complète : jour, mois et année.",
+    )
+    accepted_end_date = DateField(
+        "Fin retenue",
+        validators=[Optional()],
+        invalid_value_message="Indiquez une date complète : jour, mois et année.",
+    )
 
 
-class DecisionForm(FlaskForm):
-    version_id = HiddenField()
-    items = FieldList(FormField(ItemDecisionForm))
+class DecisionForm(_CarriesIds, PortalForm):
+    hidden_ids = ("version_id",)
+
+    version_id = _hidden_id()
+    # A forged body cannot make the form build thousands of entries; the service checks they are the request's.
+    items = FieldList(FormField(ItemDecisionForm), min_entries=1, max_entries=50)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if any(entry.item_id.errors for entry in self.items) and FORM_TAMPERED not in self.form_errors:
+            self.form_errors.append(FORM_TAMPERED)
+        return valid
 
 
-class ValidationForm(FlaskForm):
-    version_id = HiddenField()
+class ValidationForm(_CarriesIds, PortalForm):
+    hidden_ids = ("version_id",)
+
+    version_id = _hidden_id()
     verdict = SelectField(
         "Votre avis",
         choices=[SelectChoice("approve", "Valider la décision"), SelectChoice("return", "Renvoyer en instruction")],
+        invalid_choice_message="Choisissez « Valider la décision » ou « Renvoyer en instruction ».",
     )
-    note = TextAreaField("Commentaire (obligatoire pour un renvoi)", validators=[Length(max=2000)])
+    note = TextAreaField(
+        "Commentaire (obligatoire pour un renvoi)",
+        validators=[Length(max=2000, message="Le commentaire ne peut pas dépasser 2 000 caractères.")],
+    )
+
+    def validate_note(self, field):
+        # Sending a decision back without saying why leaves the preparer guessing (four eyes): required then.
+        if self.verdict.data == "return" and not (field.data or "").strip():
+            raise ValidationError(SEND_BACK_NOTE_REQUIRED)
 
 
 def default_complement_due() -> date:
-    return date.today() + timedelta(days=30)
+    return clock.today() + timedelta(days=30)
 
 
-class ComplementForm(FlaskForm):
+class ComplementForm(PortalForm):
     message = TextAreaField(
         "Ce qui est demandé à l'assuré",
-        validators=[InputRequired("Précisez ce qui est demandé."), Length(max=4000)],
+        validators=[
+            InputRequired("Précisez ce qui est demandé."),
+            Length(max=4000, message="Le texte ne peut pas dépasser 4 000 caractères."),
+        ],
     )
-    due_date = DateField("Date limite de réponse", default=default_complement_due, validators=[InputRequired()])
+    due_date = DateField(
+        "Date limite de réponse",
+        default=default_complement_due,
+        validators=[InputRequired("Indiquez la date limite de réponse.")],
+        invalid_value_message="Indiquez une date complète : jour, mois et année.",
+    )
 
 
-class NoteForm(FlaskForm):
-    body = TextAreaField("Texte", validators=[InputRequired("Écrivez le texte."), Length(max=4000)])
+def _stripped(value: str | None) -> str | None:
+    # Blank lines alone are no text: refused here, with the field's message, rather than by the service.
+    return value.strip() if value else value
 
 
-class AssignForm(FlaskForm):
+class NoteForm(PortalForm):
+    body = TextAreaField(
+        "Texte",
+        filters=[_stripped],
+        validators=[
+            DataRequired("Écrivez le texte."),
+            Length(max=4000, message="Le texte ne peut pas dépasser 4 000 caractères."),
+        ],
+    )
+
+
+class AssignForm(PortalForm):
+    # The choices (the caisse's agents) are read by the view; the service checks the agent chosen.
     agent_id = SelectField("Attribuer à", coerce=int, validate_choice=False)
 
 
@@ -110,7 +195,7 @@ def _quarters_field(label: str, description: str) -> IntegerField:
     )
 
 
-class SummarySimulationForm(FlaskForm):
+class SummarySimulationForm(PortalForm):
     """The simulator on figures read off a file (mode résumé): no career, no assuré's data."""
 
     birth_date = DateField(
@@ -180,7 +265,7 @@ class SummarySimulationForm(FlaskForm):
             raise ValidationError("Cette date de départ est trop lointaine.")
 
 
-class MandateApprovalForm(FlaskForm):
+class MandateApprovalForm(PortalForm):
     """Approve a mandate. The acts are ticked for a sauvegarde de justice only; the service requires one then (it
     knows the measure)."""
 
@@ -191,7 +276,7 @@ class MandateApprovalForm(FlaskForm):
     )
 
 
-class MandateRefusalForm(FlaskForm):
+class MandateRefusalForm(PortalForm):
     motive = TextAreaField(
         "Motif du refus (communiqué au demandeur)",
         validators=[
@@ -201,7 +286,7 @@ class MandateRefusalForm(FlaskForm):
     )
 
 
-class MandateRevocationForm(FlaskForm):
+class MandateRevocationForm(PortalForm):
     motive = TextAreaField(
         "Motif de la révocation (communiqué au représentant et à la personne protégée)",
         validators=[

@@ -18,6 +18,9 @@ class Caisse(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The postal address of its commission de recours amiable, one line per row of the envelope: a decision states
+    # it with the voies de recours (CSS R142-1). None when not known yet.
+    recourse_address: Mapped[str | None] = mapped_column(Text)
 
 
 class AgentRole(enum.StrEnum):

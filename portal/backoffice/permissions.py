@@ -37,6 +37,11 @@ def can_read_audit(agent) -> bool:
     return is_agent(agent) and agent.role in {AgentRole.AUDITEUR, AgentRole.ADMINISTRATEUR}
 
 
+def can_manage_outbox(agent) -> bool:
+    """« E-mails en échec »: the outbox is national and its rows name assurés, so administrateurs only."""
+    return is_agent(agent) and agent.role is AgentRole.ADMINISTRATEUR
+
+
 def can_use_queues(agent) -> bool:
     return is_agent(agent) and agent.role in READING_ROLES
 

@@ -26,6 +26,27 @@ QUEUES = {
 }
 
 
+# The schemes an agent can filter the queues on (code, label), in the order of the filter's list.
+QUEUE_REGIMES = {
+    "CNAV": "Régime général",
+    "SSI": "Indépendants",
+    "MSA_SALARIES": "MSA salariés",
+    "SRE": "Fonction publique d'État",
+    "AGIRC_ARRCO": "Agirc-Arrco",
+    "IRCANTEC": "Ircantec",
+}
+# Identifiers are 32-bit integers in both databases; positions in a queue 64-bit ones. A number beyond names nothing
+# (and SQLite cannot even bind one beyond 64 bits).
+MAX_ID = 2**31 - 1
+MAX_POSITION = 2**63 - 1
+# A cursor is two numbers (or a timestamp and a number) in base64: far under this length.
+MAX_CURSOR_LENGTH = 80
+
+
+class InvalidCursor(ValueError):
+    """A pagination cursor this portal did not write (edited, truncated, forged)."""
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     anomaly_type: str | None = None
@@ -41,14 +62,30 @@ def encode_cursor(signalement: Signalement) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_cursor(cursor: str | None):
+def _cursor_parts(cursor: str) -> list[str]:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidCursor(cursor[:20])
+    try:
+        parts = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii").split("|")
+    except (ValueError, UnicodeError):  # binascii.Error is a ValueError
+        raise InvalidCursor(cursor[:20]) from None
+    if len(parts) != 2:
+        raise InvalidCursor(cursor[:20])
+    return parts
+
+
+def _bounded(text: str, maximum: int) -> int:
+    if not text.isdigit() or not text.isascii() or int(text) > maximum:
+        raise InvalidCursor(text[:20])
+    return int(text)
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, int] | None:
+    """The (queue_position, id) a queue page starts after; None for the first page. Raises InvalidCursor."""
     if not cursor:
         return None
-    try:
-        position, identifier = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return int(position), int(identifier)
-    except (ValueError, UnicodeDecodeError):
-        return None
+    position, identifier = _cursor_parts(cursor)
+    return _bounded(position, MAX_POSITION), _bounded(identifier, MAX_ID)
 
 
 def _visible_caisses(agent: Agent):
@@ -60,6 +97,7 @@ def _visible_caisses(agent: Agent):
 
 def list_queue(agent: Agent, queue: str, filters: QueueFilters, *, today: date, after: str | None = None):
     """One page of a queue, most urgent first (see portal.backoffice.priority), and the cursor of the next page.
+    Raises InvalidCursor on a cursor the portal did not write.
 
     Keyset pagination on (queue_position, id), served by ix_signalement_queue: the cost of a page does not grow
     with its depth, nor with the stock.
@@ -184,11 +222,14 @@ def _encode_mandate_cursor(mandate: Mandate) -> str:
 def _decode_mandate_cursor(cursor: str | None):
     if not cursor:
         return None
+    requested_at, identifier = _cursor_parts(cursor)
     try:
-        requested_at, identifier = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(requested_at), int(identifier)
-    except (ValueError, UnicodeDecodeError):
-        return None
+        moment = datetime.fromisoformat(requested_at)
+    except ValueError:
+        raise InvalidCursor(requested_at[:20]) from None
+    if moment.tzinfo is not None:  # the column holds naive UTC times: an offset was never written by the portal
+        raise InvalidCursor(requested_at[:20])
+    return moment, _bounded(identifier, MAX_ID)
 
 
 def list_mandates(agent: Agent, state: MandateState, *, after: str | None = None):
@@ -196,7 +237,7 @@ def list_mandates(agent: Agent, state: MandateState, *, after: str | None = None
 
     The verification queue (requested) is served oldest first, as it is worked through; the other lists newest
     first, where the mandate looked for usually is. Keyset pagination on (requested_at, id), served by
-    ix_mandate_queue.
+    ix_mandate_queue. Raises InvalidCursor on a cursor the portal did not write.
     """
     statement = select(Mandate).where(Mandate.state == state).options(joinedload(Mandate.protected))
     caisse = _visible_caisses(agent)

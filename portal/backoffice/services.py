@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
-from portal.backoffice.models import Annotation, Severity
+from portal.backoffice.models import Agent, Annotation, Severity
 from portal.backoffice.priority import compute_priority, place_in_queue
 from portal.careers import services as careers_services
 from portal.careers.models import CareerPeriod, DataSource, PeriodNature, Regime
@@ -25,6 +25,7 @@ from portal.signalements.exceptions import SignalementError
 from portal.signalements.states import Action, SignalementState, check_transition
 from portal.simulation import parameters as simulation_parameters
 from portal.simulation.parameters import quarters_from_earnings
+from portal.templating import format_euros
 
 ACCEPTED, REFUSED, CLOSED = "accepted", "refused", "closed"
 REFUSAL_MOTIVES = (
@@ -82,6 +83,14 @@ def take(signalement, *, agent, today: date):
     signalement.assigned_agent_id = agent.id
     signalement.assigned_at = utcnow()
     place_in_queue(signalement, compute_priority(signalement, today=today))
+    # Taking a request under instruction by a colleague moves no state: the assignment line names who took it.
+    audit(
+        AuditAction.SIGNALEMENT_ASSIGNED,
+        actor=agent,
+        subject=signalement.assure,
+        signalement_id=signalement.id,
+        assignee_id=agent.id,
+    )
     db.session.flush()
     return signalement
 
@@ -104,58 +113,135 @@ def assign(signalement, *, supervisor, assignee):
 
 
 def annotate(signalement, *, agent, body: str) -> Annotation:
+    """A private note of the agent on the request, never shown to the assuré. Raises SignalementError when empty."""
     if not body.strip():
         raise SignalementError("Écrivez l'annotation.", field="body")
     annotation = Annotation(signalement_id=signalement.id, agent_id=agent.id, body=body.strip())
     db.session.add(annotation)
     db.session.flush()
+    audit(
+        AuditAction.SIGNALEMENT_ANNOTATED,
+        actor=agent,
+        subject=signalement.assure,
+        signalement_id=signalement.id,
+        annotation_id=annotation.id,
+    )
     return annotation
 
 
-def _needs_second_validation(signalement, decisions: list[ItemDecision], findings) -> list[str]:
-    """Reasons why the decision must be validated by a second agent (empty: it need not)."""
+@dataclass(frozen=True)
+class CareerWrite:
+    """One write that accepting an item makes to the career: a new version of an existing period (`period_id`),
+    or a new period (`period_id` None, one per calendar year). Computed once, by `planned_writes`, then both
+    weighed (four eyes) and applied (`_apply`): what a second agent is asked to check is what gets written."""
+
+    item: object  # the SignalementItem accepted
+    period_id: int | None
+    values: dict  # supersede_period's keywords for an existing period, record_period's for a new one
+    year: int
+    quarters_before: int
+    quarters_after: int
+    earnings_before_cents: int
+    earnings_after_cents: int
+
+
+@dataclass(frozen=True)
+class DecisionEffect:
+    """What a decision does to the career, summed over every year it touches: quarters added and removed,
+    earnings raised and lowered, periods created and removed. A removed (withdrawn) period loses all its quarters
+    and earnings; a created one brings all of its own."""
+
+    writes: int = 0
+    quarters_added: int = 0
+    quarters_removed: int = 0
+    earnings_added_cents: int = 0
+    earnings_removed_cents: int = 0
+    periods_created: int = 0
+    periods_removed: int = 0
+    years: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, writes: list[CareerWrite]) -> "DecisionEffect":
+        quarters = [write.quarters_after - write.quarters_before for write in writes]
+        earnings = [write.earnings_after_cents - write.earnings_before_cents for write in writes]
+        return cls(
+            writes=len(writes),
+            quarters_added=sum(delta for delta in quarters if delta > 0),
+            quarters_removed=-sum(delta for delta in quarters if delta < 0),
+            earnings_added_cents=sum(delta for delta in earnings if delta > 0),
+            earnings_removed_cents=-sum(delta for delta in earnings if delta < 0),
+            periods_created=sum(1 for write in writes if write.period_id is None),
+            periods_removed=sum(1 for write in writes if write.values.get("is_withdrawn")),
+            years=tuple(sorted({write.year for write in writes})),
+        )
+
+    @property
+    def quarters_changed(self) -> int:
+        return self.quarters_added + self.quarters_removed
+
+    @property
+    def earnings_changed_cents(self) -> int:
+        return self.earnings_added_cents + self.earnings_removed_cents
+
+    @property
+    def earnings_added(self) -> Decimal:
+        return Decimal(self.earnings_added_cents) / 100
+
+    @property
+    def earnings_removed(self) -> Decimal:
+        return Decimal(self.earnings_removed_cents) / 100
+
+    def as_audit_data(self) -> dict:
+        return {
+            "quarters_added": self.quarters_added,
+            "quarters_removed": self.quarters_removed,
+            "earnings_added_cents": self.earnings_added_cents,
+            "earnings_removed_cents": self.earnings_removed_cents,
+            "periods_created": self.periods_created,
+            "periods_removed": self.periods_removed,
+            "years": list(self.years),
+        }
+
+
+def needs_second_validation(effect: DecisionEffect, findings) -> list[str]:
+    """Reasons why the decision must be validated by a second agent (empty: it need not). The thresholds are the
+    settings of the day, compared with the effect the decision will have on the career: nothing else counts."""
     config = current_app.config
     reasons = []
-    accepted = [d for d in decisions if d.decision == ACCEPTED]
-    items = {item.id: item for item in signalement.items}
-    quarters_added = 0
-    for decision in accepted:
-        item = items[decision.item_id]
-        if decision.accepted_quarters is not None:
-            quarters_added += decision.accepted_quarters
-        elif item.period_id is None:
-            quarters_added += sum(quarters for _start, _end, quarters, _earnings in _chunks(item, decision))
-    if quarters_added >= config["FOUR_EYES_QUARTERS"]:
-        reasons.append(f"{quarters_added} trimestres ajoutés")
-    for decision in accepted:
-        item = items[decision.item_id]
-        new = decision.accepted_earnings_cents or item.proposed_earnings_cents
-        if new is None:
-            continue
-        current = None
-        if item.period_id:
-            current = next(v for v in item.period.versions if v.superseded_at is None).earnings_cents
-        if abs(new - (current or 0)) >= config["FOUR_EYES_EARNINGS_CENTS"]:
-            reasons.append("revenus modifiés au-delà du seuil")
-            break
-    if accepted and any(f.severity is Severity.HIGH for f in findings):
+    if effect.quarters_changed >= config["FOUR_EYES_QUARTERS"]:
+        moved = []
+        if effect.quarters_added:
+            moved.append(f"{effect.quarters_added} trimestre{'s' if effect.quarters_added > 1 else ''} ajouté"
+                         f"{'s' if effect.quarters_added > 1 else ''}")  # fmt: skip
+        if effect.quarters_removed:
+            moved.append(f"{effect.quarters_removed} trimestre{'s' if effect.quarters_removed > 1 else ''} retiré"
+                         f"{'s' if effect.quarters_removed > 1 else ''}")  # fmt: skip
+        reasons.append(" et ".join(moved))
+    if effect.earnings_changed_cents >= config["FOUR_EYES_EARNINGS_CENTS"]:
+        reasons.append(f"revenus modifiés de {format_euros(Decimal(effect.earnings_changed_cents) / 100)} au total")
+    if effect.writes and any(finding.severity is Severity.HIGH for finding in findings):
         reasons.append("décision contraire à un contrôle bloquant")
     return reasons
 
 
 def decide(signalement, *, agent, decisions: list[ItemDecision], expected_version: int | None, today: date):
-    """Record the technician's decision item by item. Applied at once, or sent to a second agent when it weighs
-    enough (four eyes). Raises StaleRequest, TransitionNotAllowed, SignalementError."""
+    """Record the technician's decision item by item. Applied at once, or sent to a second agent when its effect
+    on the career weighs enough (four eyes). Raises StaleRequest, TransitionNotAllowed, SignalementError."""
+    # Imported here: the controls read this module's rules (regime_code_for, days_per_quarter) at import time.
+    from portal.backoffice import controls
+
     _check_version(signalement, expected_version)
     check_transition(signalement.state, Action.SUBMIT_FOR_VALIDATION)
     items = {item.id: item for item in signalement.items}
-    if {d.item_id for d in decisions} != set(items):
+    if sorted(d.item_id for d in decisions) != sorted(items):
         raise SignalementError("Décidez chacune des périodes de la demande.")
     for decision in decisions:
         if decision.decision not in (ACCEPTED, REFUSED, CLOSED):
             raise SignalementError("Choisissez une décision pour chaque période.")
         if decision.decision == REFUSED and not decision.motive:
             raise SignalementError("Un refus doit être motivé : choisissez un motif.")
+        if decision.motive is not None and decision.motive not in REFUSAL_MOTIVES:
+            raise SignalementError("Choisissez un motif de refus dans la liste.")
         item = items[decision.item_id]
         item.decision = decision.decision
         item.decision_motive = decision.motive
@@ -164,34 +250,50 @@ def decide(signalement, *, agent, decisions: list[ItemDecision], expected_versio
         item.accepted_quarters = decision.accepted_quarters
         item.accepted_start_date = decision.accepted_start_date
         item.accepted_end_date = decision.accepted_end_date
-    from portal.backoffice import controls
-
+    writes = planned_writes(signalement)
+    effect = DecisionEffect.of(writes)
     results = controls.run_controls(signalement, today=today, stage="decision")
     controls.record_findings(signalement, results, stage="decision")
-    reasons = _needs_second_validation(signalement, decisions, results)
+    reasons = needs_second_validation(effect, results)
     signalement.prepared_by_agent_id = agent.id
     signalement.prepared_at = utcnow()
+    audit(
+        AuditAction.SIGNALEMENT_DECISION_PREPARED,
+        actor=agent,
+        subject=signalement.assure,
+        signalement_id=signalement.id,
+        effect=effect.as_audit_data(),
+        reasons=reasons,
+        items={str(item.id): item.decision for item in signalement.items},
+    )
     if reasons:
         signalements_services.transition(
             signalement, Action.SUBMIT_FOR_VALIDATION, actor=agent, note="Validation requise : " + ", ".join(reasons)
         )
         return signalement
-    return _finalize(signalement, agent=agent)
+    return _finalize(signalement, agent=agent, writes=writes)
+
+
+SEND_BACK_NOTE_REQUIRED = (
+    "Expliquez pourquoi vous renvoyez la décision en instruction : ce commentaire est obligatoire, il guide l'agent "
+    "qui l'a préparée."
+)
 
 
 def validate(signalement, *, agent, approve: bool, note: str, expected_version: int | None, today: date):
-    """A second agent validates (the decision is applied) or sends it back. The preparer cannot validate."""
+    """A second agent validates (the decision is applied) or sends it back with a comment (required). The
+    preparer cannot validate. Raises StaleRequest, FourEyesViolation, SignalementError."""
     _check_version(signalement, expected_version)
     if signalement.state is not SignalementState.AWAITING_VALIDATION:
         raise SignalementError("Aucune décision n'attend de validation sur cette demande.")
     if signalement.prepared_by_agent_id == agent.id:
         raise FourEyesViolation("Vous avez préparé cette décision : un autre agent doit la valider.")
     if not approve:
+        if not note.strip():
+            raise SignalementError(SEND_BACK_NOTE_REQUIRED, field="note")
         for item in signalement.items:
             item.decision = None
-        signalements_services.transition(
-            signalement, Action.RETURN_TO_REVIEW, actor=agent, note=note.strip() or "Décision renvoyée en instruction"
-        )
+        signalements_services.transition(signalement, Action.RETURN_TO_REVIEW, actor=agent, note=note.strip())
         return signalement
     signalement.validated_by_agent_id = agent.id
     return _finalize(signalement, agent=agent)
@@ -208,9 +310,9 @@ def _final_action(signalement) -> Action:
     return Action.REFUSE
 
 
-def _finalize(signalement, *, agent):
-    from portal.backoffice.models import Agent
-
+def _finalize(signalement, *, agent, writes: list[CareerWrite] | None = None):
+    """Apply the decision: the writes weighed a moment ago by `decide`, or, after a second agent's validation,
+    computed again on the career as it stands now (the validating agent sees the request as it is)."""
     now = utcnow()
     preparer = db.session.get(Agent, signalement.prepared_by_agent_id) or agent
     signed = preparer.display_name
@@ -219,8 +321,8 @@ def _finalize(signalement, *, agent):
     recorded_by = f"{signed} ({preparer.caisse.name})"[:120]
     for item in signalement.items:
         item.decided_at = now
-        if item.decision == ACCEPTED:
-            _apply(signalement, item, recorded_by=recorded_by)
+    for write in planned_writes(signalement) if writes is None else writes:
+        _apply(signalement, write, recorded_by=recorded_by)
     action = _final_action(signalement)
     signalements_services.transition(signalement, action, actor=agent)
     signalements_services.notify_decision(signalement)
@@ -245,15 +347,16 @@ def _regime_for(nature: PeriodNature, year: int) -> Regime:
     return db.session.execute(select(Regime).where(Regime.code == regime_code_for(nature, year))).scalar_one()
 
 
-def _chunks(item, decision=None):
+def _chunks(item):
     """The accepted new period cut by calendar year (rights are recorded year by year), with the quarters and the
-    earnings of each part: earnings shared pro rata temporis, quarters by the rule of the period's nature."""
-    start = (decision.accepted_start_date if decision else None) or item.accepted_start_date or item.proposed_start_date
-    end = (decision.accepted_end_date if decision else None) or item.accepted_end_date or item.proposed_end_date
+    earnings of each part: earnings shared pro rata temporis, quarters by the rule of the period's nature. The
+    values the technician accepted when set (0 included), else the proposed ones."""
+    start = item.accepted_start_date or item.proposed_start_date
+    end = item.accepted_end_date or item.proposed_end_date
     if start is None or end is None:
         return []
     nature = item.proposed_nature or PeriodNature.SALARIED
-    earnings = (decision.accepted_earnings_cents if decision else None) or item.accepted_earnings_cents
+    earnings = item.accepted_earnings_cents
     if earnings is None:
         earnings = item.proposed_earnings_cents
     total_days = (end - start).days + 1
@@ -313,37 +416,97 @@ def new_period_parts(item) -> list[tuple[date, date, int, int | None]]:
     return _chunks(item)
 
 
-def _apply(signalement, item, *, recorded_by: str) -> None:
+def _weight(quarters: int | None, earnings_cents: int | None, is_withdrawn: bool) -> tuple[int, int]:
+    """What a period version counts for in the career: nothing once withdrawn."""
+    if is_withdrawn:
+        return 0, 0
+    return quarters or 0, earnings_cents or 0
+
+
+def planned_writes(signalement) -> list[CareerWrite]:
+    """What the accepted items of `signalement` will write to the career, in the order they are applied, with
+    the quarters and earnings of each period before and after. Raises SignalementError (French) on values no
+    period can take, before anything is written: dates in the wrong order, an existing period moved across a
+    year, quarters typed for a new period that spans several years (they are computed year by year)."""
+    writes = []
+    for item in signalement.items:
+        if item.decision != ACCEPTED:
+            continue
+        if item.period_id is not None:
+            period = db.session.get(CareerPeriod, item.period_id)
+            current = next(v for v in period.versions if v.superseded_at is None)
+            changes = period_changes(signalement, item, current)
+            after = {name: getattr(current, name) for name in careers_services.VERSIONED_FIELDS} | changes
+            if after["end_date"] < after["start_date"]:
+                raise SignalementError("La date de fin retenue est antérieure à la date de début.")
+            if after["start_date"].year != after["end_date"].year:
+                raise SignalementError(
+                    "Une période est déclarée par année civile : les dates retenues doivent rester dans la même année."
+                )
+            quarters_before, earnings_before = _weight(current.quarters, current.earnings_cents, current.is_withdrawn)
+            quarters_after, earnings_after = _weight(after["quarters"], after["earnings_cents"], after["is_withdrawn"])
+            writes.append(
+                CareerWrite(item, period.id, changes, after["start_date"].year, quarters_before, quarters_after,
+                            earnings_before, earnings_after)
+            )  # fmt: skip
+            continue
+        chunks = _chunks(item)
+        if not chunks:
+            start = item.accepted_start_date or item.proposed_start_date
+            end = item.accepted_end_date or item.proposed_end_date
+            if start is None or end is None:
+                raise SignalementError("Indiquez les dates de début et de fin retenues pour la nouvelle période.")
+            raise SignalementError("La date de fin retenue est antérieure à la date de début.")
+        if item.accepted_quarters is not None and len(chunks) > 1:
+            raise SignalementError(
+                f"La nouvelle période couvre {chunks[0][0].year} à {chunks[-1][0].year} : ses trimestres sont "
+                "calculés année par année. Laissez « Trimestres retenus » vide, ou ramenez les dates retenues à une "
+                "seule année civile."
+            )
+        nature = item.proposed_nature or PeriodNature.SALARIED
+        for start, end, quarters, earnings in chunks:
+            if item.accepted_quarters is not None:
+                quarters = item.accepted_quarters
+            values = {
+                "regime": _regime_for(nature, start.year),
+                "nature": nature,
+                "start_date": start,
+                "end_date": end,
+                "employer_name": item.proposed_employer_name,
+                "employer_siret": item.proposed_employer_siret,
+                "earnings_cents": earnings,
+                "quarters": quarters,
+                "days": item.proposed_days,
+            }
+            writes.append(CareerWrite(item, None, values, start.year, 0, quarters or 0, 0, earnings or 0))
+    return writes
+
+
+def effect_of(signalement) -> DecisionEffect:
+    """The effect the decision recorded on the items of `signalement` would have on the career now."""
+    return DecisionEffect.of(planned_writes(signalement))
+
+
+def _apply(signalement, write: CareerWrite, *, recorded_by: str) -> None:
+    item = write.item
     reference = f"Demande n° {signalement.reference}"
     reason = f"{reference} acceptée" + (f" : {item.decision_note}" if item.decision_note else "")
-    if item.period_id is not None:
-        period = db.session.get(CareerPeriod, item.period_id)
-        current = next(v for v in period.versions if v.superseded_at is None)
-        changes = period_changes(signalement, item, current)
+    if write.period_id is not None:
         version = careers_services.supersede_period(
-            period, recorded_by=recorded_by, reason=reason, signalement_id=signalement.id, **changes
+            db.session.get(CareerPeriod, write.period_id),
+            recorded_by=recorded_by,
+            reason=reason,
+            signalement_id=signalement.id,
+            **write.values,
         )
-        item.applied_version_id = version.id
-        return
-    nature = item.proposed_nature or PeriodNature.SALARIED
-    for start, end, quarters, earnings in _chunks(item):
-        if item.accepted_quarters is not None and start.year == end.year and len(_chunks(item)) == 1:
-            quarters = item.accepted_quarters
+    else:
         version = careers_services.record_period(
             signalement.assure,
-            regime=_regime_for(nature, start.year),
-            nature=nature,
-            start_date=start,
-            end_date=end,
-            employer_name=item.proposed_employer_name,
-            employer_siret=item.proposed_employer_siret,
-            earnings_cents=earnings,
-            quarters=quarters,
-            days=item.proposed_days,
             source=DataSource.CORRECTION,
             source_reference=reference,
             recorded_by=recorded_by,
             reason=reason,
             signalement_id=signalement.id,
+            **write.values,
         )
-        item.applied_version_id = version.id
+    item.applied_version_id = version.id

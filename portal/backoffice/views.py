@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -19,9 +20,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from portal import clock
+from portal.audit import queries as audit_queries
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
 from portal.auth import oidc
@@ -40,8 +43,10 @@ from portal.backoffice.forms import (
     SummarySimulationForm,
     ValidationForm,
 )
+from portal.backoffice.models import Agent
 from portal.careers import queries as careers_queries
 from portal.documents import services as documents_services
+from portal.errors import render_error
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.representation import permissions as representation_permissions
@@ -50,7 +55,7 @@ from portal.representation.exceptions import MandateError
 from portal.representation.models import MandateState
 from portal.sessions import BACKOFFICE_PREFIX
 from portal.signalements import services as signalements_services
-from portal.signalements.catalog import CATALOG
+from portal.signalements.catalog import CATALOG, AnomalyType
 from portal.signalements.exceptions import SignalementError
 from portal.signalements.states import SignalementState
 from portal.simulation.engine import SimulationError, simulate
@@ -91,8 +96,20 @@ def _role_required(check):
     return decorator
 
 
+def _refuse(title: str, message: str, status: int = 400):
+    """Stop here with a French error page: a parameter the portal never writes (a forged link, an edited form)."""
+    abort(make_response(render_error(status, title, message)))
+
+
+def _known_id(value: int) -> int:
+    # Identifiers are 32-bit integers: a larger number in a path names nothing (and SQLite cannot bind it).
+    if value > queries.MAX_ID:
+        abort(404)
+    return value
+
+
 def _load(signalement_id: int, *, instruct: bool = False):
-    signalement = queries.get_request(signalement_id)
+    signalement = queries.get_request(_known_id(signalement_id))
     if signalement is None or not permissions.can_view_request(current_user, signalement):
         abort(404)
     if instruct and not permissions.can_instruct(current_user, signalement):
@@ -139,6 +156,7 @@ def proconnect_callback():
         audit(AuditAction.AGENT_LOGIN_REFUSED, reason=failure.reason)
         status = 503 if failure.reason == "provider_unreachable" else 401
         return render_template("backoffice/login_failed.html", message=failure.message), status
+    # Cleared, the session also gets a new token and the old one's row is deleted (session fixation).
     session.clear()
     session.permanent = True
     session[SESSION_TOKEN_KEY] = auth_services.open_agent_session(
@@ -188,18 +206,18 @@ def queue():
     name = request.args.get("file", "a-prendre")
     if name not in queries.QUEUES:
         abort(404)
-    filters = queries.QueueFilters(
-        anomaly_type=request.args.get("type") or None,
-        regime=request.args.get("regime") or None,
-        state=request.args.get("etat") or None,
-        caisse_id=request.args.get("caisse", type=int),
-        overdue=request.args.get("en-retard") == "1",
-        risk=request.args.get("risque") == "1",
-    )
+    filters = _queue_filters()
     today = clock.today()
-    rows, next_cursor = queries.list_queue(current_user, name, filters, today=today, after=request.args.get("apres"))
+    try:
+        rows, next_cursor = queries.list_queue(
+            current_user, name, filters, today=today, after=request.args.get("apres")
+        )
+    except queries.InvalidCursor:
+        _refuse_cursor()
     agents = queries.agents_by_id(row.assigned_agent_id for row in rows)
     args = {key: value for key, value in request.args.items() if key != "apres"}
+    # The page names the assurés it lists (name, year of birth): one line for the page, with what it showed.
+    audit(AuditAction.QUEUE_VIEWED, actor=current_user, queue=name, signalement_ids=[row.id for row in rows])
     return render_template(
         "backoffice/queue.html",
         queue_name=name,
@@ -211,8 +229,49 @@ def queue():
         next_cursor=next_cursor,
         today=today,
         catalog=CATALOG,
-        states=[state for state in SignalementState if state is not SignalementState.DRAFT],
+        regimes=queries.QUEUE_REGIMES,
+        states=QUEUE_STATES,
         form=EmptyForm(),
+    )
+
+
+QUEUE_STATES = [state for state in SignalementState if state is not SignalementState.DRAFT]
+FILTER_REFUSED = "Filtre inconnu"
+
+
+def _queue_filters() -> queries.QueueFilters:
+    """The queue's filters, each checked against what the filter form offers: anything else is a forged link."""
+    args = request.args
+    anomaly_type = args.get("type") or None
+    if anomaly_type is not None and anomaly_type not in {kind.value for kind in AnomalyType}:
+        _refuse(FILTER_REFUSED, "Ce type de demande n'existe pas. Choisissez un type dans la liste des filtres.")
+    regime = args.get("regime") or None
+    if regime is not None and regime not in queries.QUEUE_REGIMES:
+        _refuse(FILTER_REFUSED, "Ce régime n'est pas proposé. Choisissez un régime dans la liste des filtres.")
+    state = args.get("etat") or None
+    if state is not None and state not in {known.value for known in QUEUE_STATES}:
+        _refuse(FILTER_REFUSED, "Cet état n'existe pas. Choisissez un état dans la liste des filtres.")
+    caisse = args.get("caisse") or None
+    if caisse is not None and not (caisse.isascii() and caisse.isdigit() and int(caisse) <= queries.MAX_ID):
+        _refuse(FILTER_REFUSED, "Cette caisse n'existe pas.")
+    for flag in ("en-retard", "risque"):
+        if args.get(flag) not in (None, "", "1"):
+            _refuse(FILTER_REFUSED, "Cette case à cocher n'accepte pas cette valeur.")
+    return queries.QueueFilters(
+        anomaly_type=anomaly_type,
+        regime=regime,
+        state=state,
+        caisse_id=None if caisse is None else int(caisse),
+        overdue=args.get("en-retard") == "1",
+        risk=args.get("risque") == "1",
+    )
+
+
+def _refuse_cursor():
+    _refuse(
+        "Lien de pagination incorrect",
+        "Ce lien vers la page suivante n'a pas été produit par le portail ou a été modifié. Revenez à la première "
+        "page de la liste.",
     )
 
 
@@ -239,9 +298,7 @@ def assign_request(signalement_id: int):
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)
-    from portal.backoffice.models import Agent
-
-    assignee = db.session.get(Agent, form.agent_id.data)
+    assignee = db.session.get(Agent, _known_id(form.agent_id.data))
     if assignee is None:
         abort(404)
     try:
@@ -269,9 +326,33 @@ def _decision_form(signalement, formdata=None) -> DecisionForm:
     return DecisionForm(formdata=formdata, data=data) if formdata is not None else DecisionForm(data=data)
 
 
-def _render_request(signalement, *, status=200, decision_form=None, complement_form=None, validation_form=None):
+def _render_request(
+    signalement,
+    *,
+    status=200,
+    decision_form=None,
+    complement_form=None,
+    validation_form=None,
+    message_form=None,
+    note_form=None,
+):
+    """The request screen, with the assuré's identity, career and justificatifs. Every display is a read of the
+    assuré's data by the agent, recorded: the first one, and each one after a refused form."""
+    audit(AuditAction.SIGNALEMENT_VIEWED, actor=current_user, subject=signalement.assure, signalement_id=signalement.id)
     career = careers_queries.get_career(signalement.assure)
     flagged = {item.period_id for item in signalement.items if item.period_id}
+    effect = reasons = None
+    if signalement.state is SignalementState.AWAITING_VALIDATION:
+        # What the second agent is asked to validate: the effect the decision would have on the career now, and
+        # why it needs them (recorded when it was prepared).
+        try:
+            effect = services.effect_of(signalement)
+        except SignalementError:
+            effect = None  # the career changed meanwhile: the values no longer apply (validation will say so)
+        reasons = next(
+            (e.note for e in reversed(signalement.events) if e.to_state is SignalementState.AWAITING_VALIDATION),
+            None,
+        )
     assign_form = AssignForm()
     assign_form.agent_id.choices = [
         SelectChoice(agent.id, agent.display_name) for agent in queries.list_caisse_agents(signalement.caisse_id)
@@ -293,10 +374,12 @@ def _render_request(signalement, *, status=200, decision_form=None, complement_f
             decision_form=decision_form or _decision_form(signalement),
             complement_form=complement_form or ComplementForm(),
             validation_form=validation_form or ValidationForm(data={"version_id": signalement.version_id}),
-            note_form=NoteForm(),
-            message_form=NoteForm(),
+            note_form=note_form or NoteForm(),
+            message_form=message_form or NoteForm(),
             assign_form=assign_form,
             action_form=EmptyForm(),
+            effect=effect,
+            validation_reasons=reasons,
             can_instruct=permissions.can_instruct(current_user, signalement),
             can_assign=permissions.can_assign(current_user),
             today=clock.today(),
@@ -308,16 +391,14 @@ def _render_request(signalement, *, status=200, decision_form=None, complement_f
 @bp.get("/demandes/<int:signalement_id>")
 def show_request(signalement_id: int):
     """A request on one screen: career, proposal, justificatifs, controls, history, messages, annotations."""
-    signalement = _load(signalement_id)
-    # Reading an assuré's data is recorded, with the agent who read it.
-    audit(AuditAction.SIGNALEMENT_VIEWED, actor=current_user, subject=signalement.assure, signalement_id=signalement.id)
-    return _render_request(signalement)
+    return _render_request(_load(signalement_id))
 
 
 @bp.get("/demandes/<int:signalement_id>/justificatifs/<int:document_id>")
 def show_document(signalement_id: int, document_id: int):
     """A justificatif, displayed in the page (inline), after the authorization check."""
     signalement = _load(signalement_id)
+    _known_id(document_id)
     document = next((d for d in documents_services.list_documents(signalement.id) if d.id == document_id), None)
     if document is None:
         abort(404)
@@ -348,14 +429,24 @@ def request_complement(signalement_id: int):
     """Ask the assuré for a complement; the deadline pauses."""
     signalement = _load(signalement_id, instruct=True)
     form = ComplementForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # The rules also run on what the form could read, so that every error shows at once (not one per submission).
+    rule_errors = signalements_services.complement_errors(
+        message=form.message.data or "", due_date=form.due_date.data, today=clock.today()
+    )
+    for error in rule_errors:
+        field = form.due_date if error.field == "due_date" else form.message
+        if not field.errors:
+            field.errors = [*field.errors, error.message]
+    if valid and not rule_errors:
         try:
             signalements_services.request_complement(
                 signalement, actor=current_user, message=form.message.data, due_date=form.due_date.data,
                 today=clock.today(),
             )  # fmt: skip
         except SignalementError as error:
-            form.message.errors = [*form.message.errors, error.message]
+            field = form.due_date if error.field == "due_date" else form.message
+            field.errors = [*field.errors, error.message]
         else:
             flash("Complément demandé : l'assuré est prévenu par e-mail.", "success")
             return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
@@ -373,10 +464,12 @@ def post_message(signalement_id: int):
                 signalement, actor=current_user, author_kind="agent", body=form.body.data
             )
         except SignalementError as error:
+            # The request is no longer open: the form is gone from its page, the message says why.
             flash(error.message, "error")
         else:
             flash("Message envoyé à l'assuré.", "success")
-    return redirect(url_for("backoffice.show_request", signalement_id=signalement_id) + "#messages", 303)
+        return redirect(url_for("backoffice.show_request", signalement_id=signalement_id) + "#messages", 303)
+    return _render_request(signalement, status=422, message_form=form)
 
 
 @bp.post("/demandes/<int:signalement_id>/annotations")
@@ -385,12 +478,19 @@ def annotate(signalement_id: int):
     signalement = _load(signalement_id, instruct=True)
     form = NoteForm()
     if form.validate_on_submit():
-        services.annotate(signalement, agent=current_user, body=form.body.data)
-        flash("Annotation ajoutée.", "success")
-    return redirect(url_for("backoffice.show_request", signalement_id=signalement_id) + "#annotations", 303)
+        try:
+            services.annotate(signalement, agent=current_user, body=form.body.data)
+        except SignalementError as error:
+            form.body.errors = [*form.body.errors, error.message]
+        else:
+            flash("Annotation ajoutée.", "success")
+            return redirect(url_for("backoffice.show_request", signalement_id=signalement_id) + "#annotations", 303)
+    return _render_request(signalement, status=422, note_form=form)
 
 
 def _item_decisions(form: DecisionForm) -> list[services.ItemDecision]:
+    """The decision as typed. The hidden item ids were checked by the form (numbers); the service checks they are
+    exactly this request's items."""
     decisions = []
     for entry in form.items:
         earnings = entry.accepted_earnings.data
@@ -412,12 +512,10 @@ def _item_decisions(form: DecisionForm) -> list[services.ItemDecision]:
 @bp.post("/demandes/<int:signalement_id>/decision")
 def decide(signalement_id: int):
     """Decide item by item; applied at once, or sent to a second agent (four eyes)."""
-    from sqlalchemy.orm.exc import StaleDataError
-
     signalement = _load(signalement_id, instruct=True)
     form = DecisionForm()
     if form.validate_on_submit():
-        version = int(form.version_id.data or 0)
+        version = form.version_id.data
         try:
             with db.session.begin_nested():
                 services.decide(
@@ -440,9 +538,7 @@ def decide(signalement_id: int):
 
 @bp.post("/demandes/<int:signalement_id>/validation")
 def validate(signalement_id: int):
-    """A second agent validates a prepared decision, or sends it back."""
-    from sqlalchemy.orm.exc import StaleDataError
-
+    """A second agent validates a prepared decision, or sends it back (with a comment)."""
     signalement = _load(signalement_id, instruct=True)
     form = ValidationForm()
     if form.validate_on_submit():
@@ -450,13 +546,18 @@ def validate(signalement_id: int):
             with db.session.begin_nested():
                 services.validate(
                     signalement, agent=current_user, approve=form.verdict.data == "approve", note=form.note.data or "",
-                    expected_version=int(form.version_id.data or 0), today=clock.today(),
+                    expected_version=form.version_id.data, today=clock.today(),
                 )  # fmt: skip
         except (SignalementError, StaleDataError) as error:
             db.session.expire_all()
             signalement = _load(signalement_id, instruct=True)
             stale = isinstance(error, StaleDataError | services.StaleRequest)
-            form.form_errors.append(services.STALE_MESSAGE if stale else error.message)
+            if stale:
+                form.form_errors.append(services.STALE_MESSAGE)
+            elif error.field == "note":
+                form.note.errors = [*form.note.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
             return _render_request(signalement, status=409 if stale else 422, validation_form=form)
         flash("Validation enregistrée.", "success")
         return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
@@ -471,6 +572,20 @@ def show_dashboard():
     return render_template("backoffice/dashboard.html", figures=figures)
 
 
+# A cell starting with one of these is read as a formula by spreadsheet software (OWASP, CSV injection): an agent's
+# name or a label typed somewhere could then run a formula on the superviseur's computer.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell that no spreadsheet will evaluate: text starting like a formula gets a leading single
+    quote. Numbers are written as they are (a negative count is not a formula)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
 @bp.get("/tableau-de-bord.csv")
 @_role_required(permissions.can_see_dashboard)
 def export_dashboard():
@@ -479,9 +594,9 @@ def export_dashboard():
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     for table in figures.tables():
-        writer.writerow([table.title])
-        writer.writerow(table.header)
-        writer.writerows(table.rows)
+        writer.writerow([csv_cell(table.title)])
+        writer.writerow([csv_cell(cell) for cell in table.header])
+        writer.writerows([csv_cell(cell) for cell in row] for row in table.rows)
         writer.writerow([])
     data = io.BytesIO(("\ufeff" + buffer.getvalue()).encode())
     return send_file(data, mimetype="text/csv", as_attachment=True, download_name="tableau-de-bord.csv")
@@ -491,14 +606,35 @@ def export_dashboard():
 @_role_required(permissions.can_read_audit)
 def audit_trail():
     """The audit trail, newest first, for auditors."""
-    from portal.audit import queries as audit_queries
-
-    page = audit_queries.list_events(
-        action=request.args.get("action") or None,
-        assure_id=request.args.get("assure", type=int),
-        before_id=request.args.get("avant", type=int),
+    action = request.args.get("action") or None
+    if action is not None and action not in {known.value for known in AuditAction}:
+        _refuse(FILTER_REFUSED, "Cette action n'existe pas dans le journal. Choisissez une action dans la liste.")
+    assure_id = _number_arg("assure", "Le n° interne de l'assuré est un nombre entier, par exemple 1234.")
+    before_id = _number_arg("avant", "Ce lien vers les événements plus anciens a été modifié.")
+    page = audit_queries.list_events(action=action, assure_id=assure_id, before_id=before_id)
+    # The trail tells who read whose file: reading it is itself recorded.
+    audit(
+        AuditAction.AUDIT_TRAIL_VIEWED,
+        actor=current_user,
+        filters={"action": action, "assure": assure_id, "avant": before_id},
     )
-    return render_template("backoffice/audit.html", page=page, args=request.args)
+    return render_template(
+        "backoffice/audit.html",
+        page=page,
+        args=request.args,
+        actions=sorted(known.value for known in AuditAction),
+        agents=queries.agents_by_id(event.actor_agent_id for event in page.events),
+    )
+
+
+def _number_arg(name: str, message: str) -> int | None:
+    """An optional whole number of the query string; anything else is refused with `message`."""
+    value = (request.args.get(name) or "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > queries.MAX_ID:
+        _refuse("Paramètre incorrect", message)
+    return int(value)
 
 
 @bp.get("/demandes/<int:signalement_id>/simulation")
@@ -574,7 +710,7 @@ def simulate_summary():
 
 
 def _load_mandate(mandate_id: int, *, verify: bool = False):
-    mandate = queries.get_mandate(mandate_id, lock=verify)
+    mandate = queries.get_mandate(_known_id(mandate_id), lock=verify)
     if mandate is None or not permissions.can_view_mandate(current_user, mandate):
         abort(404)
     if verify and not permissions.can_verify_mandate(current_user, mandate):
@@ -590,7 +726,12 @@ def list_mandates():
         state = MandateState(request.args.get("etat", MandateState.REQUESTED.value))
     except ValueError:
         abort(404)
-    rows, next_cursor = queries.list_mandates(current_user, state, after=request.args.get("apres"))
+    try:
+        rows, next_cursor = queries.list_mandates(current_user, state, after=request.args.get("apres"))
+    except queries.InvalidCursor:
+        _refuse_cursor()
+    # The list names the protected persons (name, year of birth): one line for the page, with what it showed.
+    audit(AuditAction.MANDATES_LISTED, actor=current_user, state=state.value, mandate_ids=[row.id for row in rows])
     return render_template(
         "backoffice/mandates.html",
         state=state,
@@ -601,6 +742,9 @@ def list_mandates():
 
 
 def _render_mandate(mandate, *, status=200, approval_form=None, refusal_form=None, revocation_form=None):
+    """The mandate's page shows the protected person's identity and the court decision: each display is recorded,
+    the first one and each one after a refused form."""
+    audit(AuditAction.MANDATE_VIEWED, actor=current_user, subject=mandate.protected, mandate_id=mandate.id)
     return (
         render_template(
             "backoffice/mandate.html",
@@ -621,10 +765,7 @@ def _render_mandate(mandate, *, status=200, approval_form=None, refusal_form=Non
 @bp.get("/mandats/<int:mandate_id>")
 def show_mandate(mandate_id: int):
     """A mandate as the representative declared it, with the court decision beside it, and the verification."""
-    mandate = _load_mandate(mandate_id)
-    # The page shows the protected person's identity and the court decision: recorded, with the agent.
-    audit(AuditAction.MANDATE_VIEWED, actor=current_user, subject=mandate.protected, mandate_id=mandate.id)
-    return _render_mandate(mandate)
+    return _render_mandate(_load_mandate(mandate_id))
 
 
 @bp.get("/mandats/<int:mandate_id>/decision")

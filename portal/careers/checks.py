@@ -9,11 +9,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from portal.careers.models import PeriodNature, PeriodVersion, RegimeKind
 from portal.careers.queries import MAX_QUARTERS_PER_YEAR, CareerView
-from portal.simulation.parameters import quarter_thresholds
+from portal.simulation.parameters import quarter_thresholds, revaluation_coefficients, salary_revaluations
 from portal.templating import NARROW_NBSP, NBSP, format_date
 
 WOMAN = "2"  # first digit of the NIR
@@ -23,7 +23,8 @@ MAN = "1"
 GAP_DAYS = 90
 # After a job, another period (work, unemployment, sickness…) is expected within this many days.
 FOLLOW_UP_DAYS = 60
-# Earnings of a full year with one employer: less than half, or more than double, the year before is atypical.
+# Earnings of a full year with one employer: less than half, or more than double, the year before is atypical,
+# once the year before is revalued into the euros of the year compared (see _revaluation_factor).
 EARNINGS_RATIO = 2
 # Loi 97-1019 du 28 octobre 1997: the call-up (appel sous les drapeaux) is suspended for men born after
 # 31 December 1978; those born before remained subject to the service national of the former code.
@@ -249,7 +250,8 @@ def check_job_ends(career: CareerView, *, today: date) -> list[Finding]:
 
 
 def check_earnings_variations(career: CareerView) -> list[Finding]:
-    """Earnings with one employer, between two consecutive full years, below half or above double.
+    """Earnings with one employer, between two consecutive full years, below half or above double, the first
+    year's revalued into euros of the second (as the pension calculation revalues them).
 
     A pay cut or a rise of that size has its reasons (part-time, unpaid leave, a bonus…), but it is also what a
     wrong or missing employer declaration looks like. Only full years are compared: a partial year is expected
@@ -268,7 +270,9 @@ def check_earnings_variations(career: CareerView) -> list[Finding]:
             if year - 1 not in full:
                 continue
             before, after = _earnings(full[year - 1]), _earnings(full[year])
-            if not before or (before <= after * EARNINGS_RATIO and after <= before * EARNINGS_RATIO):
+            factor = _revaluation_factor(year - 1)
+            revalued = before * factor
+            if not before or (revalued <= after * EARNINGS_RATIO and after <= revalued * EARNINGS_RATIO):
                 continue
             periods = [*full[year - 1], *full[year]]
             employer = periods[-1].employer_name or "votre employeur"
@@ -285,6 +289,7 @@ def check_earnings_variations(career: CareerView) -> list[Finding]:
                     reason=(
                         f"Chez {employer}, votre salaire enregistré passe de {_euros(before)} en {year - 1} à "
                         f"{_euros(after)} en {year}, alors que vous y avez travaillé les deux années entières. "
+                        f"{_revaluation_note(year, revalued) if factor != 1 else ''}"
                         f"{change.capitalize()} peut s'expliquer par {causes}, mais elle peut aussi venir d'une "
                         "erreur dans la déclaration de votre employeur. Comparez avec vos bulletins de paie de "
                         f"décembre {year - 1} et décembre {year}, qui indiquent le salaire brut cumulé de l'année."
@@ -535,6 +540,25 @@ def _covers_year(periods: list[PeriodVersion], year: int) -> bool:
 
 def _earnings(periods: list[PeriodVersion]) -> Decimal:
     return sum((Decimal(period.earnings_cents or 0) / 100 for period in periods), Decimal(0))
+
+
+def _revaluation_factor(year: int) -> Decimal:
+    """What one euro of salary of `year` is worth in euros of the next year: the ratio of their revaluation
+    coefficients (CSS L351-11), from the rules engine's table as of its last revaluation. Comparing nominal euros
+    would take the inflation of the 1970s and 1980s (up to 19 % a year) for a rise. Years the table does not
+    cover (before 1972, or not revalued yet) are compared as they are."""
+    coefficients = revaluation_coefficients(salary_revaluations()[-1].effective_from)
+    if year not in coefficients or year + 1 not in coefficients:
+        return Decimal(1)
+    return coefficients[year] / coefficients[year + 1]
+
+
+def _revaluation_note(year: int, revalued: Decimal) -> str:
+    return (
+        f"Revalorisé comme pour le calcul de votre retraite, le salaire de {year - 1} représente "
+        f"{_euros(revalued.quantize(Decimal(1), ROUND_HALF_UP))} en euros de {year} : l'écart ne s'explique donc "
+        "pas par la seule évolution des prix et des salaires. "
+    )
 
 
 def _first_run(years: list[int]) -> list[int]:

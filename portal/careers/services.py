@@ -1,6 +1,6 @@
 """Recording career periods and their versions. A version is never modified once written."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from portal.careers.exceptions import InvalidPeriod
@@ -55,8 +55,10 @@ def record_period(
     source_reference: str | None = None,
     reason: str | None = None,
     signalement_id: int | None = None,
+    recorded_at: datetime | None = None,
 ) -> PeriodVersion:
-    """Add a new period with its first version. Raises InvalidPeriod on inconsistent values."""
+    """Add a new period with its first version, recorded now or, for data taken over from an earlier system (the
+    demo's careers), at `recorded_at` (naive UTC). Raises InvalidPeriod on inconsistent values."""
     _check(start_date, end_date, quarters, earnings_cents)
     assure_id = assure.id
     period = CareerPeriod(assure_id=assure_id)
@@ -77,6 +79,7 @@ def record_period(
         days=days,
         source=source,
         source_reference=source_reference,
+        recorded_at=recorded_at or utcnow(),
         recorded_by=recorded_by,
         reason=reason,
         signalement_id=signalement_id,
@@ -87,12 +90,19 @@ def record_period(
 
 
 def supersede_period(
-    period: CareerPeriod, *, recorded_by: str, reason: str, signalement_id: int | None = None, **changes
+    period: CareerPeriod,
+    *,
+    recorded_by: str,
+    reason: str,
+    signalement_id: int | None = None,
+    recorded_at: datetime | None = None,
+    **changes,
 ) -> PeriodVersion:
-    """Add a version of `period` carrying `changes`, and mark the current one as superseded.
+    """Add a version of `period` carrying `changes`, and mark the current one as superseded, now or, for a
+    correction taken over from an earlier system, at `recorded_at` (naive UTC).
 
     The previous version stays as it was, readable in the history. Raises InvalidPeriod on inconsistent values
-    and ValueError on a field that is not versioned.
+    and ValueError on a field that is not versioned or on a correction dated before the version it replaces.
     """
     unknown = set(changes) - set(VERSIONED_FIELDS)
     if unknown:
@@ -102,7 +112,9 @@ def supersede_period(
     # A correction is its own source of data, unless the caller records a new declaration.
     values["source"] = changes.get("source", DataSource.CORRECTION)
     _check(values["start_date"], values["end_date"], values["quarters"], values["earnings_cents"])
-    now = utcnow()
+    if recorded_at is not None and recorded_at < current.recorded_at:
+        raise ValueError(f"a correction on {recorded_at} cannot replace a version recorded on {current.recorded_at}")
+    now = recorded_at or utcnow()
     current.superseded_at = now
     version = PeriodVersion(
         period=period,

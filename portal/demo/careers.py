@@ -2,7 +2,7 @@
 
 A career is written as a few readable entries (a job, a spell of unemployment, a business…) and expanded by
 `build_periods` into the periods the fund would hold: one per calendar year, with earnings, quarters and points
-computed by the rules of /work/shared/pension-rules.md, so that the portal shows what a real relevé would.
+computed by the rules of ../shared/pension-rules.md, so that the portal shows what a real relevé would.
 
 Amounts are gross euros. Before 2002 the accounts were kept in francs: amounts of those years are written here
 already converted at 6.55957 F per euro, as the Cnav converted its accounts, and the franc parameters below are
@@ -208,10 +208,11 @@ def _year_slices(start: date, end: date) -> list[tuple[date, date]]:
 
 @dataclass(frozen=True)
 class Correction:
-    """The year's earnings were first declared wrong, then corrected by the fund."""
+    """The year's earnings were first declared wrong, then corrected by the fund on `on` (ISO date)."""
 
     year: int
     declared: Amount
+    on: str
     reason: str = "Salaire rectifié après transmission des bulletins de paie"
 
 
@@ -296,6 +297,7 @@ class FirstDeclaration:
     earnings_cents: int
     quarters: int
     reason: str
+    corrected_on: date
 
 
 @dataclass(frozen=True)
@@ -368,7 +370,12 @@ def _job_periods(job: Job) -> list[PeriodSpec]:
         first_declaration = None
         if job.correction is not None and job.correction.year == year:
             declared = _cents(job.correction.declared)
-            first_declaration = FirstDeclaration(declared, earnings_quarters(declared, year), job.correction.reason)
+            first_declaration = FirstDeclaration(
+                declared,
+                earnings_quarters(declared, year),
+                job.correction.reason,
+                date.fromisoformat(job.correction.on),
+            )
         periods.append(PeriodSpec(regime=job.regime, quarters=0, first_declaration=first_declaration, **common))
         if job.complementary is not None:
             year_share = Decimal(_days(*piece)) / _year_length(year)
@@ -574,6 +581,38 @@ def build_periods(entries: tuple[Entry, ...]) -> list[PeriodSpec]:
     return sorted(periods, key=lambda period: (period.start_date, period.regime))
 
 
+# --- When the fund received each period -------------------------------------------------------------------------
+
+# (month, day) of the year after the period by which each source reports it; a DSN reports the month after.
+# DADS: due on 31 January of the following year. MSA: the last quarterly declaration of the
+# year, due in January. Indépendants: the yearly income declaration, due in May. France Travail, the health
+# insurance, the CAF, the armed forces and public employers report a year's periods in the first quarter of the
+# next; a foreign institution's data arrives through the liaison bodies, later in the year.
+REPORTED_IN_NEXT_YEAR_ON = {
+    DataSource.DADS: (1, 31),
+    DataSource.ANNUAL_REPORT: (1, 31),
+    DataSource.SELF_EMPLOYED_DECLARATION: (5, 31),
+    DataSource.FRANCE_TRAVAIL: (3, 31),
+    DataSource.HEALTH_INSURANCE: (3, 31),
+    DataSource.FAMILY_ALLOWANCE: (3, 31),
+    DataSource.MILITARY_RECORD: (3, 31),
+    DataSource.PUBLIC_EMPLOYER: (3, 31),
+    DataSource.FOREIGN_INSTITUTION: (6, 30),
+}
+# The monthly DSN is due on the 5th or the 15th of the following month, depending on the employer: the later date.
+DSN_DAY = 15
+
+
+def reported_on(period: PeriodSpec) -> date:
+    """The day the fund received `period` as first declared: the due date of its source after the period's end.
+    The same for every run, whatever the day the demo is loaded."""
+    end = period.end_date
+    if period.source is DataSource.DSN:
+        return date(end.year + 1, 1, DSN_DAY) if end.month == 12 else date(end.year, end.month + 1, DSN_DAY)
+    month, day = REPORTED_IN_NEXT_YEAR_ON[period.source]
+    return date(end.year + 1, month, day)
+
+
 # --- The careers -----------------------------------------------------------------------------------------------
 
 UNEMPLOYMENT = PeriodNature.UNEMPLOYMENT
@@ -592,7 +631,7 @@ CAREERS: dict[str, tuple[Entry, ...]] = {
         Job("Forges et Ateliers de Vénissieux SA", "66583475000010", "1983-10-17", "1997-12-31",
             gross=(8_600, 19_800)),
         Job("Rhodanienne d'Automatismes SA", "41549763500029", "1998-01-05", "2009-02-27",
-            gross=(21_300, 34_800), correction=Correction(1998, declared=4_150)),
+            gross=(21_300, 34_800), correction=Correction(1998, declared=4_150, on="2003-11-17")),
         Benefit(UNEMPLOYMENT, "2009-03-01", "2009-10-31", "Rhône-Alpes"),
         Job("Lumière Industrie Services SAS", "69408564800012", "2009-11-02", "2025-12-31",
             gross=(36_000, 49_500)),

@@ -1,19 +1,22 @@
 """Loading the demo assurés and their careers (`flask seed-demo`). Idempotent; flushes only, the caller commits."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 
 from portal.audit.services import AuditAction, record
 from portal.careers.models import Assure, Child, Regime
 from portal.careers.services import record_period, supersede_period
-from portal.demo.careers import CAREERS, PeriodSpec, build_periods
+from portal.demo.careers import CAREERS, PeriodSpec, build_periods, reported_on
 from portal.demo.identities import IDENTITIES, DemoIdentity
 from portal.extensions import db
 
 RECORDED_BY = "Reprise des déclarations"
 CORRECTED_BY = "Caisse (reprise historique)"
+# Versions are dated when the fund received them (careers.reported_on), at this hour (naive UTC, as stored): the
+# history of a period reads as it happened, not as the day the demo was loaded.
+RECORDED_AT_HOUR = time(8)
 
 
 @dataclass
@@ -217,12 +220,14 @@ def _record(assure: Assure, spec: PeriodSpec, regimes: dict[str, Regime]) -> Non
         points=spec.points,
         days=spec.days,
         source_reference=spec.source_reference,
+        recorded_at=datetime.combine(reported_on(spec), RECORDED_AT_HOUR),
     )
     if first is not None:
         supersede_period(
             version.period,
             recorded_by=CORRECTED_BY,
             reason=first.reason,
+            recorded_at=datetime.combine(first.corrected_on, RECORDED_AT_HOUR),
             earnings_cents=spec.earnings_cents,
             quarters=spec.quarters,
         )

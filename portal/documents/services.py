@@ -7,6 +7,8 @@ committed. `sweep_orphans` cleans what a crash between the two could still leave
 
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -22,9 +24,10 @@ from portal.careers import queries as careers_queries
 from portal.db import on_commit, on_rollback, utcnow
 from portal.documents.models import Document
 from portal.documents.storage import Storage, storage_from_config
-from portal.documents.validation import DocumentRefused, inspect_file, safe_filename
+from portal.documents.validation import DocumentRefused, InspectedFile, inspect_file, safe_filename
 from portal.extensions import db
 from portal.signalements.exceptions import SignalementError, TooManyDocuments
+from portal.signalements.models import Signalement
 from portal.signalements.states import SignalementState
 
 CHUNK = 64 * 1024
@@ -89,20 +92,20 @@ def add_document(
     """
     if signalement.state not in STATES_ACCEPTING_DOCUMENTS and message is None:
         raise SignalementError("Cette demande est déposée : des justificatifs ne peuvent plus y être ajoutés.")
-    name = safe_filename(original_name)
-    config = current_app.config
-    from portal.signalements.services import count_documents
-
-    if count_documents(signalement.id) >= config["DOCUMENTS_PER_SIGNALEMENT"]:
-        raise TooManyDocuments(
-            f"Une demande peut contenir {config['DOCUMENTS_PER_SIGNALEMENT']} justificatifs au plus. "
-            "Supprimez-en un, ou regroupez plusieurs pages dans un seul PDF."
-        )
+    safe_filename(original_name)
+    _check_room(signalement.id)  # before reading the file: most refusals cost nothing
     current = {version.period_id for version in careers_queries.list_current_versions(signalement.assure_id)}
     if any(period_id not in current for period_id in period_ids):
         raise SignalementError("Une des périodes choisies n'existe pas dans votre carrière.", field="period_ids")
 
-    stored, inspected = _store(stream)
+    with received_file(stream, original_name) as received:
+        # Uploads to the same request at the same moment: each counts again once it holds the request's row, so
+        # that two of them cannot both take the last place (PostgreSQL: SELECT ... FOR UPDATE, held until the
+        # transaction ends; SQLite serialises write requests from their start, see portal/db.py).
+        _lock_signalement(signalement.id)
+        _check_room(signalement.id)
+        stored = _put(received.path)
+    name, inspected = received.name, received.inspected
     document = Document(
         assure_id=signalement.assure_id,
         uploaded_by_account_id=getattr(actor, "id", None) if getattr(actor, "assure_id", None) else None,
@@ -134,32 +137,66 @@ def add_document(
     return document
 
 
-def _store(stream: BinaryIO):
-    """Spool, inspect and store an upload; its object is deleted if the transaction rolls back. Raises
+def _check_room(signalement_id: int) -> None:
+    """Raise TooManyDocuments when the request already holds the most justificatifs it may."""
+    from portal.signalements.services import count_documents  # signalements.services imports this module
+
+    maximum = current_app.config["DOCUMENTS_PER_SIGNALEMENT"]
+    if count_documents(signalement_id) >= maximum:
+        raise TooManyDocuments(
+            f"Une demande peut contenir {maximum} justificatifs au plus. "
+            "Supprimez-en un, ou regroupez plusieurs pages dans un seul PDF."
+        )
+
+
+def _lock_signalement(signalement_id: int) -> None:
+    """Hold the request's row until the transaction ends (no-op on SQLite, whose writers are serialised)."""
+    statement = select(Signalement.id).where(Signalement.id == signalement_id).with_for_update()
+    db.session.execute(statement)
+
+
+def _put(path: Path):
+    """Store a received file; its object is deleted again if the transaction (or savepoint) rolls back."""
+    with path.open("rb") as handle:
+        stored = storage().put(handle)
+    on_rollback(partial(_delete_object, current_app._get_current_object(), stored.key))
+    return stored
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """An upload spooled to a temporary file and inspected (name, size, type, content), not stored yet."""
+
+    name: str
+    path: Path
+    inspected: InspectedFile
+
+
+@contextmanager
+def received_file(stream: BinaryIO, original_name: str) -> Iterator[ReceivedFile]:
+    """Spool and inspect an upload without storing it, so that the caller checks everything else before its first
+    write (a mandate request: the file, then the person). The temporary file is gone when the block ends. Raises
     DocumentRefused."""
+    name = safe_filename(original_name)
     config = current_app.config
     with tempfile.TemporaryDirectory(prefix="justificatif-") as directory:
         path = _spool(stream, Path(directory), config["DOCUMENT_MAX_BYTES"])
-        inspected = inspect_file(path, max_bytes=config["DOCUMENT_MAX_BYTES"])
-        with path.open("rb") as handle:
-            stored = storage().put(handle)
-    on_rollback(partial(_delete_object, current_app._get_current_object(), stored.key))
-    return stored, inspected
+        yield ReceivedFile(name=name, path=path, inspected=inspect_file(path, max_bytes=config["DOCUMENT_MAX_BYTES"]))
 
 
-def add_mandate_document(mandate, *, actor, stream: BinaryIO, original_name: str, kind: str) -> Document:
-    """Store the court decision (or the notarised mandate) a mandate request rests on. It belongs to the protected
-    person's file and is shown only to the technicians who verify the mandate. Raises DocumentRefused."""
-    name = safe_filename(original_name)
-    stored, inspected = _store(stream)
+def add_mandate_document(mandate, *, actor, received: ReceivedFile, kind: str) -> Document:
+    """Store the court decision (or the notarised mandate) a mandate request rests on, already inspected by
+    `received_file`. It belongs to the protected person's file and is shown only to the technicians who verify the
+    mandate. The object is deleted if the transaction rolls back."""
+    stored = _put(received.path)
     document = Document(
         assure_id=mandate.protected_assure_id,
         uploaded_by_account_id=actor.id,
         mandate_id=mandate.id,
         storage_key=stored.key,
-        original_name=name,
+        original_name=received.name,
         kind=kind,
-        content_type=inspected.content_type,
+        content_type=received.inspected.content_type,
         size=stored.size,
         sha256=stored.sha256,
     )
@@ -182,8 +219,6 @@ def get_mandate_document(mandate_id: int) -> Document | None:
 
 def remove_document(document: Document, *, actor) -> None:
     """Remove a justificatif from a draft; the object goes once the removal is committed."""
-    from portal.signalements.models import Signalement
-
     signalement = db.session.get(Signalement, document.signalement_id)
     if signalement is not None and signalement.state is not SignalementState.DRAFT:
         raise SignalementError("Un justificatif ne peut être retiré que d'un brouillon.")

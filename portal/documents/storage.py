@@ -166,6 +166,41 @@ class LocalStorage(Storage):
         return None
 
 
+def s3_client(
+    *,
+    endpoint_url: str | None,
+    region: str,
+    access_key_id: str | None,
+    secret_access_key: str | None,
+    addressing_style: str = "path",
+):
+    """A boto3 S3 client for any S3-compatible store; also used for the audit trail's checkpoints."""
+    # Imported here: the local backend (development, most tests) never pays for loading boto3.
+    import boto3
+    from botocore.config import Config
+
+    # A session of our own: boto3's default session is shared and not safe to create clients from in threads.
+    session = boto3.session.Session()
+    return session.client(
+        "s3",
+        endpoint_url=endpoint_url or None,
+        region_name=region,
+        aws_access_key_id=access_key_id or None,
+        aws_secret_access_key=secret_access_key or None,
+        config=Config(
+            s3={"addressing_style": addressing_style},
+            signature_version="s3v4",
+            retries={"max_attempts": 4, "mode": "standard"},
+            connect_timeout=5,
+            read_timeout=30,
+            # Since botocore 1.36 every upload carries a CRC checksum by default, which several S3-compatible
+            # stores reject; integrity is checked on our side with the sha256 anyway.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+        ),
+    )
+
+
 class S3Storage(Storage):
     """Objects in an S3-compatible bucket (AWS, OVHcloud, Scaleway, Outscale, MinIO), under a prefix."""
 
@@ -200,33 +235,18 @@ class S3Storage(Storage):
             prefix += "/"
 
         # Imported here: the local backend (development, most tests) never pays for loading boto3.
-        import boto3
         from boto3.s3.transfer import TransferConfig
-        from botocore.config import Config
 
         self.bucket = bucket
         self.prefix = prefix
         self.server_side_encryption = server_side_encryption
         self.kms_key_id = kms_key_id
-        # A session of our own: boto3's default session is shared and not safe to create clients from in threads.
-        session = boto3.session.Session()
-        self.client = session.client(
-            "s3",
-            endpoint_url=endpoint_url or None,
-            region_name=region,
-            aws_access_key_id=access_key_id or None,
-            aws_secret_access_key=secret_access_key or None,
-            config=Config(
-                s3={"addressing_style": addressing_style},
-                signature_version="s3v4",
-                retries={"max_attempts": 4, "mode": "standard"},
-                connect_timeout=5,
-                read_timeout=30,
-                # Since botocore 1.36 every upload carries a CRC checksum by default, which several S3-compatible
-                # stores reject; integrity is checked on our side with the sha256 anyway.
-                request_checksum_calculation="when_required",
-                response_checksum_validation="when_required",
-            ),
+        self.client = s3_client(
+            endpoint_url=endpoint_url,
+            region=region,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            addressing_style=addressing_style,
         )
         # Parts go one after the other in the calling thread: no thread pool started per upload, and memory stays
         # at one signing buffer (botocore reads 1 MiB at a time to sign a part) whatever the size of the file.

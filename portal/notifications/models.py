@@ -1,11 +1,20 @@
 """The outbox."""
 
+import re
 from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, utcnow
+
+_ADDRESS = re.compile(r"([^\s<>@\"']+)@([^\s<>@\"']+)")
+
+
+def mask_email(text: str) -> str:
+    """Every e-mail address in `text` as j***@example.fr: enough for an administrateur to tell a typo in the domain
+    from a refused mailbox, without the outbox page becoming a list of the assurés' addresses."""
+    return _ADDRESS.sub(lambda match: f"{match.group(1)[0]}***@{match.group(2)}", text)
 
 
 class Notification(Base):
@@ -19,3 +28,12 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def masked_recipient(self) -> str:
+        return mask_email(self.recipient)
+
+    @property
+    def masked_error(self) -> str:
+        # A mail server's refusal often quotes the address: masked there too.
+        return mask_email(self.last_error or "")

@@ -10,12 +10,14 @@ from pathlib import Path
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
 from portal.db import on_commit, utcnow
 from portal.extensions import db
+from portal.notifications.exceptions import NotificationError
 from portal.notifications.models import Notification
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
 
 
 def queue_email(recipient: str | None, *, subject: str, template: str, **context) -> Notification | None:
@@ -36,33 +38,76 @@ def queue_email(recipient: str | None, *, subject: str, template: str, **context
 
 
 def _deliver_in_app(app, notification_id: int) -> None:
-    # Runs after the commit, possibly when the request's session is closing: a fresh app context and session.
+    # Runs once the request's transaction has committed (see portal.db.on_commit), still inside that request: a
+    # fresh app context gives a session of its own, on another connection, that sees the committed row.
     with app.app_context():
         try:
             send_pending(ids=[notification_id])
-            db.session.commit()
+            if db.session.get(Notification, notification_id) is None:
+                # The row is not visible after its transaction "committed": the hook ran too early. Loud, since
+                # nothing would ever send it otherwise.
+                log.error("Notification %s not found after the commit: it was not sent", notification_id)
         except Exception:
             db.session.rollback()
             log.exception("Sending notification %s failed; it stays in the outbox", notification_id)
 
 
-def send_pending(ids: list[int] | None = None, limit: int = 100) -> int:
-    """Send unsent notifications (all, or `ids`); return how many were sent. Safe to run twice."""
-    statement = select(Notification).where(Notification.sent_at.is_(None), Notification.attempts < MAX_ATTEMPTS)
-    if ids is not None:
-        statement = statement.where(Notification.id.in_(ids))
+def send_pending(ids: list[int] | None = None) -> int:
+    """Send every unsent notification still under the attempt cap (or only those of `ids`), oldest first; return
+    how many left. A failure is recorded on its row (attempts, last_error) and the next one is tried.
+
+    Each e-mail is its own unit of work, committed as soon as the server has answered: once an e-mail has left,
+    its row says so, and a crash further down the outbox cannot send it twice. The row is locked while it is sent
+    (SKIP LOCKED on PostgreSQL), so that two senders at once (a request's inline delivery, `flask notifications
+    send`) never send the same e-mail twice.
+    """
+    max_attempts = current_app.config["NOTIFICATIONS_MAX_ATTEMPTS"]
     sent = 0
-    for notification in db.session.execute(statement.order_by(Notification.id).limit(limit)).scalars():
-        notification.attempts += 1
-        try:
-            _send(notification)
-        except (OSError, smtplib.SMTPException) as error:
-            notification.last_error = str(error)[:500]
-            log.warning("E-mail %s not sent: %s", notification.id, error)
-            continue
-        notification.sent_at = utcnow()
-        notification.last_error = None
-        sent += 1
+    last_id = 0
+    while True:
+        statement = (
+            select(Notification)
+            .where(Notification.sent_at.is_(None), Notification.attempts < max_attempts, Notification.id > last_id)
+            .order_by(Notification.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if ids is not None:
+            statement = statement.where(Notification.id.in_(ids))
+        notification = db.session.execute(statement).scalar_one_or_none()
+        if notification is None:
+            return sent
+        last_id = notification.id
+        if attempt(notification):
+            sent += 1
+        db.session.commit()
+
+
+def attempt(notification: Notification) -> bool:
+    """Try to send `notification` now, whatever its attempts so far; record the outcome on the row (the caller
+    commits). Returns True when the mail server accepted it."""
+    notification.attempts += 1
+    try:
+        _send(notification)
+    except Exception as error:
+        # Whatever the cause (server down, address refused, a wrong setting), the row keeps it for the outbox page.
+        notification.last_error = f"{type(error).__name__}: {error}"[:500]
+        log.warning("E-mail %s not sent: %s", notification.id, notification.masked_error)
+        return False
+    notification.sent_at = utcnow()
+    notification.last_error = None
+    return True
+
+
+def resend(notification: Notification, *, actor) -> bool:
+    """An administrateur sends a failed e-mail again, now, even past the attempt cap (the server was down, the
+    setting is fixed). The outcome is on the row and in the audit trail; the caller commits. Returns True when it
+    left. Raises NotificationError when it had already left (a second click, another administrateur)."""
+    if notification.sent_at is not None:
+        raise NotificationError("Cet e-mail est déjà parti : il n'a pas été renvoyé.")
+    sent = attempt(notification)
+    # Audited after the attempt: the audit row holds the chain's lock until the commit, not during the SMTP talk.
+    audit(AuditAction.NOTIFICATION_RESENT, actor=actor, notification_id=notification.id, sent=sent)
     return sent
 
 

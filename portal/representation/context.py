@@ -13,6 +13,7 @@ from flask_login import current_user
 from portal import clock
 from portal.extensions import db
 from portal.representation.models import Mandate
+from portal.templating import elide
 
 SESSION_KEY = "acting_for_mandate_id"
 
@@ -47,9 +48,9 @@ class ActingFor:
 
     @property
     def display_name(self) -> str:
-        name = self.mandate.protected.display_name
-        of = "d'" if name[:1].lower() in "aeiouyàâéèêîôû" else "de "
-        return f"{self.mandate.representative_name}, {self.mandate.measure.representative_title} {of}{name}"
+        """ "Jules INCONNU, tuteur d'Anne-Sophie GIRARD": the name every action done under the mandate carries."""
+        protected = elide("de", self.mandate.protected.display_name)
+        return f"{self.mandate.representative_name}, {self.mandate.representative_title} {protected}"
 
 
 def acting() -> ActingFor | None:

@@ -2,7 +2,10 @@
 
 
 class MandateError(Exception):
-    def __init__(self, message: str, field: str | None = None):
+    """`code` names the refusal in the audit trail when the field alone does not (the identity, a duplicate)."""
+
+    def __init__(self, message: str, field: str | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code or field or "request"

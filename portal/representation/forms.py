@@ -1,21 +1,20 @@
 """The representative's request for a mandate."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from portal.forms import PortalForm
+from portal.forms.fields import DateField
 from portal.forms.validators import ValidNir
 from portal.representation.models import Measure
-
-DATE_FORMAT = "%Y-%m-%d"
 
 
 def _required(message: str):
     return InputRequired(message)
 
 
-class MandateRequestForm(FlaskForm):
+class MandateRequestForm(PortalForm):
     measure = SelectField(
         "La mesure de protection",
         choices=[SelectChoice("", "Choisissez la mesure")]
@@ -31,7 +30,6 @@ class MandateRequestForm(FlaskForm):
     )
     birth_date = DateField(
         "Date de naissance",
-        format=DATE_FORMAT,
         validators=[_required("Indiquez la date de naissance de la personne protégée (jour, mois, année).")],
     )
     nir = StringField(
@@ -45,19 +43,14 @@ class MandateRequestForm(FlaskForm):
         validators=[_required("Indiquez la juridiction (ou le notaire pour un mandat de protection future)."),
                     Length(max=200)],
     )  # fmt: skip
-    decision_date = DateField(
-        "Date de la décision", format=DATE_FORMAT, validators=[_required("Indiquez la date de la décision.")]
-    )
+    decision_date = DateField("Date de la décision", validators=[_required("Indiquez la date de la décision.")])
     decision_number = StringField(
         "Numéro de la décision (RG ou répertoire)",
         validators=[_required("Indiquez le numéro de la décision."), Length(max=60)],
     )
-    start_date = DateField(
-        "Début de la mesure", format=DATE_FORMAT, validators=[_required("Indiquez la date de début de la mesure.")]
-    )
+    start_date = DateField("Début de la mesure", validators=[_required("Indiquez la date de début de la mesure.")])
     end_date = DateField(
         "Fin de la mesure, ou date de sa révision",
-        format=DATE_FORMAT,
         validators=[_required("Indiquez la date de fin ou de révision de la mesure.")],
     )
     decision = FileField(

@@ -43,7 +43,14 @@ class Measure(enum.StrEnum):
 
     @property
     def representative_title(self) -> str:
-        return REPRESENTATIVE_TITLES[self]
+        """The title in the masculine, French's generic form, when the representative is not known."""
+        return REPRESENTATIVE_TITLES[self][0]
+
+    def title_for(self, gender: str | None) -> str:
+        """The representative's title as it agrees with them: "tutrice" for a woman ("female", as FranceConnect's
+        identité pivot says), "tuteur" otherwise."""
+        masculine, feminine = REPRESENTATIVE_TITLES[self]
+        return feminine if gender == "female" else masculine
 
     @property
     def scope(self) -> Scope:
@@ -59,14 +66,15 @@ MEASURE_LABELS = {
     Measure.HABILITATION_ASSISTANCE: "Habilitation familiale par assistance",
     Measure.MANDAT_PROTECTION_FUTURE: "Mandat de protection future",
 }
+# (masculine, feminine): the title follows the representative.
 REPRESENTATIVE_TITLES = {
-    Measure.SAUVEGARDE: "mandataire spécial",
-    Measure.CURATELLE_SIMPLE: "curateur",
-    Measure.CURATELLE_RENFORCEE: "curateur",
-    Measure.TUTELLE: "tuteur",
-    Measure.HABILITATION_REPRESENTATION: "personne habilitée",
-    Measure.HABILITATION_ASSISTANCE: "personne habilitée",
-    Measure.MANDAT_PROTECTION_FUTURE: "mandataire",
+    Measure.SAUVEGARDE: ("mandataire spécial", "mandataire spéciale"),
+    Measure.CURATELLE_SIMPLE: ("curateur", "curatrice"),
+    Measure.CURATELLE_RENFORCEE: ("curateur", "curatrice"),
+    Measure.TUTELLE: ("tuteur", "tutrice"),
+    Measure.HABILITATION_REPRESENTATION: ("habilité familial", "habilitée familiale"),
+    Measure.HABILITATION_ASSISTANCE: ("habilité familial", "habilitée familiale"),
+    Measure.MANDAT_PROTECTION_FUTURE: ("mandataire", "mandataire"),
 }
 MEASURE_SCOPES = {
     Measure.SAUVEGARDE: Scope.LIMITED,
@@ -137,7 +145,8 @@ class Mandate(Base):
     revocation_motive: Mapped[str | None] = mapped_column(Text)
     expired_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    representative: Mapped[Account] = relationship(foreign_keys=[representative_account_id])
+    # Joined: every list of mandates shows the representative's title, which agrees with their sex (their account's).
+    representative: Mapped[Account] = relationship(foreign_keys=[representative_account_id], lazy="joined")
     protected: Mapped[Assure] = relationship(foreign_keys=[protected_assure_id])
 
     @property
@@ -155,3 +164,20 @@ class Mandate(Base):
     @property
     def reference(self) -> str:
         return f"M-{self.requested_at.year}-{self.id:06d}"
+
+    @property
+    def representative_gender(self) -> str | None:
+        """ "male" or "female": from the identité pivot of the representative's account, else from the fund's record
+        when they have a file of their own; None when neither says."""
+        account = self.representative
+        gender = (account.pivot_identity or {}).get("gender") if account is not None else None
+        if gender in {"male", "female"}:
+            return gender
+        if account is not None and account.assure is not None:
+            return "female" if account.assure.sex == "2" else "male"
+        return None
+
+    @property
+    def representative_title(self) -> str:
+        """ "tutrice", "curateur"...: the measure's title, agreeing with the representative."""
+        return self.measure.title_for(self.representative_gender)

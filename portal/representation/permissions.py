@@ -90,7 +90,7 @@ def check(actor, action: Action, *, today: date) -> Permission:
         representative = next(m for m in measures if m.scope is Scope.REPRESENTATION)
         return Permission(
             False,
-            message=f"{representative.representative_name}, votre {representative.measure.representative_title}, "
+            message=f"{representative.representative_name}, votre {representative.representative_title}, "
             "agit pour vous : vous pouvez consulter votre espace, et lui demander d'agir.",
         )
     if any(m.scope is Scope.ASSISTANCE for m in measures) and action is Action.FILE:

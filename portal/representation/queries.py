@@ -18,6 +18,14 @@ def list_for_representative(account_id: int) -> list[Mandate]:
     return list(db.session.execute(statement).scalars())
 
 
+def is_representative(account) -> bool:
+    """Has the account a mandate (in any state), or said it comes for a person it protects?"""
+    if account.declared_representative_at is not None:
+        return True
+    statement = select(Mandate.id).where(Mandate.representative_account_id == account.id).limit(1)
+    return db.session.execute(statement).first() is not None
+
+
 def get_for_representative(mandate_id: int, account_id: int) -> Mandate | None:
     statement = select(Mandate).where(Mandate.id == mandate_id, Mandate.representative_account_id == account_id)
     return db.session.execute(statement).scalar_one_or_none()

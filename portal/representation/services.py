@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
-from portal.auth.identity import is_valid_nir, normalize_name, normalize_nir
+from portal.auth.identity import first_given_name, is_valid_nir, normalize_name, normalize_nir
 from portal.auth.models import Account
 from portal.careers.models import Assure
 from portal.db import utcnow
 from portal.documents import services as documents_services
+from portal.documents.validation import DocumentRefused
 from portal.extensions import db
 from portal.notifications import services as notifications
 from portal.representation.exceptions import MandateError
@@ -40,33 +41,31 @@ class MandateRequest:
     sworn_statement: bool
 
 
-def _find_protected(form: MandateRequest) -> Assure | None:
+UNKNOWN_PERSON_MESSAGE = (
+    "Aucun dossier ne correspond à cette personne : vérifiez son numéro de sécurité sociale, son nom de naissance, "
+    "son premier prénom et sa date de naissance, tels qu'ils figurent sur la décision de justice."
+)
+
+
+def _candidate(form: MandateRequest) -> tuple[Assure | None, bool]:
+    """The assuré the NIR designates (None when nobody holds it) and whether the other identity fields agree."""
     nir = normalize_nir(form.nir)
     if len(nir) != 15 or not is_valid_nir(nir):
         raise MandateError(
             "Ce numéro de sécurité sociale n'est pas valide : vérifiez chaque chiffre et la clé.", field="nir"
         )
     assure = db.session.execute(select(Assure).where(Assure.nir == nir)).scalar_one_or_none()
-    # Same answer whether the NIR is unknown or the name or birth date differ: the form must not reveal who is
-    # insured here.
-    if (
-        assure is None
-        or assure.birth_date != form.birth_date
-        or normalize_name(assure.birth_name) != normalize_name(form.birth_name)
-    ):
-        return None
-    return assure
+    matches = (
+        assure is not None
+        and assure.birth_date == form.birth_date
+        and normalize_name(assure.birth_name) == normalize_name(form.birth_name)
+        and first_given_name(assure.given_names) == first_given_name(form.given_names)
+    )
+    return assure, matches
 
 
-def request_mandate(
-    request: MandateRequest, *, account: Account, today: date, stream: BinaryIO, original_name: str
-) -> Mandate:
-    """File a mandate request with the court decision as its justificatif.
-
-    Raises MandateError (with the field) for incoherent dates, an unknown person, a request for oneself, a
-    mandate already requested or active for the same person, or a missing sworn statement; DocumentRefused for a
-    file that is not a readable PDF or image. Nothing is stored on refusal.
-    """
+def _check_request(request: MandateRequest, *, today: date) -> None:
+    """What the request says, on its own: the sworn statement and the dates. Raises MandateError."""
     if not request.sworn_statement:
         raise MandateError("Vous devez certifier sur l'honneur l'exactitude de ces informations.", field="sworn")
     if request.decision_date > today:
@@ -83,46 +82,75 @@ def request_mandate(
             "de fin ou de révision.",
             field="end_date",
         )
-    protected = _find_protected(request)
-    if protected is None:
-        raise MandateError(
-            "Aucun dossier ne correspond à cette personne : vérifiez son numéro de sécurité sociale, son nom de "
-            "naissance et sa date de naissance.",
-            field="nir",
-        )
-    if protected.id == account.assure_id:
-        raise MandateError("Vous ne pouvez pas demander à vous représenter vous-même.", field="nir")
-    existing = db.session.execute(
-        select(Mandate).where(
-            Mandate.representative_account_id == account.id,
-            Mandate.protected_assure_id == protected.id,
-            Mandate.state.in_([MandateState.REQUESTED, MandateState.ACTIVE]),
-        )
-    ).scalar_one_or_none()
-    if existing is not None:
-        raise MandateError(
-            f"Vous avez déjà un mandat {existing.state.label.lower()} pour cette personne (n° {existing.reference}).",
-            field="nir",
-        )
-    mandate = Mandate(
-        representative_account_id=account.id,
-        representative_name=account.display_name,
-        protected_assure_id=protected.id,
-        caisse_id=protected.caisse_id,
-        measure=request.measure,
-        court_name=request.court_name.strip(),
-        decision_date=request.decision_date,
-        decision_number=request.decision_number.strip(),
-        start_date=request.start_date,
-        end_date=request.end_date,
-        sworn_statement_at=utcnow(),
-        state=MandateState.REQUESTED,
-    )
-    db.session.add(mandate)
-    db.session.flush()
-    documents_services.add_mandate_document(
-        mandate, actor=account, stream=stream, original_name=original_name, kind="Décision de justice"
-    )
+
+
+def refuse_request(account: Account, *, reason: str, subject: Assure | None = None, **data) -> None:
+    """Record a refused mandate request (the form's own checks included): its reason only, nothing that was typed
+    about the third party. The refusal itself stores nothing else."""
+    audit(AuditAction.MANDATE_REQUEST_REFUSED, actor=account, subject=subject, reason=reason, **data)
+
+
+def request_mandate(
+    request: MandateRequest, *, account: Account, today: date, stream: BinaryIO, original_name: str
+) -> Mandate:
+    """File a mandate request with the court decision as its justificatif.
+
+    Everything is checked before the first write, in an order that tells nothing about third parties: what the
+    request says (sworn statement, dates), then the file's content, then the person, whose identity gets one and
+    the same answer whichever field is wrong and whether or not the fund knows them. Raises MandateError (with the
+    field) or DocumentRefused; a refusal is audited and stores nothing else (no mandate, no document, no file).
+    """
+    candidate = None
+    try:
+        _check_request(request, today=today)
+        with documents_services.received_file(stream, original_name) as received:
+            candidate, matches = _candidate(request)
+            if not matches:
+                raise MandateError(UNKNOWN_PERSON_MESSAGE, field="nir", code="identity")
+            protected = candidate
+            if protected.id == account.assure_id:
+                raise MandateError(
+                    "Vous ne pouvez pas demander à vous représenter vous-même.", field="nir", code="self"
+                )
+            existing = db.session.execute(
+                select(Mandate).where(
+                    Mandate.representative_account_id == account.id,
+                    Mandate.protected_assure_id == protected.id,
+                    Mandate.state.in_([MandateState.REQUESTED, MandateState.ACTIVE]),
+                )
+            ).scalar_one_or_none()
+            if existing is not None:
+                raise MandateError(
+                    f"Vous avez déjà un mandat {existing.state.label.lower()} pour cette personne "
+                    f"(n° {existing.reference}).",
+                    field="nir",
+                    code="duplicate",
+                )
+            mandate = Mandate(
+                representative_account_id=account.id,
+                representative_name=account.display_name,
+                protected_assure_id=protected.id,
+                caisse_id=protected.caisse_id,
+                measure=request.measure,
+                court_name=request.court_name.strip(),
+                decision_date=request.decision_date,
+                decision_number=request.decision_number.strip(),
+                start_date=request.start_date,
+                end_date=request.end_date,
+                sworn_statement_at=utcnow(),
+                state=MandateState.REQUESTED,
+            )
+            db.session.add(mandate)
+            db.session.flush()
+            documents_services.add_mandate_document(
+                mandate, actor=account, received=received, kind="Décision de justice"
+            )
+    except MandateError as refusal:
+        refuse_request(account, reason=refusal.code, subject=candidate)
+        raise
+    except DocumentRefused as refusal:
+        refuse_request(account, reason=f"decision_{refusal.code}", subject=candidate)
+        raise
     audit(
         AuditAction.MANDATE_REQUESTED,
         actor=account,
@@ -130,8 +158,32 @@ def request_mandate(
         mandate_id=mandate.id,
         measure=mandate.measure.value,
     )
-    _notify_representative(mandate, "mandate_requested.txt", "Votre demande de mandat a bien été reçue")
+    _notify_both(
+        mandate,
+        "mandate_requested.txt",
+        "Votre demande de mandat a bien été reçue",
+        protected_subject="Une demande de mandat de représentation vous concerne",
+    )
     return mandate
+
+
+def declare_representative(account: Account) -> None:
+    """The account, with no file of its own, comes for a person it protects: from now on its login leads to « Mes
+    représentations » rather than to the first-login NIR step."""
+    if account.declared_representative_at is None:
+        account.declared_representative_at = utcnow()
+        audit(AuditAction.REPRESENTATIVE_DECLARED, actor=account)
+
+
+def record_acting(mandate: Mandate, *, account: Account, started: bool) -> None:
+    """The representative enters (or leaves) the protected person's space under `mandate`: audited, naming both."""
+    audit(
+        AuditAction.REPRESENTATIVE_ACTING_STARTED if started else AuditAction.REPRESENTATIVE_ACTING_ENDED,
+        actor=account,
+        subject=mandate.protected,
+        acting_for=mandate.protected,
+        mandate_id=mandate.id,
+    )
 
 
 def approve(mandate: Mandate, *, agent, today: date, allowed_acts: list[str] | None = None) -> Mandate:
@@ -143,6 +195,12 @@ def approve(mandate: Mandate, *, agent, today: date, allowed_acts: list[str] | N
         raise MandateError(
             f"La mesure a pris fin le {mandate.end_date:%d/%m/%Y} : refusez la demande, le représentant devra "
             "joindre la décision de renouvellement."
+        )
+    if documents_services.get_mandate_document(mandate.id) is None:
+        # The decision is what the technician verifies: without it there is nothing to approve.
+        raise MandateError(
+            "La décision de justice manque à cette demande : elle ne peut pas être validée. Refusez-la ; le "
+            "représentant pourra faire une nouvelle demande avec la décision."
         )
     if mandate.scope is Scope.LIMITED:
         acts = [act for act in (allowed_acts or []) if act in LIMITED_ACTS]
@@ -217,14 +275,19 @@ def _notify_representative(mandate: Mandate, template: str, subject: str) -> Non
     )
 
 
-def _notify_both(mandate: Mandate, template: str, subject: str) -> None:
-    """The representative, and the protected person where the measure leaves them their own access (assistance
-    and sauvegarde: they keep acting themselves; under representation they are told too, as the law wants them
-    informed of the measure, Code civil art. 457-1)."""
+def _notify_both(mandate: Mandate, template: str, subject: str, protected_subject: str | None = None) -> None:
+    """The representative, and the protected person at every step of the mandate, when they have an address (their
+    own account's): under assistance and sauvegarde they keep acting themselves, under representation the law wants
+    them informed of the measure (Code civil, art. 457-1), and a request they do not know of may be an attempt to
+    act for them without a decision."""
     _notify_representative(mandate, template, subject)
     for account in db.session.execute(
         select(Account).where(Account.assure_id == mandate.protected_assure_id)
     ).scalars():
         notifications.queue_email(
-            _email(account), subject=subject, template=f"emails/{template}", mandate=mandate, to_protected=True
+            _email(account),
+            subject=protected_subject or subject,
+            template=f"emails/{template}",
+            mandate=mandate,
+            to_protected=True,
         )

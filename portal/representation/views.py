@@ -1,7 +1,7 @@
 """Mes représentations: ask to represent a protected adult, switch to "J'agis pour …", and, for the protected
 person, every action done on their behalf."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from portal import clock
@@ -9,12 +9,14 @@ from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
 from portal.auth.decorators import assure_required
 from portal.documents.validation import DocumentRefused
+from portal.extensions import limiter
 from portal.forms import EmptyForm
 from portal.representation import context, queries, services
 from portal.representation.exceptions import MandateError
 from portal.representation.forms import MandateRequestForm
 from portal.representation.models import Measure
 from portal.representation.permissions import LIMITED_ACTS
+from portal.sessions import regenerate_session
 
 bp = Blueprint("representation", __name__)
 # The citizen pages a representative reads in the protected person's space: each read is audited (ARCHITECTURE:
@@ -31,6 +33,9 @@ ACTION_LABELS = {
     "document.added": "a ajouté un justificatif",
     "document.removed": "a retiré un justificatif",
     "representative.read": "a consulté votre espace",
+    "representative.acting_started": "est entré dans votre espace",
+    "representative.acting_ended": "a quitté votre espace",
+    "representative.simulated": "a simulé votre retraite",
 }
 TRANSITION_LABELS = {
     "submit": "a déposé la demande",
@@ -93,12 +98,29 @@ def list_mandates():
     )
 
 
+@bp.post("/mes-representations/je-represente")
+@login_required
+def declare_representative():
+    """At first login, "I come for a person I protect": the next logins lead to « Mes représentations »."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.declare_representative(current_user)
+    return redirect(url_for("representation.list_mandates"), 303)
+
+
 @bp.route("/mes-representations/nouvelle", methods=["GET", "POST"])
 @login_required
+# The form takes another person's identity: a few tries an hour per account, as the NIR step at first login, so that
+# it cannot be used to find out who is insured here.
+@limiter.limit(
+    lambda: current_app.config["NIR_BINDING_RATE_LIMIT"], methods=["POST"], key_func=lambda: str(current_user.get_id())
+)
 def request_mandate():
     """Ask to represent a protected adult: the measure, their identity, the decision and a sworn statement."""
     form = MandateRequestForm()
-    if form.validate_on_submit():
+    if request.method == "POST" and not form.validate():
+        services.refuse_request(current_user, reason="form", fields=sorted(form.errors))
+    elif form.is_submitted():
         try:
             mandate = services.request_mandate(
                 services.MandateRequest(
@@ -147,7 +169,10 @@ def act_for(mandate_id: int):
     if not mandate.is_in_force(clock.today()):
         flash("Ce mandat n'est pas en vigueur : vous ne pouvez pas agir en son nom.", "warning")
         return redirect(url_for("representation.list_mandates"), 303)
+    # More rights under the same login: a new session token, as at login (session fixation).
+    regenerate_session()
     session[context.SESSION_KEY] = mandate.id
+    services.record_acting(mandate, account=current_user, started=True)
     flash(f"Vous agissez maintenant pour {mandate.protected.display_name}.", "info")
     return redirect(url_for("careers.show_career"), 303)
 
@@ -159,6 +184,8 @@ def stop_acting():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    if context.acting() is not None:
+        services.record_acting(context.acting().mandate, account=current_user, started=False)
     session.pop(context.SESSION_KEY, None)
     flash("Vous êtes revenu dans votre propre espace.", "info")
     return redirect(url_for("representation.list_mandates"), 303)

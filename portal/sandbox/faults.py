@@ -30,13 +30,19 @@ ID_TOKEN_FAULTS: dict[str, str] = {
     "wrong_issuer": "iss is another provider",
     "no_acr": "no acr claim",
     "unknown_kid": "signed by a key whose kid is not in the JWKS",
+    "aud_array_without_azp": "aud lists another client beside the genuine one, and there is no azp",
+    "aud_array_other_azp": "aud lists another client beside the genuine one, and azp is the other client",
+    "azp_other": "aud is the genuine client alone, azp another client",
     # Not a fault: FranceConnect and ProConnect may sign with RS256, so a client must accept this one.
     "rs256": "valid, signed RS256 by the published RSA key",
+    # Not a fault either: several audiences are allowed when azp names the client (OIDC Core 3.1.3.7).
+    "aud_array_with_azp": "valid, aud lists another client beside the genuine one, and azp is the genuine one",
 }
 USERINFO_FAULTS: dict[str, str] = {
     "unsigned_json": "plain JSON (application/json) instead of a signed JWT",
     "bad_signature": "signed by another key under the genuine kid",
     "wrong_audience": "aud is another client",
+    "aud_array_without_azp": "aud lists another client beside the genuine one, and there is no azp",
     "other_sub": "sub is another person's",
 }
 
@@ -80,6 +86,15 @@ class FaultInjectingOpenIDCode(SandboxOpenIDCode):
                 claims["iss"] = OTHER_ISSUER
             case "no_acr":
                 del claims["acr"]
+            case "aud_array_without_azp":
+                claims["aud"] = [claims["aud"], OTHER_AUDIENCE]
+                claims.pop("azp", None)
+            case "aud_array_other_azp":
+                claims.update(aud=[claims["aud"], OTHER_AUDIENCE], azp=OTHER_AUDIENCE)
+            case "azp_other":
+                claims["azp"] = OTHER_AUDIENCE
+            case "aud_array_with_azp":
+                claims.update(aud=[claims["aud"], OTHER_AUDIENCE], azp=claims["aud"])
             case "unknown_kid":
                 header["kid"] = f"inconnu-{secrets.token_hex(8)}"
                 key = _impostor_key(header["alg"], header["kid"])
@@ -107,6 +122,9 @@ class FaultInjectingUserInfoEndpoint(SandboxUserInfoEndpoint):
                 key = _impostor_key(header["alg"], header["kid"])
             case "wrong_audience":
                 claims["aud"] = OTHER_AUDIENCE
+            case "aud_array_without_azp":
+                claims["aud"] = [claims["aud"], OTHER_AUDIENCE]
+                claims.pop("azp", None)
             case "other_sub":
                 identities = self.context.profile.identities
                 claims["sub"] = next(identity.sub for identity in identities if identity.sub != claims["sub"])

@@ -46,7 +46,7 @@ class AnomalySpec:
 
 
 _LOST_EMPLOYMENT = (
-    "Si vous n'avez plus vos bulletins de salaire, demandez une attestation à l'employeur ou à son successeur. "
+    "Sans les bulletins de salaire, demandez une attestation à l'employeur ou à son successeur. "
     "Si l'entreprise a disparu, joignez tout document de l'époque (contrat, certificat de travail, relevé "
     "bancaire montrant le salaire) ; pour une période antérieure à 1972, une attestation sur l'honneur de deux "
     "témoins peut être admise."
@@ -55,7 +55,7 @@ _LOST_EMPLOYMENT = (
 CATALOG: dict[AnomalyType, AnomalySpec] = {
     AnomalyType.MISSING_PERIOD: AnomalySpec(
         label="Une période de travail manque",
-        hint="Vous avez travaillé mais la période n'apparaît pas dans votre carrière.",
+        hint="Une période travaillée n'apparaît pas dans la carrière.",
         concerns_existing=False,
         fields=("start_date", "end_date", "employer_name", "employer_siret", "earnings", "nature"),
         required_fields=("start_date", "end_date", "employer_name"),
@@ -79,7 +79,7 @@ CATALOG: dict[AnomalyType, AnomalySpec] = {
     ),
     AnomalyType.WRONG_EARNINGS: AnomalySpec(
         label="Le salaire ou le revenu est faux",
-        hint="Le montant enregistré ne correspond pas à ce que vous avez gagné.",
+        hint="Le montant enregistré ne correspond pas à ce qui a été gagné.",
         concerns_existing=True,
         fields=("earnings",),
         required_fields=("earnings",),
@@ -119,7 +119,7 @@ CATALOG: dict[AnomalyType, AnomalySpec] = {
     ),
     AnomalyType.UNEMPLOYMENT_MISSING: AnomalySpec(
         label="Une période de chômage manque",
-        hint="Vous avez été inscrit et indemnisé (ANPE, Assedic, Pôle emploi, France Travail).",
+        hint="Une inscription indemnisée au chômage (ANPE, Assedic, Pôle emploi, France Travail).",
         concerns_existing=False,
         fields=("start_date", "end_date", "days"),
         required_fields=("start_date", "end_date"),
@@ -132,17 +132,17 @@ CATALOG: dict[AnomalyType, AnomalySpec] = {
     ),
     AnomalyType.SICKNESS_MISSING: AnomalySpec(
         label="Un arrêt maladie ou accident du travail manque",
-        hint="Vous avez perçu des indemnités journalières de l'Assurance maladie.",
+        hint="Des indemnités journalières de l'Assurance maladie ont été perçues.",
         concerns_existing=False,
         fields=("start_date", "end_date", "days"),
         required_fields=("start_date", "end_date"),
         justificatifs=("Attestation de paiement des indemnités journalières (Assurance maladie)",),
-        if_lost="Demandez à votre caisse d'Assurance maladie (sur ameli.fr) une attestation d'indemnités journalières.",
+        if_lost="Demandez à la caisse d'Assurance maladie (sur ameli.fr) une attestation d'indemnités journalières.",
         default_nature="sickness",
     ),
     AnomalyType.MATERNITY_MISSING: AnomalySpec(
         label="Un congé maternité ou d'adoption manque",
-        hint="Vous avez été indemnisée pendant un congé maternité ou d'adoption.",
+        hint="Un congé maternité ou d'adoption a été indemnisé.",
         concerns_existing=False,
         fields=("start_date", "end_date", "days"),
         required_fields=("start_date", "end_date"),
@@ -161,7 +161,7 @@ CATALOG: dict[AnomalyType, AnomalySpec] = {
         required_fields=("start_date", "end_date"),
         justificatifs=("État signalétique et des services", "Livret militaire"),
         if_lost=(
-            "Demandez votre état signalétique et des services au centre d'archives du ministère des Armées "
+            "Demandez l'état signalétique et des services au centre d'archives du ministère des Armées "
             "(démarche en ligne sur service-public.fr)."
         ),
         default_nature="national_service",
@@ -181,10 +181,19 @@ CATALOG: dict[AnomalyType, AnomalySpec] = {
         concerns_existing=None,
         fields=(),
         required_fields=(),
-        justificatifs=("Tout document qui appuie votre demande",),
-        if_lost="Expliquez la situation dans votre message : le technicien vous dira quoi fournir.",
+        justificatifs=("Tout document qui appuie la demande",),
+        if_lost="Expliquez la situation dans un message : le technicien dira quoi fournir.",
     ),
 }
 
 # Types whose proof is the document itself: a request cannot be filed without at least one justificatif.
 DOCUMENTS_OPTIONAL = frozenset({AnomalyType.DUPLICATE, AnomalyType.OTHER})
+
+# What a justificatif may be said to be besides the proofs its kind of anomaly lists: any request accepts these.
+OTHER_DOCUMENT_KINDS = ("Attestation sur l'honneur", "Autre document")
+
+
+def document_kinds(anomaly_type: AnomalyType) -> tuple[str, ...]:
+    """The closed list a justificatif's type is chosen from, for a request of `anomaly_type`: the upload form offers
+    it, and an attachment to a message is refused unless its type is in it."""
+    return (*CATALOG[anomaly_type].justificatifs, *OTHER_DOCUMENT_KINDS)

@@ -18,3 +18,12 @@ class SignalementIncomplete(SignalementError):
 
 class TooManyDocuments(SignalementError):
     """The request already holds the maximum number of justificatifs."""
+
+
+class DraftRefused(SignalementError):
+    """A draft's values break one rule or more: all of them, so that the form shows them at once. The message and
+    the field are the first error's, for a caller that shows one."""
+
+    def __init__(self, errors: list[SignalementError]):
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = tuple(errors)

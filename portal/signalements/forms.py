@@ -1,9 +1,8 @@
 """Forms of the signalements feature: shape and format only; rules on stored data live in the services."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from stdnum.fr import siret
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -12,11 +11,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.careers.models import NATURE_LABELS, PeriodNature
-from portal.forms.fields import EarningsField
+from portal.forms import PortalForm
+from portal.forms.fields import DateField, EarningsField
+from portal.forms.validators import Between
 from portal.signalements.catalog import CATALOG, AnomalyType
 
 EXPLANATION_MAX = 4000
@@ -24,8 +25,6 @@ EXPLANATION_MAX = 4000
 
 class SiretValidator:
     def __call__(self, form, field):
-        from stdnum.fr import siret
-
         value = (field.data or "").replace(" ", "")
         if value and not siret.is_valid(value):
             raise ValidationError(
@@ -38,8 +37,14 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Choisissez parmi les périodes proposées.") from None
 
-class ChooseTypeForm(FlaskForm):
+
+class ChooseTypeForm(PortalForm):
     anomaly_type = RadioField(
         "Quelle anomalie voulez-vous signaler ?",
         choices=[SelectChoice(kind.value, spec.label) for kind, spec in CATALOG.items()],
@@ -47,18 +52,21 @@ class ChooseTypeForm(FlaskForm):
     )
 
 
-class SignalementForm(FlaskForm):
+class SignalementForm(PortalForm):
     """The structured proposal; the view shows only the fields the anomaly type asks for."""
 
     period_ids = MultiCheckboxField("Périodes concernées", coerce=int, validate_choice=False)
-    start_date = DateField("Date de début", validators=[Optional()], format="%Y-%m-%d")
-    end_date = DateField("Date de fin", validators=[Optional()], format="%Y-%m-%d")
-    employer_name = StringField("Nom de l'employeur", validators=[Optional(), Length(max=200)])
+    start_date = DateField("Date de début", validators=[Optional()])
+    end_date = DateField("Date de fin", validators=[Optional()])
+    employer_name = StringField(
+        "Nom de l'employeur", validators=[Optional(), Length(max=200, message="200 caractères au plus.")]
+    )
     employer_siret = StringField("Numéro SIRET de l'employeur (facultatif)", validators=[Optional(), SiretValidator()])
     earnings = EarningsField("Salaire ou revenu brut de la période, en euros")
     days = IntegerField(
         "Nombre de jours indemnisés (facultatif)",
-        validators=[Optional(), NumberRange(min=1, max=366, message="Entre 1 et 366 jours.")],
+        validators=[Optional(), Between(1, 366, "Entre 1 et 366 jours.")],
+        invalid_value_message="Indiquez un nombre entier de jours, par exemple 45.",
     )
     nature = SelectField(
         "Nature de la période",
@@ -72,10 +80,6 @@ class SignalementForm(FlaskForm):
         validators=[Length(max=EXPLANATION_MAX, message="4 000 caractères au plus.")],
     )
 
-    def validate_end_date(self, field):
-        if field.data and self.start_date.data and field.data < self.start_date.data:
-            raise ValidationError("La date de fin est antérieure à la date de début.")
-
 
 FIELD_LABELS_BY_TYPE = {
     AnomalyType.CHILDREN: {"start_date": "Date de naissance ou d'adoption de l'enfant"},
@@ -83,13 +87,13 @@ FIELD_LABELS_BY_TYPE = {
 }
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(PortalForm):
     file = FileField("Fichier (PDF, JPEG ou PNG, 10 Mo au plus)")
     kind = SelectField("Ce document est", validators=[InputRequired("Indiquez ce qu'est ce document.")])
     period_ids = MultiCheckboxField("Il prouve les périodes", coerce=int, validate_choice=False)
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PortalForm):
     body = TextAreaField(
         "Votre message",
         validators=[
@@ -99,5 +103,8 @@ class MessageForm(FlaskForm):
     )
 
 
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Pourquoi retirez-vous votre demande ? (facultatif)", validators=[Length(max=1000)])
+class WithdrawForm(PortalForm):
+    reason = TextAreaField(
+        "Pourquoi retirez-vous votre demande ? (facultatif)",
+        validators=[Length(max=1000, message="1 000 caractères au plus.")],
+    )

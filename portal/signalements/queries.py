@@ -1,6 +1,8 @@
 """Reading signalements."""
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -61,3 +63,31 @@ def list_valid_confirmations(assure_id: int, current_version_ids_by_year: dict[i
         for year, confirmation in latest.items()
         if {int(i) for i in confirmation.period_version_ids.split(",")} == current_version_ids_by_year.get(year, set())
     }
+
+
+@dataclass(frozen=True)
+class RecourseOffice:
+    """Where a decision is contested: the caisse, and the postal address of its commission de recours amiable
+    (None when the caisse's data does not hold it yet)."""
+
+    caisse_name: str
+    address: str | None
+
+
+# The caisse table is mapped by the back-office (`Caisse` in portal/backoffice/models.py) and a feature never
+# imports the back-office: the two columns needed here are read by name until the caisses move out of it.
+_caisse = table("caisse", column("id"), column("name"), column("recourse_address"))
+
+
+def get_recourse_office(signalement: Signalement) -> RecourseOffice | None:
+    """The caisse that instructed the request (the assuré's when the request recorded none), or None when neither
+    is known."""
+    caisse_id = signalement.caisse_id or signalement.assure.caisse_id
+    if caisse_id is None:
+        return None
+    row = db.session.execute(
+        select(_caisse.c.name, _caisse.c.recourse_address).where(_caisse.c.id == caisse_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    return RecourseOffice(caisse_name=row.name, address=(row.recourse_address or "").strip() or None)

@@ -1,8 +1,10 @@
 """Operations on signalements. Each state change: check the table, change the state, write the history line and
 the audit line, queue the e-mail. Services flush; the request (or `atomic()`) commits."""
 
+import hashlib
+import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -10,13 +12,16 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
+from portal.auth.models import Account
 from portal.careers import queries as careers_queries
 from portal.careers.models import PeriodNature
 from portal.db import utcnow
+from portal.documents.models import Document
 from portal.extensions import db
 from portal.notifications import services as notifications
+from portal.signalements import queries
 from portal.signalements.catalog import DOCUMENTS_OPTIONAL, AnomalyType
-from portal.signalements.exceptions import SignalementError, SignalementIncomplete
+from portal.signalements.exceptions import DraftRefused, SignalementError, SignalementIncomplete
 from portal.signalements.models import Signalement, SignalementEvent, SignalementItem, SignalementMessage
 from portal.signalements.states import Action, SignalementState, check_transition
 
@@ -41,8 +46,23 @@ def _label(actor) -> str:
     return getattr(actor, "display_name", None) or "Système"
 
 
-def _check_proposal(assure, anomaly_type: AnomalyType, proposal: Proposal, *, today: date) -> None:
+def draft_errors(
+    assure, anomaly_type: AnomalyType, period_ids: list[int], proposal: Proposal, *, today: date
+) -> list[SignalementError]:
+    """Every rule the draft's values break, each with the form field it concerns (one per field, in the form's
+    order), so that the person reads them all at once rather than one per submission. Reads the stored career,
+    changes nothing; a value left None (absent, or refused by the form) is only checked for being required."""
     spec = anomaly_type.spec
+    errors: dict[str, SignalementError] = {}
+
+    def refuse(error: SignalementError) -> None:
+        errors.setdefault(error.field or "", error)
+
+    current = {version.period_id: version for version in careers_queries.list_current_versions(assure.id)}
+    if any(period_id not in current for period_id in period_ids):
+        refuse(SignalementError("Une des périodes choisies n'existe pas dans votre carrière.", field="period_ids"))
+    if spec.concerns_existing is True and not period_ids:
+        refuse(SignalementIncomplete("Choisissez la ou les périodes concernées.", field="period_ids"))
     labels = {
         "start_date": "la date de début",
         "end_date": "la date de fin",
@@ -59,34 +79,37 @@ def _check_proposal(assure, anomaly_type: AnomalyType, proposal: Proposal, *, to
     }
     for name in spec.required_fields:
         if values.get(name) in (None, ""):
-            raise SignalementIncomplete(f"Indiquez {labels[name]}.", field=name)
-    if proposal.start_date and proposal.end_date and proposal.end_date < proposal.start_date:
-        raise SignalementError("La date de fin est antérieure à la date de début.", field="end_date")
+            refuse(SignalementIncomplete(f"Indiquez {labels[name]}.", field=name))
+    birth = assure.birth_date
+    try:
+        fourteenth = birth.replace(year=birth.year + MINIMUM_WORKING_AGE)
+    except ValueError:  # born on 29 February: the birthday falls on 1 March in common years
+        fourteenth = date(birth.year + MINIMUM_WORKING_AGE, 3, 1)
     for field_name in ("start_date", "end_date"):
         value = getattr(proposal, field_name)
         if value is None:
             continue
         if value > today:
-            raise SignalementError("Une période ne peut pas être dans le futur.", field=field_name)
-        birth = assure.birth_date
-        try:
-            fourteenth = birth.replace(year=birth.year + MINIMUM_WORKING_AGE)
-        except ValueError:  # born on 29 February: the birthday falls on 1 March in common years
-            fourteenth = date(birth.year + MINIMUM_WORKING_AGE, 3, 1)
-        if anomaly_type is not AnomalyType.CHILDREN and value < fourteenth:
-            raise SignalementError(
-                "Cette date est antérieure à vos 14 ans : vérifiez l'année saisie.", field=field_name
+            refuse(SignalementError("Une période ne peut pas être dans le futur.", field=field_name))
+        elif anomaly_type is not AnomalyType.CHILDREN and value < fourteenth:
+            refuse(
+                SignalementError("Cette date est antérieure à vos 14 ans : vérifiez l'année saisie.", field=field_name)
             )
+    if proposal.start_date and proposal.end_date and proposal.end_date < proposal.start_date:
+        refuse(SignalementError("La date de fin est antérieure à la date de début.", field="end_date"))
+    return list(errors.values())
+
+
+def _check_draft(assure, anomaly_type: AnomalyType, period_ids: list[int], proposal: Proposal, *, today: date):
+    errors = draft_errors(assure, anomaly_type, period_ids, proposal, today=today)
+    if errors:
+        raise DraftRefused(errors)
 
 
 def _items(assure, anomaly_type: AnomalyType, period_ids: list[int], proposal: Proposal, year: int | None):
+    """The draft's items; `_check_draft` has made sure every period is the person's."""
     spec = anomaly_type.spec
     current = {version.period_id: version for version in careers_queries.list_current_versions(assure.id)}
-    unknown = [period_id for period_id in period_ids if period_id not in current]
-    if unknown:
-        raise SignalementError("Une des périodes choisies n'existe pas dans votre carrière.", field="period_ids")
-    if spec.concerns_existing is True and not period_ids:
-        raise SignalementIncomplete("Choisissez la ou les périodes concernées.", field="period_ids")
     values = {
         "proposed_nature": proposal.nature or (PeriodNature(spec.default_nature) if spec.default_nature else None),
         "proposed_start_date": proposal.start_date,
@@ -116,9 +139,9 @@ def create_draft(
     year: int | None = None,
     today: date,
 ) -> Signalement:
-    """Create a draft for `assure`. Raises SignalementError (with the form field concerned) on a value that the
-    stored career contradicts: a period that is not theirs, dates before 14 or in the future."""
-    _check_proposal(assure, anomaly_type, proposal, today=today)
+    """Create a draft for `assure`. Raises DraftRefused (every error, each with the form field concerned) on a value
+    that the stored career contradicts: a period that is not theirs, dates before 14 or in the future."""
+    _check_draft(assure, anomaly_type, period_ids, proposal, today=today)
     signalement = Signalement(
         assure_id=assure.id,
         created_by_account_id=actor.id,
@@ -153,11 +176,12 @@ def update_draft(
     if signalement.state is not SignalementState.DRAFT:
         check_transition(signalement.state, Action.SUBMIT)  # raises with the "already filed" message
     assure = signalement.assure
-    _check_proposal(assure, signalement.anomaly_type, proposal, today=today)
+    _check_draft(assure, signalement.anomaly_type, period_ids, proposal, today=today)
     year = signalement.items[0].year if signalement.items else None
     signalement.items = _items(assure, signalement.anomaly_type, period_ids, proposal, year)
     signalement.explanation = explanation.strip()
     signalement.updated_at = utcnow()
+    void_filing_request(signalement, actor=actor)
     audit(AuditAction.SIGNALEMENT_UPDATED, actor=actor, subject=assure, signalement_id=signalement.id)
     db.session.flush()
     return signalement
@@ -212,19 +236,111 @@ def _check_complete(signalement: Signalement) -> None:
         )
 
 
+def filing_digest(signalement: Signalement) -> str:
+    """The digest of what a party agrees to file under assistance: the kind of request, the explanation, every
+    item's proposed values, and every justificatif (its content's sha256, its kind and its periods). Any edit of the
+    draft or of its justificatifs changes it, and so voids an agreement given before."""
+    items = [
+        [
+            item.period_id, item.year, item.proposed_nature, item.proposed_regime_id, item.proposed_start_date,
+            item.proposed_end_date, item.proposed_employer_name, item.proposed_employer_siret,
+            item.proposed_earnings_cents, item.proposed_days,
+        ]
+        for item in signalement.items
+    ]  # fmt: skip
+    statement = select(Document).where(Document.signalement_id == signalement.id).order_by(Document.id)
+    documents = [
+        [document.id, document.sha256, document.kind, sorted(period.id for period in document.periods)]
+        for document in db.session.execute(statement).scalars()
+    ]
+    payload = {
+        "anomaly_type": signalement.anomaly_type.value,
+        "explanation": signalement.explanation,
+        "items": items,
+        "documents": documents,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class FilingRequest:
+    """An agreement to file a draft under assistance that still stands (the draft has not changed since), as the
+    one looking at it sees it."""
+
+    by_label: str
+    at: datetime
+    by_actor: bool  # the one looking gave it
+    files_now: bool  # the one looking files the request by confirming it
+    awaited: str  # who may still confirm it
+
+
+def _is_the_person(signalement: Signalement, actor) -> bool:
+    """The protected person themselves, in their own space (not a representative acting for them)."""
+    return getattr(actor, "mandate", None) is None and getattr(actor, "assure_id", None) == signalement.assure_id
+
+
+def standing_filing_request(signalement: Signalement, *, actor) -> FilingRequest | None:
+    """The agreement to file this draft, if one was given and the draft (values and justificatifs) is still the one
+    agreed to; None otherwise (an edit voids it)."""
+    requested_by = signalement.filing_requested_by_account_id
+    if signalement.state is not SignalementState.DRAFT or requested_by is None:
+        return None
+    if signalement.filing_requested_digest != filing_digest(signalement):
+        return None
+    requester = db.session.get(Account, requested_by)
+    by_person = requester is not None and requester.assure_id == signalement.assure_id
+    by_actor = requested_by == actor.id
+    # Under assistance the person acts, assisted (Code civil, art. 467 for the curatelle, 494-1 for the habilitation
+    # familiale): their own « Déposer » is one of the two, so two co-curateurs cannot file without them.
+    files_now = not by_actor and (by_person or _is_the_person(signalement, actor))
+    return FilingRequest(
+        by_label=signalement.filing_requested_by_label or "",
+        at=signalement.filing_requested_at,
+        by_actor=by_actor,
+        files_now=files_now,
+        awaited="son représentant" if by_person else signalement.assure.display_name,
+    )
+
+
 def confirms_filing(signalement: Signalement, *, actor) -> bool:
-    """Under a measure of assistance: has the other party already asked to file this draft?"""
-    requested = signalement.filing_requested_by_account_id
-    return requested is not None and requested != actor.id
+    """Under a measure of assistance: does `actor`'s « Déposer » complete an agreement that still stands, given by
+    the other party, the person being one of the two?"""
+    standing = standing_filing_request(signalement, actor=actor)
+    return standing is not None and standing.files_now
+
+
+def void_filing_request(signalement: Signalement, *, actor) -> None:
+    """The draft changed: an agreement given before no longer holds (the digest would refuse it anyway; clearing it
+    keeps the page and the history truthful)."""
+    if signalement.filing_requested_by_account_id is None:
+        return
+    signalement.filing_requested_by_account_id = None
+    signalement.filing_requested_by_label = None
+    signalement.filing_requested_at = None
+    signalement.filing_requested_digest = None
+    _event(signalement, SignalementState.DRAFT, SignalementState.DRAFT, actor,
+           "Accord pour déposer annulé : le brouillon a été modifié")  # fmt: skip
 
 
 def request_filing(signalement: Signalement, *, actor) -> Signalement:
-    """Under a measure of assistance, the person or the representative agrees to file the draft; the other one's
-    confirmation files it. Both see the same request. Raises SignalementError when it is not a draft."""
+    """Under a measure of assistance, the person or the representative agrees to file the draft as it is now; the
+    other one's confirmation files it, as long as the draft does not change. Both see the same request.
+
+    Raises SignalementError when it is not a draft, when a justificatif is missing, or when another representative
+    already agreed: the person must then confirm themselves.
+    """
     _check_complete(signalement)
+    standing = standing_filing_request(signalement, actor=actor)
+    if standing is not None and not standing.by_actor and not standing.files_now:
+        raise SignalementError(
+            f"{standing.by_label} a déjà donné son accord pour déposer cette demande : elle attend maintenant la "
+            f"confirmation de {signalement.assure.display_name}. Sous une mesure d'assistance, la personne protégée "
+            "est toujours l'une des deux à confirmer."
+        )
     signalement.filing_requested_by_account_id = actor.id
     signalement.filing_requested_by_label = _label(actor)
     signalement.filing_requested_at = utcnow()
+    signalement.filing_requested_digest = filing_digest(signalement)
     signalement.updated_at = utcnow()
     _event(signalement, SignalementState.DRAFT, SignalementState.DRAFT, actor, "Accord pour déposer la demande")
     audit(AuditAction.SIGNALEMENT_UPDATED, actor=actor, subject=signalement.assure, signalement_id=signalement.id,
@@ -244,7 +360,7 @@ def other_party_label(signalement: Signalement, *, actor, today: date) -> str:
     if getattr(actor, "mandate", None) is not None:
         return signalement.assure.display_name
     names = [
-        f"{m.representative_name} ({m.measure.representative_title})"
+        f"{m.representative_name} ({m.representative_title})"
         for m in representation_permissions.mandates_in_force(signalement.assure_id, today)
     ]
     return " ou ".join(names) or "votre représentant"
@@ -284,12 +400,23 @@ def take(signalement: Signalement, *, actor) -> Signalement:
     return signalement
 
 
-def request_complement(signalement: Signalement, *, actor, message: str, due_date: date, today: date) -> Signalement:
-    """Ask the person for more; the deadline stops running until they answer."""
+def complement_errors(*, message: str, due_date: date | None, today: date) -> list[SignalementError]:
+    """Every rule a complement request breaks, each with its field, so that the form shows them at once. A due date
+    the form could not read (None) is left to the form's own message."""
+    errors: list[SignalementError] = []
     if not message.strip():
-        raise SignalementIncomplete("Précisez ce qui est demandé.", field="message")
-    if due_date <= today:
-        raise SignalementError("La date limite de réponse doit être dans le futur.", field="due_date")
+        errors.append(SignalementIncomplete("Précisez ce qui est demandé.", field="message"))
+    if due_date is not None and due_date <= today:
+        errors.append(SignalementError("La date limite de réponse doit être dans le futur.", field="due_date"))
+    return errors
+
+
+def request_complement(signalement: Signalement, *, actor, message: str, due_date: date, today: date) -> Signalement:
+    """Ask the person for more; the deadline stops running until they answer. Raises the first of
+    `complement_errors` (SignalementError) on a request that breaks a rule."""
+    errors = complement_errors(message=message, due_date=due_date, today=today)
+    if errors:
+        raise errors[0]
     transition(signalement, Action.REQUEST_COMPLEMENT, actor=actor, note=message.strip())
     signalement.paused_since = today
     signalement.complement_due_date = due_date
@@ -354,7 +481,7 @@ def _add_message(signalement: Signalement, *, author_kind: str, actor, body: str
     db.session.flush()
     audit(
         AuditAction.SIGNALEMENT_MESSAGE,
-        actor=actor if author_kind == "assure" else None,
+        actor=actor,
         subject=signalement.assure,
         signalement_id=signalement.id,
         message_id=message.id,
@@ -372,7 +499,7 @@ def transition(signalement: Signalement, action: Action, *, actor, note: str | N
     _event(signalement, previous, signalement.state, actor, note)
     audit(
         AuditAction.SIGNALEMENT_TRANSITION,
-        actor=actor if getattr(actor, "assure_id", None) is not None else None,
+        actor=actor,  # the assuré, their representative, or the agent (audit.record tells them apart)
         subject=signalement.assure,
         signalement_id=signalement.id,
         transition=action.value,
@@ -396,7 +523,6 @@ def _event(signalement, previous, new, actor, note=None) -> None:
 
 
 def _notify(signalement: Signalement, *, subject: str, template: str, **context) -> None:
-    from portal.auth.models import Account
     from portal.representation import permissions as representation_permissions
 
     # The person, and every representative whose mandate is in force: both follow the request.
@@ -459,8 +585,12 @@ def confirm_year(assure, *, actor, year: int):
 
 
 def notify_decision(signalement: Signalement) -> None:
+    """The e-mail announcing a decision states its voies et délais de recours (CSS R142-1): the commission de
+    recours amiable of the caisse, its address, two months from the notification."""
     _notify(
         signalement,
         subject=f"Une décision a été prise sur votre demande n° {signalement.reference}",
         template="emails/signalement_changed.txt",
+        recourse=queries.get_recourse_office(signalement),
+        decided_at=signalement.decided_at,
     )

@@ -7,9 +7,10 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
-from portal import clock
+from portal import clock, errors
 from portal.auth.decorators import assure_required
 from portal.careers import queries as careers_queries
+from portal.careers.models import PeriodNature
 from portal.documents import services as documents_services
 from portal.documents.validation import DocumentRefused
 from portal.extensions import db, limiter
@@ -18,8 +19,8 @@ from portal.representation import context as acting_context
 from portal.representation.decorators import requires
 from portal.representation.permissions import Action
 from portal.signalements import permissions, queries, services
-from portal.signalements.catalog import CATALOG, AnomalyType
-from portal.signalements.exceptions import SignalementError
+from portal.signalements.catalog import CATALOG, PERIOD_FIELDS, AnomalyType, document_kinds
+from portal.signalements.exceptions import DraftRefused, SignalementError
 from portal.signalements.forms import (
     FIELD_LABELS_BY_TYPE,
     ChooseTypeForm,
@@ -34,7 +35,12 @@ bp = Blueprint("signalements", __name__)
 
 # Query parameters of the pre-filled form (from "À vérifier" or a period of the career page).
 PREFILL_KEYS = ("annee", "periodes", "debut", "fin")
-OTHER_DOCUMENT_KINDS = ("Attestation sur l'honneur", "Autre document")
+# Routes whose form carries a file, and where their part of the request's page is.
+UPLOAD_ANCHORS = {
+    "signalements.upload_document": "#justificatifs",
+    "signalements.post_message": "#messages",
+    "signalements.answer_complement": "#complement",
+}
 
 
 def _account_key() -> str:
@@ -66,18 +72,36 @@ def _period_choices(assure_id: int, year: int | None = None):
     ]
 
 
-def _proposal(form: SignalementForm) -> services.Proposal:
-    from portal.careers.models import PeriodNature
+def _signalement_form(anomaly_type: AnomalyType, data: dict) -> SignalementForm:
+    """The form with only the fields this kind of anomaly asks for: a value sent for another one is ignored, never
+    refused in a field the person cannot see."""
+    form = SignalementForm(data=data)
+    spec = anomaly_type.spec
+    for name in PERIOD_FIELDS:
+        if name not in spec.fields:
+            del form[name]
+    if spec.concerns_existing is False:
+        del form["period_ids"]
+    return form
 
-    earnings = form.earnings.data
+
+def _value(form: SignalementForm, name: str):
+    field = getattr(form, name, None)
+    return None if field is None or field.errors else field.data
+
+
+def _proposal(form: SignalementForm) -> services.Proposal:
+    """The values the form could read: a value it refused is left out (None), its own message says why."""
+    earnings = _value(form, "earnings")
+    nature = _value(form, "nature")
     return services.Proposal(
-        start_date=form.start_date.data,
-        end_date=form.end_date.data,
-        employer_name=(form.employer_name.data or "").strip() or None,
-        employer_siret=(form.employer_siret.data or "").replace(" ", "") or None,
+        start_date=_value(form, "start_date"),
+        end_date=_value(form, "end_date"),
+        employer_name=(_value(form, "employer_name") or "").strip() or None,
+        employer_siret=(_value(form, "employer_siret") or "").replace(" ", "") or None,
         earnings_cents=None if earnings is None else int(earnings * 100),
-        days=form.days.data,
-        nature=PeriodNature(form.nature.data) if form.nature.data else None,
+        days=_value(form, "days"),
+        nature=PeriodNature(nature) if nature else None,
     )
 
 
@@ -87,6 +111,16 @@ def _attach_error(form, error: SignalementError) -> None:
         target.errors = [*list(target.errors), error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def _attach_errors(form, errors) -> None:
+    """Put each rule's message on its field, unless the form already refused that field's value: the person reads
+    every error of the page at once (a date in the future as well as an amount that cannot be read)."""
+    for error in errors:
+        target = getattr(form, error.field, None) if error.field else None
+        if target is not None and getattr(target, "errors", None):
+            continue
+        _attach_error(form, error)
 
 
 @bp.get("/mes-demandes")
@@ -148,30 +182,42 @@ def new_signalement(anomaly_type: str):
                 data[field] = date.fromisoformat(prefill[key]) if prefill.get(key) else None
             except ValueError:
                 data[field] = None
-    form = SignalementForm(data=data)
+    form = _signalement_form(kind, data)
     year = int(prefill["annee"]) if prefill.get("annee", "").isdigit() else None
-    form.period_ids.choices = _period_choices(acting_context.subject_id(), year)
-    if form.validate_on_submit():
-        try:
-            signalement = services.create_draft(
-                acting_context.subject(),
-                actor=acting_context.actor(),
-                anomaly_type=kind,
-                period_ids=form.period_ids.data or [],
-                proposal=_proposal(form),
-                explanation=form.explanation.data or "",
-                year=year,
-                today=clock.today(),
+    if form.period_ids is not None:
+        form.period_ids.choices = _period_choices(acting_context.subject_id(), year)
+    if form.is_submitted():
+        period_ids = _value(form, "period_ids") or []
+        if form.validate():
+            try:
+                signalement = services.create_draft(
+                    acting_context.subject(),
+                    actor=acting_context.actor(),
+                    anomaly_type=kind,
+                    period_ids=period_ids,
+                    proposal=_proposal(form),
+                    explanation=form.explanation.data or "",
+                    year=year,
+                    today=clock.today(),
+                )
+            except DraftRefused as refused:
+                _attach_errors(form, refused.errors)
+            except SignalementError as error:
+                _attach_error(form, error)
+            else:
+                flash(
+                    "Votre brouillon est enregistré. Ajoutez vos justificatifs puis déposez la demande.",
+                    "success",
+                )
+                return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+        else:
+            # The form refused some values: the rules still run on the others, so that every error shows at once.
+            errors = services.draft_errors(
+                acting_context.subject(), kind, period_ids, _proposal(form), today=clock.today()
             )
-        except SignalementError as error:
-            _attach_error(form, error)
-            return _render_form("signalements/form.html", form, kind, 422, prefill=prefill)
-        flash(
-            "Votre brouillon est enregistré. Ajoutez vos justificatifs puis déposez la demande.",
-            "success",
-        )
-        return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
-    return _render_form("signalements/form.html", form, kind, 422 if form.errors else 200, prefill=prefill)
+            _attach_errors(form, errors)
+        return _render_form("signalements/form.html", form, kind, 422, prefill=prefill)
+    return _render_form("signalements/form.html", form, kind, prefill=prefill)
 
 
 @bp.route("/mes-demandes/<int:signalement_id>/modifier", methods=["GET", "POST"])
@@ -198,32 +244,43 @@ def edit_signalement(signalement_id: int):
             days=first.proposed_days,
             nature=first.proposed_nature.value if first.proposed_nature else "",
         )
-    form = SignalementForm(data=data)
+    form = _signalement_form(signalement.anomaly_type, data)
     years = {item.year for item in signalement.items if item.year}
-    form.period_ids.choices = _period_choices(acting_context.subject_id(), years.pop() if len(years) == 1 else None)
-    if form.validate_on_submit():
-        try:
-            services.update_draft(
-                signalement,
-                actor=acting_context.actor(),
-                period_ids=form.period_ids.data or [],
-                proposal=_proposal(form),
-                explanation=form.explanation.data or "",
-                today=clock.today(),
+    if form.period_ids is not None:
+        form.period_ids.choices = _period_choices(acting_context.subject_id(), years.pop() if len(years) == 1 else None)
+    if form.is_submitted():
+        period_ids = _value(form, "period_ids") or []
+        if form.validate():
+            try:
+                services.update_draft(
+                    signalement,
+                    actor=acting_context.actor(),
+                    period_ids=period_ids,
+                    proposal=_proposal(form),
+                    explanation=form.explanation.data or "",
+                    today=clock.today(),
+                )
+            except DraftRefused as refused:
+                _attach_errors(form, refused.errors)
+            except SignalementError as error:
+                _attach_error(form, error)
+            else:
+                flash("Brouillon mis à jour.", "success")
+                return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
+        else:
+            # The form refused some values: the rules still run on the others, so that every error shows at once.
+            errors = services.draft_errors(
+                signalement.assure, signalement.anomaly_type, period_ids, _proposal(form), today=clock.today()
             )
-        except SignalementError as error:
-            _attach_error(form, error)
-            return _render_form("signalements/form.html", form, signalement.anomaly_type, 422, signalement)
-        flash("Brouillon mis à jour.", "success")
-        return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
-    status = 422 if form.errors else 200
-    return _render_form("signalements/form.html", form, signalement.anomaly_type, status, signalement)
+            _attach_errors(form, errors)
+        return _render_form("signalements/form.html", form, signalement.anomaly_type, 422, signalement)
+    return _render_form("signalements/form.html", form, signalement.anomaly_type, signalement=signalement)
 
 
 def _document_form(signalement) -> DocumentForm:
     form = DocumentForm()
     form.kind.choices = [SelectChoice("", "Choisissez")] + [
-        SelectChoice(kind, kind) for kind in (*signalement.anomaly_type.spec.justificatifs, *OTHER_DOCUMENT_KINDS)
+        SelectChoice(kind, kind) for kind in document_kinds(signalement.anomaly_type)
     ]
     current = {version.period_id: version for version in careers_queries.list_current_versions(signalement.assure_id)}
     form.period_ids.choices = [
@@ -237,7 +294,9 @@ def _document_form(signalement) -> DocumentForm:
     return form
 
 
-def _render_show(signalement, *, status: int = 200, document_form=None, message_form=None, complement_form=None):
+def _render_show(
+    signalement, *, status: int = 200, document_form=None, message_form=None, complement_form=None, withdraw_form=None
+):
     documents = documents_services.list_documents(signalement.id)
     return (
         render_template(
@@ -248,9 +307,10 @@ def _render_show(signalement, *, status: int = 200, document_form=None, message_
             document_form=document_form or _document_form(signalement),
             message_form=message_form or MessageForm(),
             complement_form=complement_form or MessageForm(),
-            withdraw_form=WithdrawForm(),
+            withdraw_form=withdraw_form or WithdrawForm(),
             action_form=EmptyForm(),
             acting_id=acting_context.actor().id,
+            filing_request=services.standing_filing_request(signalement, actor=acting_context.actor()),
             draft_expiry=services.draft_expiry_date(signalement)
             if signalement.state is SignalementState.DRAFT
             else None,
@@ -258,7 +318,9 @@ def _render_show(signalement, *, status: int = 200, document_form=None, message_
                 version.period_id: version for version in careers_queries.list_current_versions(signalement.assure_id)
             },
             max_documents=current_app.config["DOCUMENTS_PER_SIGNALEMENT"],
+            max_document_bytes=current_app.config["DOCUMENT_MAX_BYTES"],
             accepts_documents=signalement.state in documents_services.STATES_ACCEPTING_DOCUMENTS,
+            recourse=queries.get_recourse_office(signalement) if signalement.state.is_decided else None,
         ),
         status,
     )
@@ -295,13 +357,8 @@ def delete_signalement(signalement_id: int):
 def upload_document(signalement_id: int):
     """Attach one justificatif."""
     signalement = _load(signalement_id)
-    try:
-        form = _document_form(signalement)
-        submitted = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        form = _document_form_without_data(signalement)
-        form.file.errors = [f"Le fichier dépasse {current_app.config['DOCUMENT_MAX_BYTES'] // (1024 * 1024)} Mo."]
-        return _render_show(signalement, status=413, document_form=form)
+    form = _document_form(signalement)
+    submitted = form.validate_on_submit()
     upload = form.file.data if submitted else None
     if submitted and (upload is None or not upload.filename):
         form.file.errors = ["Choisissez un fichier."]
@@ -327,12 +384,17 @@ def upload_document(signalement_id: int):
     return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id) + "#justificatifs", 303)
 
 
-def _document_form_without_data(signalement) -> DocumentForm:
-    # The request body was refused before it could be read: a blank form, with its choices.
-    form = DocumentForm(formdata=None)
-    form.kind.choices = [SelectChoice("", "Choisissez")]
-    form.period_ids.choices = []
-    return form
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    """A file over the size limit, refused before it is read (CSRF protection reads the body before any view): back
+    to the request's page, nothing saved, the limit stated; a reload then shows the request, not a refused POST."""
+    anchor = UPLOAD_ANCHORS.get(request.endpoint or "")
+    if anchor is None:
+        return errors.too_large()
+    errors.drain_request_body()
+    flash(errors.too_large_message(), "error")
+    target = url_for("signalements.show_signalement", signalement_id=request.view_args["signalement_id"])
+    return redirect(target + anchor, 303)
 
 
 @bp.post("/mes-demandes/<int:signalement_id>/pieces/<int:document_id>/supprimer")
@@ -395,7 +457,7 @@ def withdraw_signalement(signalement_id: int):
     signalement = _load(signalement_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
-        return _render_show(signalement, status=422)
+        return _render_show(signalement, status=422, withdraw_form=form)
     try:
         services.withdraw(signalement, actor=acting_context.actor(), reason=form.reason.data or "")
     except SignalementError as error:
@@ -408,6 +470,10 @@ def withdraw_signalement(signalement_id: int):
 def _message_with_attachment(signalement, form, *, complement: bool):
     """Post the message (or the complement's answer) and its optional attachment, all or nothing."""
     upload = request.files.get("file")
+    kind = request.form.get("kind") or "Autre document"
+    if upload is not None and upload.filename and kind not in document_kinds(signalement.anomaly_type):
+        # The type is chosen from a closed list, never typed: a forged one is refused before anything is written.
+        raise SignalementError("Choisissez le type du document joint dans la liste proposée.", field="kind")
     if complement:
         message = services.answer_complement(
             signalement, actor=acting_context.actor(), body=form.body.data, today=clock.today()
@@ -422,7 +488,7 @@ def _message_with_attachment(signalement, form, *, complement: bool):
             actor=acting_context.actor(),
             stream=upload.stream,
             original_name=upload.filename,
-            kind=request.form.get("kind") or "Autre document",
+            kind=kind,
             period_ids=[],
             message=message,
         )
@@ -431,13 +497,8 @@ def _message_with_attachment(signalement, form, *, complement: bool):
 
 def _post(signalement_id: int, *, complement: bool):
     signalement = _load(signalement_id)
-    try:
-        form = MessageForm()
-        valid = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        flash(f"Le fichier dépasse {current_app.config['DOCUMENT_MAX_BYTES'] // (1024 * 1024)} Mo.", "error")
-        return _render_show(signalement, status=413)
-    if valid:
+    form = MessageForm()
+    if form.validate_on_submit():
         try:
             # A savepoint: a refused attachment undoes the message and the state change with it.
             with db.session.begin_nested():

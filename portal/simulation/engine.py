@@ -930,8 +930,16 @@ class _Simulation:
                     ("ANI Agirc-Arrco du 17/11/2017",),
                 ),
                 "net": Explanation(
-                    f"Montant net estimé : {t.euros(net)} par mois.",
+                    f"Montant net estimé : {'au plus ' if upper_bound else ''}{t.euros(net)} par mois.",
                     (
+                        (
+                            "Le montant Agirc-Arrco brut est un maximum (sa minoration avant le taux plein n'est pas "
+                            "calculée) : le net en est un aussi.",
+                        )
+                        if upper_bound
+                        else ()
+                    )
+                    + (
                         f"Prélèvements au taux normal : CSG {t.percent(p.rule('csg_pension_normal_rate', day).value)}, "
                         f"CRDS {t.percent(p.rule('crds_rate', day).value)}, CASA "
                         f"{t.percent(p.rule('casa_rate', day).value)}, et {t.percent(self.complementary_extra(day))} "
@@ -1250,30 +1258,44 @@ class _Simulation:
         )
 
     def limits(self) -> tuple[str, ...]:
+        """What the result leaves out, said to the assuré: what is not counted, in which direction it moves the
+        figures, and what to do about it. Same texts in the page, the JSON API and the CLI (`limits`)."""
         limits = [
-            "Les montants des années à venir sont en euros constants de 2026 : seuil de validation, plafond de la "
-            "Sécurité sociale et valeurs du point Agirc-Arrco de 2026.",
-            "Coefficients de revalorisation des salaires : série des arrêtés jusqu'en 2023, puis revalorisations des "
-            "pensions de 2024 à 2026 ; la table officielle de 2026 n'a pas pu être vérifiée, d'où un écart possible "
-            "de quelques millièmes sur le salaire annuel moyen.",
-            "Avant le taux plein, la minoration Agirc-Arrco (coefficients d'anticipation) n'est pas calculée : le "
-            "montant complémentaire affiché est alors un maximum.",
-            "Le salaire annuel moyen sur 24 ou 23 ans pour les mères (LFSS 2026) n'est pas appliqué : ses décrets "
-            "n'ont pas pu être vérifiés.",
-            "Le service-public annonce un âge abaissé d'un an pour certains parents nés à partir du 1er avril 1965 ; "
-            "aucun texte ne le confirme : il n'est pas appliqué.",
-            "Ne sont pas calculés : les retraites de la fonction publique, des exploitants agricoles, de l'Ircantec, "
-            "du RAFP et des régimes étrangers, la surcote parentale, la majoration Agirc-Arrco pour enfants, les "
-            "départs pour handicap, inaptitude ou incapacité permanente.",
+            "Vos revenus à venir et les montants de votre retraite sont en euros de 2026 : ils ne tiennent pas "
+            "compte des hausses futures des salaires, du plafond de la Sécurité sociale ni de la valeur du point "
+            "Agirc-Arrco. Lisez-les comme un pouvoir d'achat d'aujourd'hui.",
+            "Vos salaires passés sont revalorisés avec les coefficients officiels jusqu'en 2023, puis avec les "
+            "hausses des retraites de 2024 à 2026 : le salaire annuel moyen que calculera votre caisse peut différer "
+            "légèrement (moins de 1 %). Le montant exact figurera sur la notification de votre retraite.",
+            "Si vous partez avant d'avoir le taux plein, l'Agirc-Arrco réduit définitivement votre retraite "
+            "complémentaire. Cette réduction n'est pas calculée ici : les montants marqués « au plus » seront plus "
+            "bas. Pour l'estimer, utilisez le simulateur de l'Agirc-Arrco (agirc-arrco.fr).",
+            "La loi de financement de la Sécurité sociale pour 2026 prévoit de calculer le salaire annuel moyen des "
+            "mères sur leurs 24 meilleures années avec un enfant, 23 avec deux enfants ou plus, au lieu de 25. La "
+            "simulation garde 25 années, en attendant les textes d'application : si vous êtes concernée, votre "
+            "retraite de base pourrait être un peu plus élevée. Votre caisse appliquera la règle en vigueur à votre "
+            "demande de retraite.",
+            "Le site service-public.fr indique un départ un an plus tôt pour les parents nés à partir du 1er avril "
+            "1965 qui ont au moins un trimestre de majoration pour enfant. La simulation retient l'âge légal "
+            "habituel : si vous êtes dans ce cas, demandez à votre caisse de confirmer votre âge de départ avant de "
+            "décider.",
+            "Ne sont pas comptées ici les retraites de la fonction publique, des exploitants agricoles, de "
+            "l'Ircantec, du RAFP et des pays étrangers, ni la surcote parentale, la majoration Agirc-Arrco pour "
+            "enfants et les départs anticipés pour handicap, inaptitude ou incapacité permanente. Si l'un de ces cas "
+            "vous concerne, votre retraite totale sera différente : le simulateur de tous vos régimes sur "
+            "info-retraite.fr ou votre caisse vous renseignera.",
         ]
         if any(record.points_missing for record in self.past.values()):
             limits.append(
-                "Des années antérieures à 2019 n'ont pas de points Agirc-Arrco sur le relevé : ils ne sont pas comptés."
+                "Votre relevé ne donne pas vos points Agirc-Arrco de certaines années avant 2019 : ils ne sont pas "
+                "comptés, et votre retraite complémentaire est donc sous-estimée. Consultez votre relevé de points "
+                "sur agirc-arrco.fr et, s'il en manque, signalez-le à l'Agirc-Arrco."
             )
         if self.birth.year in (1969, 1970):
             limits.append(
-                "Carrières longues des générations 1969 et 1970 : un décret d'ajustement a été annoncé mais pas "
-                "trouvé ; les âges du texte de 2023 sont appliqués."
+                "Pour les personnes nées en 1969 et 1970, un ajustement des âges de départ pour carrière longue a été "
+                "annoncé mais n'est pas encore publié : la simulation applique les âges fixés en 2023. Vérifiez votre "
+                "date de départ avec votre caisse avant de décider."
             )
         return tuple(limits)
 

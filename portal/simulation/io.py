@@ -2,6 +2,7 @@
 messages, and turn a SimulationResult into JSON-ready data. The web page, the API and `flask simulate` all go
 through here, so that they accept and refuse exactly the same things (schema: docs/simulation.md)."""
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -29,9 +30,20 @@ MAX_FUTURE = 20
 MAX_COMPARE = 4
 MAX_AMOUNT = Decimal("100000000")
 CENT = Decimal("0.01")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only, as the schema says: \d would also take other scripts' digits (« ２０２８-０１-０１ »).
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Dates the simulator can reason about: people born from 1950, pensions until the end of the century.
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# An error message repeats at most this much of what was sent: enough to recognise the value, never a 10 kB echo.
+EXCERPT_LENGTH = 40
+
+
+def excerpt(value: object, limit: int = EXCERPT_LENGTH) -> str:
+    """What a message may repeat of a value that was sent: at most `limit` characters, then « … »; characters that
+    cannot be shown (controls, such as a terminal's escape sequences) are replaced by « � »."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    shown = "".join(char if char.isprintable() else "\ufffd" for char in text[:limit])
+    return shown + "…" if len(text) > limit else shown
 
 
 @dataclass(frozen=True)
@@ -57,9 +69,13 @@ class _Reader:
 
     def date(self, data: dict, key: str, path: str, *, required: bool = False) -> date | None:
         value = data.get(key)
-        if value is None or value == "":
+        if value is None or (value == "" and required):
             if required:
                 self.fail(path, "Ce champ est obligatoire (date au format AAAA-MM-JJ).")
+            return None
+        if value == "":
+            # The schema says a date or null: an empty string is neither, rather than silently "no date".
+            self.fail(path, "Indiquez une date au format AAAA-MM-JJ, ou null.")
             return None
         if not isinstance(value, str):
             self.fail(path, "Indiquez une date au format AAAA-MM-JJ, par exemple 1964-03-15.")
@@ -69,7 +85,7 @@ class _Reader:
                 raise ValueError
             parsed = date.fromisoformat(value)
         except ValueError:
-            self.fail(path, f"« {value} » n'est pas une date qui existe (format AAAA-MM-JJ).")
+            self.fail(path, f"« {excerpt(value)} » n'est pas une date qui existe (format AAAA-MM-JJ).")
             return None
         if not MIN_YEAR <= parsed.year <= MAX_YEAR:
             self.fail(path, f"Indiquez une date entre {MIN_YEAR} et {MAX_YEAR}.")
@@ -103,7 +119,7 @@ class _Reader:
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
-            self.fail(path, f"« {value} » n'est pas un montant.")
+            self.fail(path, f"« {excerpt(value)} » n'est pas un montant.")
             return None
         if not amount.is_finite():
             self.fail(path, "Indiquez un montant en euros.")
@@ -128,7 +144,7 @@ def parse_input(data: object, *, today: date) -> SimulationInput:
     }  # fmt: skip
     for key in data:
         if key not in known:
-            reader.fail(key, "Ce champ n'existe pas dans le schéma de simulation.")
+            reader.fail(excerpt(key), "Ce champ n'existe pas dans le schéma de simulation.")
     as_of = reader.date(data, "as_of", "as_of") or today
     birth_date = reader.date(data, "birth_date", "birth_date", required=True)
     if birth_date is not None:
@@ -205,7 +221,7 @@ def _check_departure(reader: _Reader, value: date | None, path: str, as_of: date
 def _refuse_unknown(reader: _Reader, item: dict, path: str, known: set[str]) -> None:
     for key in item:
         if key not in known:
-            reader.fail(f"{path}.{key}", "Ce champ n'existe pas dans le schéma de simulation.")
+            reader.fail(f"{path}.{excerpt(key)}", "Ce champ n'existe pas dans le schéma de simulation.")
 
 
 def _list(reader: _Reader, value: object, path: str, maximum: int) -> list:
@@ -252,13 +268,15 @@ def _career(reader: _Reader, value: object, birth_date: date | None, as_of: date
             continue
         for key in item:
             if key not in {"year", "regime", "kind", "earnings", "days", "quarters", "points"}:
-                reader.fail(f"{path}.{key}", "Ce champ n'existe pas pour une ligne de carrière.")
+                reader.fail(f"{path}.{excerpt(key)}", "Ce champ n'existe pas pour une ligne de carrière.")
         year = reader.integer(item, "year", f"{path}.year", minimum=1)
         if year is None and item.get("year") is None:
             reader.fail(f"{path}.year", "L'année est obligatoire.")
         elif year is not None:
             if year > as_of.year:
-                reader.fail(f"{path}.year", f"{year} n'est pas encore passée : indiquez-la en revenus à venir.")
+                reader.fail(
+                    f"{path}.year", f"{excerpt(year)} n'est pas encore passée : indiquez-la en revenus à venir."
+                )
                 year = None
             elif birth_date is not None and year < birth_date.year + 14:
                 reader.fail(f"{path}.year", f"En {year}, vous n'aviez pas 14 ans.")
@@ -270,7 +288,9 @@ def _career(reader: _Reader, value: object, birth_date: date | None, as_of: date
         try:
             kind = Kind(item.get("kind")) if isinstance(item.get("kind"), str) else Kind("")
         except ValueError:
-            reader.fail(f"{path}.kind", f"Nature inconnue « {item.get('kind')} ». Valeurs possibles : {kinds}.")
+            reader.fail(
+                f"{path}.kind", f"Nature inconnue « {excerpt(item.get('kind'))} ». Valeurs possibles : {kinds}."
+            )
             kind = None
         earnings = reader.amount(item, "earnings", f"{path}.earnings")
         days = reader.integer(item, "days", f"{path}.days", maximum=366)
@@ -310,12 +330,9 @@ def _summary(reader: _Reader, value: object) -> Summary | None:
     contributed = reader.integer(value, "quarters_contributed", "summary.quarters_contributed", maximum=400)
     sam = reader.amount(value, "sam", "summary.sam", required=True)
     points = reader.amount(value, "agirc_arrco_points", "summary.agirc_arrco_points") or Decimal(0)
-    for key, found in (
-        ("quarters_all_regimes", quarters_all),
-        ("quarters_regime_general", quarters_rg),
-        ("quarters_contributed", contributed),
-    ):
-        if found is None and key not in value:
+    for key in ("quarters_all_regimes", "quarters_regime_general", "quarters_contributed"):
+        # Absent or null alike (a null was let through as "no value", then failed an assertion: a 500).
+        if value.get(key) is None:
             reader.fail(f"summary.{key}", "Ce nombre de trimestres est obligatoire.")
     if len(reader.errors) > before:
         return None

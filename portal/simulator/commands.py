@@ -57,7 +57,7 @@ def _day(value: str) -> date:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    _fail(f"--as-of : « {value} » n'est pas une date qui existe (format AAAA-MM-JJ).")
+    _fail(f"--as-of : « {io.excerpt(value)} » n'est pas une date qui existe (format AAAA-MM-JJ).")
 
 
 def _reason(error: OSError) -> str:

@@ -1,27 +1,15 @@
 """The "Simuler ma retraite" form: what the career does not hold yet, and the departures to compare."""
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, FormField, IntegerField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms import FieldList, FormField, IntegerField
+from wtforms.validators import Optional, ValidationError
 
-from portal.forms.fields import EarningsField
-
-
-class MonthField(DateField):
-    """A departure month, typed as <input type="month"> (AAAA-MM): a pension always starts on the 1st."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%Y-%m", **kwargs)
-        self.widget.input_type = "month"
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Indiquez un mois au format AAAA-MM, par exemple 2029-07.") from None
+from portal import clock
+from portal.forms import PortalForm
+from portal.forms.fields import DateField, EarningsField, MonthField
+from portal.forms.validators import Between
 
 
-class ScenarioForm(FlaskForm):
+class ScenarioForm(PortalForm):
     """One set of assumptions for the years to come."""
 
     class Meta:
@@ -33,15 +21,15 @@ class ScenarioForm(FlaskForm):
     )
     part_time_percent = IntegerField(
         "Temps de travail, en %",
-        validators=[Optional(), NumberRange(1, 100, "Indiquez un pourcentage entre 1 et 100.")],
+        validators=[Optional(), Between(1, 100, "Indiquez un pourcentage entre 1 et 100.")],
+        invalid_value_message="Indiquez un pourcentage en chiffres, par exemple 80.",
         description="100 pour un temps plein, 80 pour un temps partiel à 80 %.",
     )
-    stop_start = DateField("Arrêt prévu : du", validators=[Optional()], format="%Y-%m-%d")
-    stop_end = DateField("au", validators=[Optional()], format="%Y-%m-%d")
+    stop_start = DateField("Arrêt prévu : du", validators=[Optional()])
+    stop_end = DateField("au", validators=[Optional()])
     work_until = DateField(
         "Je cesse de travailler le",
         validators=[Optional()],
-        format="%Y-%m-%d",
         description="Laissez vide si vous travaillez jusqu'à votre départ.",
     )
     departure = MonthField("Date de départ à comparer", validators=[Optional()])
@@ -53,14 +41,26 @@ class ScenarioForm(FlaskForm):
             raise ValidationError("Indiquez le début et la fin de l'arrêt.")
 
 
-class ChildForm(FlaskForm):
+class ChildForm(PortalForm):
     class Meta:
         csrf = False
 
-    birth_date = DateField("Date de naissance", validators=[Optional()], format="%Y-%m-%d")
+    birth_date = DateField("Date de naissance", validators=[Optional()])
+
+    def validate_birth_date(self, field):
+        # Said rather than silently left out of the simulation: the person would believe it counted.
+        if field.data and field.data > clock.today():
+            raise ValidationError("Cette date de naissance est dans le futur.")
 
 
-class SimulationForm(FlaskForm):
+class SimulationForm(PortalForm):
     first = FormField(ScenarioForm, label="Scénario 1")
     second = FormField(ScenarioForm, label="Scénario 2")
     extra_children = FieldList(FormField(ChildForm), min_entries=3, max_entries=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each bound field has its own label: naming the child here changes this form only, the page and the error
+        # summary then say the same.
+        for index, entry in enumerate(self.extra_children, start=1):
+            entry.birth_date.label.text = f"Autre enfant {index} : date de naissance"

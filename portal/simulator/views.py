@@ -5,6 +5,8 @@ from datetime import timedelta
 from flask import Blueprint, abort, render_template, request
 
 from portal import clock
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
 from portal.auth.decorators import assure_required
 from portal.representation import context as acting_context
 from portal.signalements import queries as signalements_queries
@@ -79,18 +81,27 @@ def simulate_retirement():
     results = []
     valid = form.validate_on_submit() if request.method == "POST" else True
     supported = assure.birth_date >= parameters.FIRST_SUPPORTED_BIRTH_DATE
-    if career and valid and supported:
+    if career and supported:
         extra = [entry.birth_date.data for entry in form.extra_children if entry.birth_date.data]
         all_children = children + [ChildInput(birth_date=born) for born in extra if born <= today]
+        # Each scenario whose values could be read is simulated even when another part of the form was refused, so
+        # that the rules' errors (a departure before the first possible one) show with the others, at once.
         for index, scenario in enumerate((form.first, form.second), start=1):
             if index == 2 and request.method == "GET":
                 break
+            if scenario.errors:
+                continue
             result, chosen = _run(assure, career, all_children, scenario, today, scenario.departure)
             if result is None:
-                results = []
                 valid = False
-                break
+                continue
             results.append({"index": index, "result": result, "chosen": chosen})
+        if not valid:
+            results = []
+    acting = acting_context.acting()
+    if acting is not None and request.method == "POST":
+        # A representative's simulation with hypotheses of their own (the GET is recorded as a read of the space).
+        audit(AuditAction.REPRESENTATIVE_SIMULATED, actor=acting, subject=assure, scenarios=len(results))
     return render_template(
         "simulator/simulate.html",
         form=form,

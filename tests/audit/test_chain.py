@@ -23,27 +23,9 @@ from portal.audit.chain import (
 from portal.audit.models import AuditEvent
 from portal.audit.services import AuditAction, record
 from portal.extensions import db as _db
-from tests.builders import create_assure
 from tests.conftest import _test_settings, fresh_database
 
 audit_table = AuditEvent.__table__
-
-
-@pytest.fixture
-def events(db):
-    """Five chained rows on an empty trail (the test's transaction is rolled back afterwards)."""
-    db.session.execute(delete(AuditEvent))
-    assure = create_assure()
-    recorded = [
-        record(AuditAction.DEMO_SEEDED, assures=13),
-        record(AuditAction.CAREER_CONFIRMED, subject=assure, year=2024),
-        record(AuditAction.LOGIN_REFUSED, provider="franceconnect", reason="identité « refusée » à Noël"),
-        record(AuditAction.SIGNALEMENT_CREATED, subject=assure, acting_for=assure, signalement_id=7,
-               anomaly_type="missing_period", details={"years": [2019, 2020], "note": None}),
-        record(AuditAction.DOCUMENT_VIEWED, subject=assure, document_id=3),
-    ]  # fmt: skip
-    db.session.flush()
-    return recorded
 
 
 def test_the_canonical_form_is_sorted_compact_json_of_every_column_but_the_hashes():

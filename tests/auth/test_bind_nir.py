@@ -5,11 +5,15 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Account
+from portal.backoffice.agents import ensure_caisse
 from tests.builders import create_assure
 from tests.conftest import csrf_token, text_of
 from tests.fc import login
+from tests.representation.helpers import request
 
 MISMATCH = "ne correspond pas à l'identité transmise par FranceConnect"
+# Born the same day as Jean-Pierre MARTIN in Lyon 3e (69383): the same first ten digits, the next order number.
+TWIN_NIR = "162056938304683"
 
 
 def submit_nir(client, nir: str):
@@ -109,14 +113,46 @@ def test_a_registry_record_that_contradicts_the_pivot_is_refused(client, db):
 
 
 def test_a_nir_already_bound_to_another_account_is_refused(client, db):
-    assure = create_assure(identity="demo-jean-pierre-martin")
+    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
     db.session.add(Account(assure=assure, pivot_identity={}))
     db.session.flush()
     login(client)
     response = submit_nir(client, "162056938304584")
     assert response.status_code == 422
     assert "déjà rattaché à un autre compte FranceConnect" in text_of(response)
+    # The owner (their identity matches the record) is told whom to contact.
+    assert "contactez votre caisse de retraite (Carsat Rhône-Alpes) au 39 60" in text_of(response)
     assert refusal(db).data["reason"] == "already_bound"
+
+
+def _twin_of_jean_pierre():
+    """Paul, born the same day in the same commune as Jean-Pierre MARTIN: only the NIR's order number differs."""
+    return create_assure(identity="demo-jean-pierre-martin", nir=TWIN_NIR, given_names="Paul Henri")
+
+
+def test_a_twin_cannot_bind_the_others_nir(client, db):
+    create_assure(identity="demo-jean-pierre-martin")
+    twin = _twin_of_jean_pierre()
+    login(client)  # Jean-Pierre, who types his brother's NIR
+    response = submit_nir(client, TWIN_NIR)
+    assert response.status_code == 422
+    assert MISMATCH in text_of(response)
+    assert account(db).assure_id is None
+    assert refusal(db).data == {"reason": "identity_mismatch", "fields": ["given_name"]}
+    assert refusal(db).subject_assure_id == twin.id
+
+
+def test_a_twin_is_not_told_that_the_others_nir_is_already_linked(client, db):
+    twin = _twin_of_jean_pierre()
+    db.session.add(Account(assure=twin, pivot_identity={}))
+    db.session.flush()
+    login(client)
+    response = submit_nir(client, TWIN_NIR)
+    assert response.status_code == 422
+    # The same answer as for a NIR nobody holds: nothing about the twin's account.
+    assert MISMATCH in text_of(response)
+    assert "déjà rattaché" not in text_of(response)
+    assert refusal(db).data["reason"] == "identity_mismatch"
 
 
 def test_nir_attempts_are_rate_limited(client, db):
@@ -132,3 +168,29 @@ def test_the_nir_step_needs_a_login(client):
     response = client.get("/premiere-connexion")
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/?next=")
+
+
+def test_a_representative_unknown_to_the_fund_who_says_so_lands_on_their_representations(client, db):
+    first = login(client, "demo-jules-inconnu")
+    assert first.headers["Location"].startswith("/premiere-connexion")
+    page = client.get("/premiere-connexion")
+    assert "Je représente une personne protégée" in text_of(page)
+    response = client.post("/mes-representations/je-represente", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/mes-representations"
+    assert account(db).declared_representative_at is not None
+    again = login(client, "demo-jules-inconnu")
+    assert again.status_code == 303
+    assert again.headers["Location"] == "/mes-representations"
+    assert "Retrouvez votre dossier retraite" in text_of(client.get("/mes-representations"))
+
+
+def test_a_representative_with_a_mandate_lands_on_their_representations(client, db):
+    protected = create_assure(identity="demo-anne-sophie-girard", caisse_id=ensure_caisse("CARSAT-RA").id)
+    login(client, "demo-jules-inconnu")
+    request(account(db), protected)
+    again = login(client, "demo-jules-inconnu")
+    assert again.headers["Location"] == "/mes-representations"
+    # Someone with neither a file nor a mandate still starts with the NIR step.
+    other = login(client, "demo-karim-benali")
+    assert other.headers["Location"].startswith("/premiere-connexion")

@@ -171,8 +171,8 @@ def test_state_and_nonce_carry_32_random_bytes_and_are_kept_server_side(client, 
 
 
 ID_TOKEN_FAULTS = ["alg_none", "bad_signature", "wrong_audience", "expired", "wrong_nonce", "wrong_issuer", "no_acr",
-                   "unknown_kid"]  # fmt: skip
-USERINFO_FAULTS = ["unsigned_json", "bad_signature", "wrong_audience", "other_sub"]
+                   "unknown_kid", "aud_array_without_azp", "aud_array_other_azp", "azp_other"]  # fmt: skip
+USERINFO_FAULTS = ["unsigned_json", "bad_signature", "wrong_audience", "other_sub", "aud_array_without_azp"]
 
 
 @pytest.mark.parametrize("fault", ID_TOKEN_FAULTS)
@@ -194,6 +194,27 @@ def test_a_bad_userinfo_opens_no_session(client, db, fc_sandbox, fault):
     assert response.status_code == 401
     assert count(db, Account) == 0
     assert count(db, UserSession) == 0
+
+
+@pytest.mark.parametrize("fault", ["aud_array_without_azp", "aud_array_other_azp", "azp_other"])
+def test_an_id_token_issued_to_another_client_that_lists_us_too_is_refused(client, db, fc_sandbox, fault):
+    # OIDC Core 3.1.3.7: several audiences are only accepted when azp is our client id.
+    create_assure(identity="demo-jean-pierre-martin")
+    fc_sandbox.app.config["SANDBOX_FAULTS"] = {"id_token": fault}
+    response = login(client)
+    assert response.status_code == 401
+    assert "Par sécurité, vous n'êtes pas connecté" in text_of(response)
+    refused = db.session.execute(select(AuditEvent).where(AuditEvent.action == "auth.login_refused")).scalar_one()
+    assert refused.data["reason"] == "id_token_azp_refused"
+    assert count(db, UserSession) == 0
+
+
+def test_an_id_token_for_several_audiences_with_our_azp_is_accepted(client, db, fc_sandbox):
+    create_assure(identity="demo-jean-pierre-martin")
+    fc_sandbox.app.config["SANDBOX_FAULTS"] = {"id_token": "aud_array_with_azp"}
+    response = login(client)
+    assert response.status_code == 303
+    assert count(db, UserSession) == 1
 
 
 def test_an_rs256_id_token_is_accepted(client, db, fc_sandbox):

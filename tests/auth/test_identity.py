@@ -4,7 +4,16 @@ from datetime import date
 
 import pytest
 
-from portal.auth.identity import PivotIdentity, is_valid_nir, nir_mismatches, normalize_name, normalize_nir
+from portal.auth.identity import (
+    PivotIdentity,
+    first_given_name,
+    is_valid_nir,
+    nir_mismatches,
+    normalize_name,
+    normalize_nir,
+    registry_mismatches,
+)
+from portal.careers.models import Assure
 
 
 def pivot(**overrides) -> PivotIdentity:
@@ -83,3 +92,26 @@ def test_an_incomplete_pivot_cannot_be_matched():
     assert PivotIdentity.from_claims({"given_name": "Jean", "family_name": "MARTIN", "gender": "male"}) is None
     assert PivotIdentity.from_claims({"family_name": "X", "birthdate": "1962-02-30", "gender": "male",
                                       "birthcountry": "99100"}) is None  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fund", "franceconnect"),
+    [("Jean-Pierre Marc", "JEAN-PIERRE"), ("Éric", "eric"), ("Sophie Thi", "Sophie"), ("Marie-Hélène", "MARIEHELENE")],
+)
+def test_the_first_given_names_agree_without_accents_case_or_hyphens(fund, franceconnect):
+    assert first_given_name(fund) == first_given_name(franceconnect)
+
+
+@pytest.mark.parametrize(
+    ("fund", "franceconnect"), [("Paul", "Jean-Pierre"), ("Jean Pierre", "Jean-Pierre"), ("", "Jean")]
+)
+def test_other_first_given_names_differ(fund, franceconnect):
+    assert first_given_name(fund) != first_given_name(franceconnect)
+
+
+def test_a_twin_born_the_same_day_in_the_same_commune_is_told_apart_by_the_given_name():
+    twin = Assure(nir="162056938304683", sex="1", birth_name="MARTIN", given_names="Paul Henri",
+                  birth_date=date(1962, 5, 14), birth_place_code="69383", birth_country_code="99100")  # fmt: skip
+    assert nir_mismatches(twin.nir, pivot()) == []
+    assert registry_mismatches(twin, pivot()) == ["given_name"]
+    assert registry_mismatches(twin, pivot(given_name="Paul Henri")) == []

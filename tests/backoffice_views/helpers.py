@@ -12,6 +12,16 @@ from portal.signalements import services
 from portal.signalements.catalog import AnomalyType
 from tests.files import pdf_bytes
 
+# The demo agents: their sandbox identity (ProConnect sub) and their professional e-mail.
+CAMILLE = ("demo-agent-camille-durand", "camille.durand@carsat-ra.example.fr")
+MEHDI = ("demo-agent-mehdi-benhamou", "mehdi.benhamou@carsat-ra.example.fr")
+ANNE_LAURE = ("demo-agent-anne-laure-kervella", "anne-laure.kervella@carsat-bretagne.example.fr")
+JEROME = ("demo-agent-jerome-lefebvre", "jerome.lefebvre@carsat-ra.example.fr")
+HELENE = ("demo-agent-helene-marchal", "helene.marchal@cnav.example.fr")
+FRANCOIS = ("demo-agent-francois-nguyen-van", "francois.nguyen-van@cnav.example.fr")
+PAUL = ("demo-agent-sans-double-authentification", "paul.robin@carsat-ra.example.fr")
+LUCIE = ("demo-agent-non-habilite", "lucie.faure@prefecture.example.fr")
+
 
 def register(email: str, role: str, caisse: str = "CARSAT-RA"):
     return add_agent(email=email, role=AgentRole(role), caisse_code=caisse)
@@ -80,8 +90,8 @@ def requested_mandate(protected, *, representative=None, measure=None, **overrid
     mandate = Mandate(**values)
     db.session.add(mandate)
     db.session.flush()
-    documents_services.add_mandate_document(
-        mandate, actor=representative, stream=io.BytesIO(pdf_bytes()), original_name="jugement.pdf",
-        kind="Décision de justice",
-    )  # fmt: skip
+    with documents_services.received_file(io.BytesIO(pdf_bytes()), "jugement.pdf") as received:
+        documents_services.add_mandate_document(
+            mandate, actor=representative, received=received, kind="Décision de justice"
+        )
     return mandate

@@ -2,6 +2,7 @@
 technician's approval, refusal or revocation, through the pages, with agents logged in through the ProConnect
 sandbox."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -127,7 +128,8 @@ def test_the_queue_pages_by_keyset_with_a_constant_number_of_queries(app, db, as
     statements = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith(("SAVEPOINT", "RELEASE")):
+        # The session's own bookkeeping (its activity is written at most once a minute) is not the page's cost.
+        if not statement.startswith(("SAVEPOINT", "RELEASE")) and "browser_session" not in statement:
             statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)
@@ -155,7 +157,7 @@ def test_the_mandate_page_shows_the_declaration_and_the_decision_and_is_audited(
     response = camille.get(mandate_path(mandate))
     assert response.status_code == 200
     text = text_of(response)
-    assert f"Mandat n° {mandate.reference} · Tutelle" in text
+    assert f"Mandat n° {mandate.reference} · Tutelle" in re.sub(r"<[^>]+>", "", text)  # the number is never cut
     assert "En cours de vérification" in text
     assert "Claire ROUSSEAU, tuteur" in text
     assert "Tribunal judiciaire de Lyon" in text

@@ -84,7 +84,7 @@ def test_a_technician_sees_the_simulation_and_what_accepting_the_request_would_c
     assert expected.comparison["full_rate_shift_months"] == 12
     assert "12 mois plus tôt" in text
     # Both scenarios in the results: the recorded career, and the career if the request is accepted.
-    assert "Vos deux scénarios côte à côte" in text
+    assert "Les deux scénarios côte à côte" in text
     assert f'id="s2-{expected.accepted.earliest_date.isoformat()}"' in response.text
     assert "<svg" in response.text
 

@@ -36,10 +36,22 @@ def test_a_person_logs_in_with_franceconnect_and_reads_their_career(live_portal,
     assert axe_violations(page) == []
     page.screenshot(path=str(shots / "ma-carriere.png"), full_page=False)
     page.screenshot(path=str(shots / "ma-carriere-complete.png"), full_page=True)
+    # On a phone the tables and the timeline scroll inside their own regions, never the page.
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / "ma-carriere-telephone.png"), full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.locator("section#annee-1998").get_by_role("link", name="Corrigée : voir l'historique").first.click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Historique de la période")
     assert page.get_by_text("En vigueur").is_visible()
+    # Each version is dated when the fund received it: the DADS of 1998, then the correction of 2003.
+    versions = page.locator("table tbody tr")
+    assert "31/01/1999" in versions.nth(0).inner_text()
+    assert "17/11/2003" in versions.nth(1).inner_text()
+    origin = page.get_by_role("columnheader", name="Origine et motif")
+    assert origin.bounding_box()["x"] + origin.bounding_box()["width"] <= 1280  # the last column is in view
 
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(f"{portal_url}/")
@@ -56,7 +68,8 @@ def test_a_wrong_nir_shows_a_french_error_and_keeps_the_input(live_portal, brows
     page.wait_for_url(f"{portal_url}/premiere-connexion*")
     page.get_by_label("Numéro de sécurité sociale").fill("1 80 02 99 352 027 69")
     page.get_by_role("button", name="Retrouver mon dossier").click()
-    assert page.get_by_text("Ce numéro de sécurité sociale n'est pas valide").is_visible()
+    # Said under the field (the error summary at the top of the page repeats it).
+    assert page.locator("#nir-messages").get_by_text("Ce numéro de sécurité sociale n'est pas valide").is_visible()
     assert page.get_by_label("Numéro de sécurité sociale").input_value() == "1 80 02 99 352 027 69"
     assert page.title().startswith("Erreur - ")
     assert axe_violations(page) == []

@@ -50,7 +50,8 @@ def file_duplicate(page) -> None:
     page.locator("label[for=type-duplicate]").click()
     page.get_by_role("button", name="Continuer").click()
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    page.get_by_role("button", name="Déposer ma demande").click()
+    # « Déposer la demande » for a representative: the request is the protected person's.
+    page.get_by_role("button", name="Déposer la demande").click()
 
 
 def test_a_tuteur_files_for_the_protected_person_and_a_curatelle_needs_both(live_portal, browser_page, tmp_path):
@@ -102,7 +103,7 @@ def test_a_tuteur_files_for_the_protected_person_and_a_curatelle_needs_both(live
     jules.get_by_role("button", name="J'agis pour Fatou DIALLO").click()
     file_duplicate(jules)
     jules.get_by_text("Votre accord est enregistré").wait_for()
-    assert jules.get_by_text("Elle attend l'autre confirmation").is_visible()
+    assert jules.get_by_text("Elle attend la confirmation de Fatou DIALLO").is_visible()
     request_path = jules.url.removeprefix(portal_url)
 
     assisted = browser.new_context(locale="fr-FR").new_page()

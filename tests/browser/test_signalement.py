@@ -31,7 +31,8 @@ def test_a_person_flags_a_missing_period_attaches_a_pdf_and_files_it(live_portal
     page.get_by_label("Expliquez la situation").fill("Saisonnière à l'accueil du camping, tout l'été 2011.")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    assert page.get_by_text("Votre brouillon est enregistré.").is_visible()
+    # Wait for the page after the redirect: is_visible() does not wait, and the click returns before it loads.
+    page.get_by_text("Votre brouillon est enregistré.").wait_for()
 
     pdf = tmp_path / "Certificat de travail 2011.pdf"
     pdf.write_bytes(pdf_bytes(pages=2))

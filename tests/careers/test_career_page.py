@@ -73,6 +73,16 @@ def test_the_timeline_has_a_text_alternative(logged_in, assure):
     assert "portal-timeline__bar--abroad" in text
 
 
+def test_the_timeline_figure_has_no_role_of_its_own_and_scrolls_in_a_named_region(logged_in, assure):
+    # A figure with a figcaption allows no ARIA role (axe: aria-allowed-role); the drawing keeps readable labels and
+    # scrolls sideways inside its own region on a phone, which a keyboard can reach.
+    create_period(assure, year=2012)
+    text = text_of(logged_in.get("/ma-carriere"))
+    figure = text[text.index("<figure") : text.index("</figure>")]
+    assert figure.startswith('<figure class="fr-content-media">')
+    assert '<div class="portal-timeline__scroll" tabindex="0" role="region" aria-labelledby="frise-titre">' in figure
+
+
 def test_an_empty_career_says_so(logged_in):
     text = text_of(logged_in.get("/ma-carriere"))
     assert "Aucune période enregistrée pour le moment" in text
@@ -129,6 +139,8 @@ def test_reading_the_career_takes_the_same_queries_for_5_or_40_years(logged_in, 
 
     for year in range(1980, 1985):
         create_period(assure, year=year)
+    # The first page after the login also writes the session once (the welcome message read): not the career's.
+    queries_for_page()
     few = queries_for_page()
     for year in range(1985, 2020):
         create_period(assure, year=year)

@@ -365,6 +365,36 @@ def test_less_than_half_or_more_than_double_is_reported(earnings_2016, change):
     assert change.capitalize() in finding.reason
 
 
+def test_a_rise_that_the_salary_revaluation_explains_is_not_atypical():
+    # 1974 salaries were revalued by 1.096 × 1.083 before 1975's (arrêtés of 4 July 1975): in the engine's table,
+    # 6.022 against 5.074, so 10 000 € of 1974 are 11 868 € of 1975 and 21 000 € is not more than double.
+    view = career(full_year(1974, 10_000), full_year(1975, 21_000))
+    assert check_earnings_variations(view) == []
+
+
+def test_a_rise_beyond_the_salary_revaluation_is_reported_with_the_revalued_amount():
+    view = career(full_year(1974, 10_000), full_year(1975, 24_000))
+    [finding] = check_earnings_variations(view)
+    assert finding.years == (1974, 1975)
+    assert "Une telle hausse (plus du double)" in finding.reason
+    assert "le salaire de 1974 représente 11 868 € en euros de 1975" in plain(finding.reason)
+
+
+def test_a_fall_hidden_by_inflation_is_reported():
+    # 20 000 € of 1975 are 23 502 € of 1976 (5.074 / 4.318): 10 400 € is less than half of that.
+    view = career(full_year(1975, 20_000), full_year(1976, 10_400))
+    [finding] = check_earnings_variations(view)
+    assert "Une telle baisse (moins de la moitié)" in finding.reason
+    assert "représente 23 502 € en euros de 1976" in plain(finding.reason)
+
+
+def test_years_the_revaluation_table_does_not_cover_are_compared_as_they_are():
+    # The engine's coefficients start with the salaries of 1972; 1965 and 1966 are compared in nominal euros.
+    assert check_earnings_variations(career(full_year(1965, 3_000), full_year(1966, 6_000))) == []
+    [finding] = check_earnings_variations(career(full_year(1965, 3_000), full_year(1966, 6_001)))
+    assert "Revalorisé" not in finding.reason
+
+
 def test_a_partial_year_is_not_compared():
     view = career(full_year(2015, 30_000), period("2016-01-01", "2016-06-30", earnings=10_000, quarters=4))
     assert check_earnings_variations(view) == []

@@ -1,10 +1,11 @@
 """The demo data: assurés matching the sandbox identities, with careers that follow the pension rules."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import func, select
 from stdnum.fr import siret
 
@@ -284,6 +285,47 @@ def test_one_period_was_corrected_after_its_declaration(db, report):
     assert (first.quarters, second.quarters) == (3, 4)
     for version in (first, second):
         assert version.quarters == min(4, version.earnings_cents // quarter_threshold_cents(1998))
+
+
+def corrected_period(db) -> CareerPeriod:
+    return db.session.execute(
+        select(CareerPeriod).join(PeriodVersion).group_by(CareerPeriod.id).having(func.count() > 1)
+    ).scalar_one()
+
+
+def test_each_version_is_dated_when_the_fund_received_it(db, report):
+    versions = db.session.execute(select(PeriodVersion).where(PeriodVersion.number == 1)).scalars().all()
+    for version in versions:
+        received = version.recorded_at.date()
+        assert received > version.end_date, (version.source, version.end_date, received)
+        # Every source reports a period by the end of June of the next year at the latest.
+        assert received <= date(version.end_date.year + 1, 6, 30), (version.source, version.end_date, received)
+    by_source = {(v.source, v.end_date): v.recorded_at for v in versions}
+    assert by_source[(DataSource.DADS, date(1998, 12, 31))] == datetime(1999, 1, 31, 8)
+    assert by_source[(DataSource.DSN, date(2025, 12, 31))] == datetime(2026, 1, 15, 8)
+    assert by_source[(DataSource.DSN, date(2017, 6, 30))] == datetime(2017, 7, 15, 8)  # Lucas PETIT's apprenticeship
+    assert by_source[(DataSource.SELF_EMPLOYED_DECLARATION, date(2019, 12, 31))] == datetime(2020, 5, 31, 8)
+
+
+def test_the_correction_is_dated_on_its_own_day_and_replaces_the_declaration_then(db, report):
+    first, second = corrected_period(db).versions
+    assert first.recorded_at == datetime(1999, 1, 31, 8)  # the DADS of 1998
+    assert second.recorded_at == first.superseded_at == datetime(2003, 11, 17, 8)
+
+
+def test_the_recording_dates_do_not_depend_on_the_day_the_demo_is_loaded(db):
+    def dates() -> list[tuple[datetime, datetime | None]]:
+        statement = select(PeriodVersion.recorded_at, PeriodVersion.superseded_at).order_by(PeriodVersion.id)
+        return [tuple(row) for row in db.session.execute(statement)]
+
+    with freeze_time("2027-03-01 10:00:00"):
+        seed_demo()
+    loaded_in_march = dates()
+    db.session.rollback()
+    with freeze_time("2028-09-15 16:30:00"):
+        seed_demo()
+    assert dates() == loaded_in_march
+    assert not any(day.year >= 2027 for row in loaded_in_march for day in row if day is not None)
 
 
 def test_a_missing_regime_stops_the_seed_with_a_clear_message(db):

@@ -1,10 +1,14 @@
-"""Storage backends for the contract suite: a directory in tmp_path, and a bucket on a local moto S3 server."""
+"""Storage backends for the contract suite (a directory in tmp_path, a bucket on a local moto S3 server), and a live
+portal on 127.0.0.1 for the uploads that need a real server."""
 
+import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 import pytest
+import requests
 from botocore.config import Config
 
 from portal.documents.storage import LocalStorage, S3Storage
@@ -81,3 +85,96 @@ def storage(storage_settings):
         region=S3_REGION,
         **S3_CREDENTIALS,
     )
+
+
+@dataclass
+class LivePortal:
+    """The portal served over HTTP on 127.0.0.1 by werkzeug's threaded server, on a database of its own."""
+
+    url: str
+    app: object
+    documents_dir: Path
+    sandbox: object
+
+    def login(self, sub: str = "demo-jean-pierre-martin") -> requests.Session:
+        """A browser's session, logged in through the FranceConnect sandbox and past the NIR step."""
+        from portal.demo.identities import get_identity
+        from tests.conftest import csrf_token
+        from tests.fc import choose_identity
+
+        browser = requests.Session()
+        home = browser.get(f"{self.url}/", timeout=TIMEOUT)
+        sent = browser.post(f"{self.url}/connexion/franceconnect", data={"csrf_token": csrf_token(home.text)},
+                            allow_redirects=False, timeout=TIMEOUT)  # fmt: skip
+        assert sent.status_code == 303, sent.text
+        callback = choose_identity(sent.headers["Location"], sub)
+        browser.get(callback.url, timeout=TIMEOUT)
+        page = browser.get(f"{self.url}/premiere-connexion", timeout=TIMEOUT)
+        if page.url.endswith("/premiere-connexion"):
+            browser.post(page.url, data={"csrf_token": csrf_token(page.text), "nir": get_identity(sub).nir},
+                         timeout=TIMEOUT)  # fmt: skip
+        assert browser.get(f"{self.url}/mes-demandes", timeout=TIMEOUT).url.endswith("/mes-demandes")
+        return browser
+
+    def stored_files(self) -> set[str]:
+        return {path.name for path in self.documents_dir.rglob("*") if path.is_file()}
+
+
+TIMEOUT = 30
+
+
+@pytest.fixture(scope="module")
+def live_portal(database_kind, tmp_path_factory, _mail_sink):
+    """A real threaded server on 127.0.0.1 with its own FranceConnect sandbox, on a fresh database of the kind the
+    suite runs on (SQLite file or PostgreSQL) that requests really commit to; dropped afterwards."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.sandbox.server import SandboxServer
+    from tests.conftest import _test_settings, fresh_database
+
+    server = make_server("127.0.0.1", 0, None, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    clients = [
+        {
+            "client_id": "portail-televersement",
+            "client_secret": "secret-televersement",
+            "redirect_uris": [f"{url}/connexion/franceconnect/retour"],
+            "post_logout_redirect_uris": [f"{url}/deconnexion/retour"],
+        }
+    ]
+    documents_dir = tmp_path_factory.mktemp("live-uploads")
+    with (
+        fresh_database(database_kind, tmp_path_factory.mktemp("live-db")) as database_url,
+        SandboxServer({"SANDBOX_CLIENTS": clients}) as sandbox,
+    ):
+        app = create_app(
+            {
+                **_test_settings(),
+                "TESTING": False,  # as in production: an error is a 500 answer, not an exception in the test
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "FRANCECONNECT_ISSUER": sandbox.issuer,
+                "FRANCECONNECT_CLIENT_ID": "portail-televersement",
+                "FRANCECONNECT_CLIENT_SECRET": "secret-televersement",
+                "PORTAL_BASE_URL": url,
+                "MAIL_PORT": _mail_sink.port,
+                "DOCUMENTS_STORAGE": "local",
+                "DOCUMENTS_LOCAL_DIR": str(documents_dir),
+                "UPLOAD_RATE_LIMIT": "1000 per hour",
+            }
+        )
+        with app.app_context():
+            upgrade()
+        server.app = app
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield LivePortal(url, app, documents_dir, sandbox)
+        finally:
+            server.shutdown()
+            thread.join()
+            server.server_close()
+            with app.app_context():
+                db.engine.dispose()

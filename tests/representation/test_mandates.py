@@ -63,6 +63,8 @@ def test_a_request_is_matched_to_the_file_and_keeps_the_decision(db, protected):
         ({"nir": "1 62 05 69 383 045 85"}, "nir", "n'est pas valide"),
         ({"birth_name": "DURAND"}, "nir", "Aucun dossier ne correspond à cette personne"),
         ({"birth_date": date(1962, 5, 21)}, "nir", "Aucun dossier ne correspond à cette personne"),
+        ({"given_names": "Paul"}, "nir", "Aucun dossier ne correspond à cette personne"),
+        ({"nir": "183026748200115"}, "nir", "Aucun dossier ne correspond à cette personne"),  # nobody's NIR
         ({"end_date": date(2025, 1, 1)}, "end_date", "doit suivre la date de début"),
         ({"decision_date": date(2027, 1, 1)}, "decision_date", "dans le futur"),
         ({"sworn_statement": False}, "sworn", "certifier sur l'honneur"),
@@ -85,11 +87,41 @@ def test_a_wrong_request_is_refused_in_french_and_stores_nothing(db, protected, 
     assert refused.value.field == field
     assert message in refused.value.message
     assert (_count(Document), _count(Mandate)) == (documents, mandates)
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "mandate.request_refused")).scalar_one()
+    assert event.actor_account_id == account.id
+    assert event.data["reason"] == ("identity" if "Aucun dossier" in message else field)
 
 
 def test_one_cannot_represent_oneself(db, protected):
     with pytest.raises(MandateError, match="vous représenter vous-même"):
         request(citizen_account(protected), protected)
+
+
+def test_a_request_is_announced_to_the_representative_and_to_the_protected_person(db, protected):
+    before = _count(Notification)
+    request(representative_account(), protected)
+    sent = db.session.execute(select(Notification).order_by(Notification.id)).scalars().all()[before:]
+    assert {notification.recipient: notification.subject for notification in sent} == {
+        "tuteur@example.fr": "Votre demande de mandat a bien été reçue",
+        "assure@example.fr": "Une demande de mandat de représentation vous concerne",
+    }
+    to_person = next(notification for notification in sent if notification.recipient == "assure@example.fr")
+    assert "Claire DUPONT a demandé à vous représenter" in to_person.body
+
+
+def test_a_mandate_without_its_court_decision_cannot_be_approved(db, protected, agent):
+    from portal.db import utcnow
+
+    # A row as the old request left it when the decision's file was refused after the mandate was written.
+    mandate = Mandate(representative_account_id=representative_account().id, representative_name="Claire DUPONT",
+                      protected_assure_id=protected.id, caisse_id=protected.caisse_id, measure=Measure.TUTELLE,
+                      court_name="TJ Lyon", decision_date=date(2025, 12, 15), decision_number="RG 1",
+                      start_date=date(2026, 1, 5), end_date=date(2031, 1, 4), sworn_statement_at=utcnow())  # fmt: skip
+    db.session.add(mandate)
+    db.session.flush()
+    with pytest.raises(MandateError, match="La décision de justice manque"):
+        services.approve(mandate, agent=agent, today=date(2026, 11, 2))
+    assert mandate.state is MandateState.REQUESTED
 
 
 def test_approval_makes_it_active_and_tells_both_parties(db, protected, agent):

@@ -585,7 +585,34 @@ def check_rs256(rp: RelyingParty, id_token: str, login: Login) -> None:
     rp.expected_id_token_claims(login).validate(rp.verify(id_token, algorithms=("RS256",)).claims)
 
 
+def check_aud_array_without_azp(rp: RelyingParty, id_token: str, login: Login) -> None:
+    claims = rp.verify(id_token).claims
+    assert claims["aud"] == [CLIENT_ID, OTHER_AUDIENCE]
+    assert "azp" not in claims
+    assert claims["nonce"] == login.nonce
+
+
+def check_aud_array_other_azp(rp: RelyingParty, id_token: str, login: Login) -> None:
+    claims = rp.verify(id_token).claims
+    assert (claims["aud"], claims["azp"]) == ([CLIENT_ID, OTHER_AUDIENCE], OTHER_AUDIENCE)
+
+
+def check_azp_other(rp: RelyingParty, id_token: str, login: Login) -> None:
+    claims = rp.verify(id_token).claims
+    assert (claims["aud"], claims["azp"]) == (CLIENT_ID, OTHER_AUDIENCE)
+
+
+def check_aud_array_with_azp(rp: RelyingParty, id_token: str, login: Login) -> None:
+    claims = rp.verify(id_token).claims
+    assert (claims["aud"], claims["azp"]) == ([CLIENT_ID, OTHER_AUDIENCE], CLIENT_ID)
+    rp.expected_id_token_claims(login).validate(claims)
+
+
 ID_TOKEN_FAULT_CHECKS = {
+    "aud_array_without_azp": check_aud_array_without_azp,
+    "aud_array_other_azp": check_aud_array_other_azp,
+    "azp_other": check_azp_other,
+    "aud_array_with_azp": check_aud_array_with_azp,
     "alg_none": check_alg_none,
     "bad_signature": check_bad_signature,
     "wrong_audience": check_wrong_audience,
@@ -636,7 +663,15 @@ def check_other_sub(rp: RelyingParty, response: requests.Response, sub: str) -> 
     assert claims["aud"] == CLIENT_ID
 
 
+def check_userinfo_aud_array_without_azp(rp: RelyingParty, response: requests.Response, sub: str) -> None:
+    claims = rp.verify(response.text).claims
+    assert claims["aud"] == [CLIENT_ID, OTHER_AUDIENCE]
+    assert "azp" not in claims
+    assert claims["sub"] == sub
+
+
 USERINFO_FAULT_CHECKS = {
+    "aud_array_without_azp": check_userinfo_aud_array_without_azp,
     "unsigned_json": check_unsigned_json,
     "bad_signature": check_userinfo_bad_signature,
     "wrong_audience": check_userinfo_wrong_audience,

@@ -215,8 +215,10 @@ def test_a_file_over_the_limit_is_refused_before_being_stored(person, db, draft,
 def test_a_request_body_over_the_limit_is_refused_in_french(person, db, draft, app, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 20_000)
     response = upload(person, draft, b"%PDF" + b"0" * 30_000, "gros.pdf")
-    assert response.status_code == 413
-    assert "dépasse la taille autorisée" in text_of(response)
+    # Back to the draft's own page with the limit stated (tests/documents/test_uploads.py has the details).
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/mes-demandes/{draft}#justificatifs")
+    assert "dépasse la taille autorisée" in text_of(person.get(response.headers["Location"]))
     assert count(db, Document) == 0
 
 

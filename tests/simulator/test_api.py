@@ -10,6 +10,7 @@ from portal.simulation import io
 from portal.simulation.engine import REGIMES
 from portal.simulation.model import Kind
 from portal.simulator import api
+from tests.conftest import text_of
 from tests.simulator.schema import assert_valid, openapi
 
 URL = "/api/v1/simulations"
@@ -153,6 +154,15 @@ KINDS = "salaried, self_employed, unemployment, sickness, maternity, invalidity,
             id="pension date before the earliest date",
         ),
         pytest.param(
+            body(pension_date=""), "pension_date", "Indiquez une date au format AAAA-MM-JJ, ou null.", id="empty date"
+        ),
+        pytest.param(
+            body(pension_date="２０２８-０１-０１"),
+            "pension_date",
+            "« ２０２８-０１-０１ » n'est pas une date qui existe (format AAAA-MM-JJ).",
+            id="date in other digits than 0-9",
+        ),
+        pytest.param(
             body(pension_date="2028-01-15"),
             "pension_date",
             "Une retraite commence toujours le 1er jour d'un mois.",
@@ -178,6 +188,14 @@ def test_refused_input_gets_422_with_the_field_and_its_french_message(client, da
     assert_valid("Errors", response.json)
 
 
+@pytest.mark.parametrize("key", ["quarters_all_regimes", "quarters_regime_general", "quarters_contributed", "sam"])
+def test_a_summary_with_a_null_total_is_refused_not_a_server_error(client, key):
+    summary = {"quarters_all_regimes": 160, "quarters_regime_general": 150, "quarters_contributed": 150, "sam": 30000}
+    response = client.post(URL, json=body(career=..., summary={**summary, key: None}))
+    assert response.status_code == 422
+    assert f"summary.{key}" in [error["field"] for error in response.json["errors"]]
+
+
 def test_every_problem_is_listed_at_once(client):
     data = body(sex="X", career=[{"year": 2000, "regime": "CNAV", "kind": "salaried", "earnings": "beaucoup"}])
     response = client.post(URL, json=data)
@@ -186,6 +204,58 @@ def test_every_problem_is_listed_at_once(client):
         {"field": "sex", "message": "Indiquez « F » ou « M »."},
         {"field": "career[0].earnings", "message": "« beaucoup » n'est pas un montant."},
     ]
+
+
+TEN_KB = "é" + "x" * 10_000
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        pytest.param(body(birth_date=TEN_KB), "birth_date", "« éxxx", id="date"),
+        pytest.param(
+            body(career=[{"year": 2000, "regime": "CNAV", "kind": "salaried", "earnings": TEN_KB}]),
+            "career[0].earnings",
+            "« éxxx",
+            id="amount",
+        ),
+        pytest.param(
+            body(career=[{"year": 2000, "regime": "CNAV", "kind": TEN_KB}]),
+            "career[0].kind",
+            "Nature inconnue « éxxx",
+            id="kind",
+        ),
+        pytest.param(
+            body(career=[{"year": 10**3000, "regime": "CNAV", "kind": "salaried"}]),
+            "career[0].year",
+            "1000000",
+            id="year",
+        ),
+        pytest.param(body(**{TEN_KB: 1}), "éxxx", "Ce champ n'existe pas", id="unknown field"),
+        pytest.param(
+            body(children=[{"birth_date": "1990-01-01", TEN_KB: 1}]),
+            "children[0].éxxx",
+            "Ce champ n'existe pas",
+            id="unknown field of a child",
+        ),
+    ],
+)
+def test_an_error_repeats_only_a_short_excerpt_of_a_long_value(client, data, field, message):
+    response = client.post(URL, json=data)
+    assert response.status_code == 422
+    [error] = [error for error in response.json["errors"] if error["field"].startswith(field)]
+    assert message in error["message"]
+    # Forty characters of the value and an ellipsis, in the field's path as in its message.
+    for text in (error["field"], error["message"]):
+        assert len(text) < 200, text
+    assert "…" in error["field"] + error["message"]
+
+
+def test_an_excerpt_shows_no_control_character():
+    assert io.excerpt("abc") == "abc"
+    assert io.excerpt("x" * 41) == "x" * 40 + "…"
+    assert io.excerpt("\x1b[31mrouge\x00") == "\ufffd[31mrouge\ufffd"
+    assert io.excerpt({"a": [1, 2]}) == '{"a": [1, 2]}'
 
 
 @pytest.mark.parametrize(
@@ -256,6 +326,22 @@ def test_an_unexpected_failure_answers_json_in_french(app, client, monkeypatch):
     assert response.json["errors"][0]["message"].startswith("Une erreur s'est produite de notre côté.")
 
 
+def test_a_method_the_api_does_not_offer_gets_405_with_allow_in_json(client):
+    response = client.put(URL, json=body())
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"POST", "OPTIONS"}
+    assert response.json == {"errors": [{"field": "", "message": "Cette action n'est pas possible sur cette page."}]}
+    assert client.get("/api/v1/inconnu").json["errors"][0]["message"].startswith("La page que vous cherchez")
+
+
+def test_a_page_asked_with_another_method_gets_405_with_allow_in_french(client):
+    response = client.delete("/mentions-legales")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "OPTIONS"}
+    assert response.mimetype == "text/html"
+    assert "Cette action n'est pas possible sur cette page." in text_of(response)
+
+
 def test_the_openapi_document_is_served_as_json(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
@@ -303,6 +389,9 @@ def test_every_output_field_is_documented_as_required():
         assert set(schemas[name]["required"]) == set(schemas[name]["properties"]), name
 
 
+SUMMARY = {"quarters_all_regimes": 160, "quarters_regime_general": 150, "quarters_contributed": 150, "sam": 30000}
+
+
 @pytest.mark.parametrize(
     ("instance", "valid"),
     [
@@ -315,6 +404,26 @@ def test_every_output_field_is_documented_as_required():
         ),
         pytest.param({"birth_date": "1964-07-15", "career": salaried_career(earnings=-1)}, False, id="negative"),
         pytest.param({"birth_date": "1964-07-15", "salary": 1}, False, id="unknown field"),
+        pytest.param({"birth_date": "1964-07-15"}, False, id="neither career nor summary"),
+        pytest.param({"birth_date": "1964-07-15", "career": None, "summary": None}, False, id="both null"),
+        pytest.param({"birth_date": "1964-07-15", "career": []}, False, id="empty career"),
+        pytest.param(
+            {"birth_date": "1964-07-15", "summary": SUMMARY},
+            True,
+            id="summary instead of a career",
+        ),
+        pytest.param(
+            {"birth_date": "1964-07-15", "summary": {**SUMMARY, "trimestres": 1}}, False, id="unknown in summary"
+        ),
+        pytest.param(
+            {
+                "birth_date": "1964-07-15",
+                "career": salaried_career(),
+                "children": [{"birth_date": "1990-01-01", "twin": True}],
+            },
+            False,
+            id="unknown field of a child",
+        ),
     ],
 )
 def test_the_input_schema_refuses_what_the_engine_refuses(instance, valid):
