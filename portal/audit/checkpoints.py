@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent
-from portal.documents import storage as object_storage
+from portal.object_store import s3_client
 
 FORMAT = 1
 # Signed with the payload, so that a signature made with the same key for another purpose never passes for one.
@@ -249,7 +249,7 @@ def store_from_config(config: Mapping[str, Any]) -> CheckpointStore:
     prefix = _setting(config, "AUDIT_CHECKPOINT_S3_PREFIX", "audit-checkpoints/") or ""
     if not prefix.endswith("/"):
         prefix += "/"
-    client = object_storage.s3_client(
+    client = s3_client(
         endpoint_url=_setting(config, "S3_ENDPOINT_URL"),
         region=_setting(config, "S3_REGION", "eu-west-3"),
         access_key_id=_setting(config, "S3_ACCESS_KEY_ID"),
