@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-FLASK := $(VENV)/bin/flask --app wsgi
+FLASK := DEMO_COMMANDS=1 $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 SANDBOX_PORT ?= 5001
 AGENT_SANDBOX_PORT ?= 5002
@@ -12,7 +12,7 @@ PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 PYTEST_WORKERS ?= 2
 export DSFR_ACCEPT_LICENSE := 1
 
-.PHONY: install system-deps run test test-sqlite test-postgresql lint format bench browser clean
+.PHONY: install system-deps run test test-sqlite test-postgresql lint docs format bench browser clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,9 +74,19 @@ test-sqlite: install
 test-postgresql: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --db=postgresql -m "not browser"
 
+# What the pre-commit hooks run too (.pre-commit-config.yaml): style, the floors of the house (import-linter, the
+# contracts in pyproject.toml), types (mypy, strict on the rules engine), and the copies of the shared docs.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+	scripts/check_shared_docs.sh
+
+# Refresh docs/ from ../shared (the house rules and the legislation reference the code cites).
+docs:
+	cp ../shared/ARCHITECTURE.md ../shared/STYLE.md ../shared/STACK.md ../shared/pension-rules.md docs/
+	chmod 644 docs/ARCHITECTURE.md docs/STYLE.md docs/STACK.md docs/pension-rules.md
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -7,9 +7,16 @@ DevelopmentConfig only; ProductionConfig refuses to start while a required setti
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import overload
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+@overload
+def _env(name: str, default: str) -> str: ...
+@overload
+def _env(name: str, default: None = None) -> str | None: ...
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -163,6 +170,10 @@ class Config:
     SERVICE_NAME = "Ma carrière retraite"
     OPERATOR_NAME = "Assurance retraite"
 
+    # `flask seed-demo` and `flask generate-requests` write invented people: only where this is on (make run, the
+    # tests and the benchmarks set it; a production deployment leaves it off).
+    DEMO_COMMANDS = _env_bool("DEMO_COMMANDS", False)
+
     REQUIRED_SETTINGS: tuple[str, ...] = ()
 
     @classmethod
@@ -195,6 +206,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    DEMO_COMMANDS = True
     PORTAL_BASE_URL = "http://localhost"
     MAIL_BACKEND = "smtp"
     SECRET_KEY = "test-secret-key"

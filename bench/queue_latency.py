@@ -5,6 +5,7 @@ technician logged in through the ProConnect sandbox, gunicorn with 2 workers; th
 "toutes" queue, on a filtered queue, and on a page deep in the keyset pagination. Prints p50 and p95.
 """
 
+import html
 import os
 import re
 import subprocess
@@ -26,8 +27,6 @@ def agent_login(portal: str) -> str:
         f"{portal}/espace-agents/connexion/proconnect", data={"csrf_token": token}, allow_redirects=False
     )
     chooser = browser.get(to_sandbox.headers["Location"], timeout=10)
-    import html
-
     fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', chooser.text)
     data = [(name, html.unescape(value)) for name, value in fields] + [("sub", AGENT[0])]
     back = browser.post(to_sandbox.headers["Location"].split("?")[0], data=data, allow_redirects=False)
@@ -71,6 +70,7 @@ def main() -> None:
     issuer = f"http://127.0.0.1:{sandbox_port}/api/v2"
     env = {
         "PORTAL_ENV": "production",
+        "DEMO_COMMANDS": "1",  # the production configuration, with the demo data loader for the measurements
         "SECRET_KEY": "bench-secret-key-0123456789abcdef",
         "DATABASE_URL": database_url,
         "FRANCECONNECT_ISSUER": issuer,

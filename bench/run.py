@@ -6,6 +6,7 @@ under gunicorn in its production configuration; a real login through the sandbox
 Needs PostgreSQL on 127.0.0.1 and wrk (the Makefile installs it). Prints a Markdown table.
 """
 
+import html
 import os
 import re
 import shutil
@@ -75,8 +76,6 @@ def login(portal: str) -> str:
     to_sandbox = browser.post(f"{portal}/connexion/franceconnect", data={"csrf_token": token}, allow_redirects=False)
     chooser = browser.get(to_sandbox.headers["Location"], timeout=10)
     fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', chooser.text)
-    import html
-
     data = [(name, html.unescape(value)) for name, value in fields] + [("sub", PERSON[0])]
     back = browser.post(to_sandbox.headers["Location"].split("?")[0], data=data, allow_redirects=False)
     browser.get(back.headers["Location"], timeout=10)
@@ -133,6 +132,7 @@ def main() -> None:
     issuer = f"http://127.0.0.1:{sandbox_port}/api/v2"
     env = {
         "PORTAL_ENV": "production",
+        "DEMO_COMMANDS": "1",  # the production configuration, with the demo data loader for the measurements
         "SECRET_KEY": "bench-secret-key-0123456789abcdef",
         "DATABASE_URL": database_url,
         "FRANCECONNECT_ISSUER": issuer,

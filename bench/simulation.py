@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal.simulation import io
-from portal.simulation.engine import simulate
+from portal.pension_rules import io
+from portal.pension_rules.engine import simulate
 
 TODAY = date(2026, 12, 1)
 

@@ -60,6 +60,7 @@ def measure(label: str, size: int) -> dict:
     documents = tempfile.mkdtemp(prefix="bench-documents-")
     env = {
         "PORTAL_ENV": "production",
+        "DEMO_COMMANDS": "1",  # the production configuration, with the demo data loader for the measurements
         "SECRET_KEY": "bench-secret-key-0123456789abcdef",
         "DATABASE_URL": database_url,
         "FRANCECONNECT_ISSUER": issuer,

@@ -1,6 +1,12 @@
-"""The portal's application factory."""
+"""The portal's application factory.
+
+The features, their models and their pages are imported inside the factory, not at the top of this module:
+`portal` is also the package of the rules engine (portal.pension_rules, its command line and its benchmark), which
+must load without Flask, the database or any feature (tests/pension_rules/test_purity.py).
+"""
 
 import logging
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,14 +16,11 @@ from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, Config
-
-ROOT_DIR = Path(__file__).resolve().parent.parent
+from portal.paths import ROOT_DIR
 
 
 def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     """Build the app. `config` is a Config class, a mapping of overrides on top of PORTAL_ENV's class, or None."""
-    import os
-
     app = Flask(
         __name__,
         instance_path=str(INSTANCE_DIR),
@@ -43,38 +46,26 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
         # The client's address is then the one the nearest trusted proxy saw (request.remote_addr, which the rate
         # limits key on), and the scheme the one it was reached with. X-Forwarded-Host is not trusted: the Host
         # header passes through the load balancer, and a forged one would change the OIDC redirect URIs.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
+        # Wrapping wsgi_app is Flask's documented way to add a WSGI middleware; mypy sees a method being replaced.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
 
+    # Imported when the app is built, not with the package: see the module docstring.
     from portal import routing
 
     routing.init_app(app)
-    from portal.sessions import PortalSessionInterface
+    from portal.sessions import PortalSessionInterface  # idem: the sessions read the database
 
     app.session_interface = PortalSessionInterface()
     _init_extensions(app)
     _register_blueprints(app)
 
+    # Imported when the app is built, not with the package: see the module docstring.
     from portal import commands, errors, security, templating
 
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     commands.init_app(app)
-    from portal.backoffice import agents as backoffice_agents
-
-    backoffice_agents.register_commands(app)
-    from portal.backoffice import load as backoffice_load
-
-    backoffice_load.register_commands(app)
-    from portal.audit import chain as audit_chain
-
-    audit_chain.register_commands(app)
-    from portal.representation import commands as representation_commands
-
-    representation_commands.register_commands(app)
-    from portal.simulator import commands as simulator_commands
-
-    simulator_commands.register_commands(app)
     logging.getLogger("portal").setLevel(logging.INFO)
     return app
 
@@ -101,8 +92,10 @@ def _check_settings(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    # Imported when the app is built, not with the package: see the module docstring.
     from portal import db as portal_db
-    from portal.extensions import csrf, db, limiter, login_manager, migrate
+    from portal.db import db
+    from portal.extensions import csrf, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True)
@@ -113,12 +106,12 @@ def _init_extensions(app: Flask) -> None:
     portal_db.install_transaction_hooks()
 
     # Models must be imported for the metadata (migrations, create_all in tests) to know every table.
+    from portal.agents import models as _agents_models  # noqa: F401
     from portal.audit import models as _audit_models  # noqa: F401
     from portal.auth import models as _auth_models  # noqa: F401
-    from portal.backoffice import models as _backoffice_models  # noqa: F401
     from portal.careers import models as _careers_models  # noqa: F401
     from portal.documents import models as _documents_models  # noqa: F401
-    from portal.documents import services as documents_services
+    from portal.documents import services as documents_services  # idem
     from portal.notifications import models as _notifications_models  # noqa: F401
     from portal.representation import models as _representation_models  # noqa: F401
     from portal.signalements import models as _signalements_models  # noqa: F401
@@ -127,6 +120,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # Imported when the app is built, not with the package: see the module docstring.
     from portal.auth import oidc
     from portal.auth import views as auth_views
     from portal.backoffice import views as backoffice_views

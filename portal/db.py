@@ -1,11 +1,14 @@
-"""Declarative base and unit-of-work helpers."""
+"""The database: declarative base, the Flask-SQLAlchemy handle, and unit-of-work helpers."""
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from flask import g, got_request_exception, has_request_context, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import Enum, MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Constraint names fixed by convention so that Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -21,6 +24,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+db = SQLAlchemy(model_class=Base)
+
+
+def enum_column(enum_class: type[enum.Enum]) -> Enum:
+    # Stored as short strings (the enum values) rather than native PostgreSQL enums: adding a value later is then a
+    # code change, not a migration that rewrites a type.
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
 def utcnow() -> datetime:
     """Naive UTC timestamp: SQLite keeps no time zone, so every timestamp is stored as UTC without one."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -29,8 +47,6 @@ def utcnow() -> datetime:
 @contextmanager
 def atomic() -> Iterator[None]:
     """One unit of work for CLI commands and jobs: commit on success, roll back on any exception."""
-    from portal.extensions import db
-
     try:
         yield
         db.session.commit()
@@ -45,10 +61,6 @@ def install_unit_of_work(app) -> None:
     Services only flush. A handled refusal (a re-rendered form, a French error page) still commits what was
     deliberately recorded, such as a consumed login state or the audit line of a refused attempt.
     """
-    from flask import g, got_request_exception
-
-    from portal.extensions import db
-
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -92,8 +104,6 @@ def configure_sqlite(engine) -> None:
     committed (25 uploads at once to a draft that takes 20: 20 stored, 5 refused). PostgreSQL locks rows instead
     (SELECT ... FOR UPDATE where it matters).
     """
-    from flask import has_request_context, request
-    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
@@ -114,8 +124,6 @@ _AFTER_ROLLBACK = "portal_after_rollback"
 
 
 def _register(key: str, callback) -> None:
-    from portal.extensions import db
-
     session = db.session()
     transaction = session.get_nested_transaction() or session.get_transaction()
     session.info.setdefault(key, []).append((transaction, callback))
@@ -141,14 +149,15 @@ def _within(transaction, ended) -> bool:
     return False
 
 
+_hooks_installed = False
+
+
 def install_transaction_hooks() -> None:
     """Wire on_commit/on_rollback to every session (once per process)."""
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
-    if getattr(install_transaction_hooks, "installed", False):
+    global _hooks_installed
+    if _hooks_installed:
         return
-    install_transaction_hooks.installed = True
+    _hooks_installed = True
 
     @event.listens_for(Session, "after_commit")
     def _after_commit(session):

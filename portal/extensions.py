@@ -1,13 +1,10 @@
-"""Flask extensions, created unbound and initialised in create_app()."""
+"""Flask extensions, created unbound and initialised in create_app(). The database handle lives in portal.db."""
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-
-from portal.db import Base
 
 
 class PortalLoginManager(LoginManager):
@@ -21,7 +18,6 @@ class PortalLoginManager(LoginManager):
         return None
 
 
-db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = PortalLoginManager()
 csrf = CSRFProtect()

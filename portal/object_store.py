@@ -12,7 +12,7 @@ def s3_client(
     """A boto3 S3 client for any S3-compatible store: the justificatifs and the audit trail's checkpoints."""
     # Imported here: the local backend (development, most tests) never pays for loading boto3.
     import boto3
-    from botocore.config import Config
+    from botocore.config import Config  # idem
 
     # A session of our own: boto3's default session is shared and not safe to create clients from in threads.
     session = boto3.session.Session()

@@ -21,16 +21,16 @@ import json
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict, cast
 
 from flask import Flask, Request, Response, has_request_context, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import JSON, DateTime, String, delete, insert, select, update
+from sqlalchemy import JSON, CursorResult, DateTime, String, delete, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
-from portal.db import Base, utcnow
-from portal.extensions import db
+from portal.db import Base, db, utcnow
 
 BACKOFFICE_PREFIX = "/espace-agents"
 CITIZEN_DOOR = "citizen"
@@ -73,6 +73,17 @@ def door_lifetime(app: Flask, door: str) -> timedelta:
     return app.config["AGENT_SESSION_LIFETIME"] if door == AGENT_DOOR else app.permanent_session_lifetime
 
 
+class _CookieOptions(TypedDict):
+    """The options of the session cookie, shared by Response.set_cookie and Response.delete_cookie."""
+
+    domain: str | None
+    path: str | None
+    secure: bool
+    partitioned: bool
+    samesite: str | None
+    httponly: bool
+
+
 class ServerSession(CallbackDict, SessionMixin):
     """The session's values, loaded from the row of `token` (None: no row yet, one is created when needed)."""
 
@@ -109,7 +120,8 @@ class ServerSession(CallbackDict, SessionMixin):
 
 def regenerate_session() -> None:
     """A new session token for the current request's session, keeping its values (see ServerSession.regenerate)."""
-    session.regenerate()
+    # PortalSessionInterface.open_session always opens a ServerSession; Flask types the proxy as a SessionMixin.
+    cast(ServerSession, session).regenerate()
 
 
 class PortalSessionInterface(SessionInterface):
@@ -133,6 +145,8 @@ class PortalSessionInterface(SessionInterface):
         return expires
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
+        # create_app always gives the app a static folder, hence a static URL path.
+        assert app.static_url_path is not None
         # Static files never read the session: no query for them.
         if request.path.startswith(app.static_url_path + "/"):
             return self.session_class()
@@ -152,8 +166,10 @@ class PortalSessionInterface(SessionInterface):
         values = self.serializer.loads(json.dumps(row.data["values"]))
         return self.session_class(values, token=token, touched_at=row.updated_at)
 
-    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
-        cookie = {
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        # Flask hands back the session open_session returned, always a ServerSession.
+        session = cast(ServerSession, session)
+        cookie: _CookieOptions = {
             "domain": self.get_cookie_domain(app),
             "path": self.get_cookie_path(app),
             "secure": self.get_cookie_secure(app),
@@ -180,23 +196,29 @@ class PortalSessionInterface(SessionInterface):
 
         data = {"door": current_door(), "values": json.loads(self.serializer.dumps(dict(session)))}
         if token is not None and session.modified:
-            updated = db.session.execute(
-                update(BrowserSession)
-                .where(BrowserSession.id_digest == token_digest(token))
-                .values(data=data, updated_at=now)
-                .execution_options(synchronize_session=False)
+            updated = cast(
+                CursorResult,
+                db.session.execute(
+                    update(BrowserSession)
+                    .where(BrowserSession.id_digest == token_digest(token))
+                    .values(data=data, updated_at=now)
+                    .execution_options(synchronize_session=False)
+                ),
             )
             # Deleted meanwhile (logout in another tab, purge): the old token is not revived, a new one is issued.
             token = token if updated.rowcount == 1 else None
             wrote = True
-        elif token is not None and now - session.touched_at >= TOUCH_INTERVAL:
-            db.session.execute(
-                update(BrowserSession)
-                .where(BrowserSession.id_digest == token_digest(token))
-                .values(updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            wrote = True
+        elif token is not None:
+            # A session with a token was opened from its row, which set touched_at.
+            assert session.touched_at is not None
+            if now - session.touched_at >= TOUCH_INTERVAL:
+                db.session.execute(
+                    update(BrowserSession)
+                    .where(BrowserSession.id_digest == token_digest(token))
+                    .values(updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                wrote = True
         if token is None:
             token = secrets.token_urlsafe(TOKEN_BYTES)
             db.session.execute(
@@ -217,9 +239,12 @@ def purge_expired_sessions(app: Flask, *, now: datetime) -> int:
     Such a session can no longer be opened (open_session checks the lifetime of its door): this only reclaims the
     rows, which hold personal data (the account logged in, the person acted for)."""
     longest = max(door_lifetime(app, CITIZEN_DOOR), door_lifetime(app, AGENT_DOOR))
-    result = db.session.execute(
-        delete(BrowserSession)
-        .where(BrowserSession.updated_at < now - longest)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            delete(BrowserSession)
+            .where(BrowserSession.updated_at < now - longest)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount

@@ -1,12 +1,13 @@
-"""Template globals and filters: French formatting of dates and amounts."""
+"""Template globals and filters. The French formatting of amounts, dates and plurals is portal.formatting's,
+registered here as filters; the rest (elision, possessives, places of birth, NIR, SIRET) is the pages' own."""
 
+import calendar
 import csv
 import json
 import logging
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -14,72 +15,19 @@ from types import MappingProxyType
 from flask import Flask, g
 from jinja2 import pass_context
 
-from portal import ROOT_DIR
+from portal.formatting import (
+    format_cents,
+    format_date,
+    format_datetime,
+    format_euros,
+    format_filesize,
+    format_number,
+    format_points,
+    plural,
+)
+from portal.paths import ROOT_DIR
 
 logger = logging.getLogger(__name__)
-
-NARROW_NBSP = "\u202f"
-NBSP = "\u00a0"
-
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
-def format_date(value: date | datetime | None, style: str = "short") -> str:
-    if value is None:
-        return ""
-    if style == "long":
-        day = "1er" if value.day == 1 else str(value.day)
-        return f"{day} {MONTHS[value.month - 1]} {value.year}"
-    return value.strftime("%d/%m/%Y")
-
-
-def format_euros(value: Decimal | int | float | None) -> str:
-    """`12 345,67 €` with the narrow no-break space French typography uses between thousands."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):,.2f}"
-    integer, decimals = text.split(".")
-    return f"{integer.replace(',', NARROW_NBSP)},{decimals}{NBSP}€"
-
-
-def format_number(value: Decimal | int | None) -> str:
-    if value is None:
-        return ""
-    text = f"{Decimal(value):,.2f}".rstrip("0").rstrip(".")
-    if "." in text:
-        integer, decimals = text.split(".")
-        return f"{integer.replace(',', NARROW_NBSP)},{decimals}"
-    return text.replace(",", NARROW_NBSP)
-
-
-def format_points(value: Decimal | int | None) -> str:
-    """Retirement points always with their two decimals, as on the scheme's statements: `19,20`."""
-    if value is None:
-        return ""
-    integer, decimals = f"{Decimal(value):,.2f}".split(".")
-    return f"{integer.replace(',', NARROW_NBSP)},{decimals}"
-
-
-def format_datetime(value: datetime | None) -> str:
-    """A stored timestamp (naive UTC) shown in Paris time: `24/11/2026 à 21h05`."""
-    if value is None:
-        return ""
-    from datetime import UTC
-    from zoneinfo import ZoneInfo
-
-    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Paris"))
-    return f"{local:%d/%m/%Y} à {local:%H}h{local:%M}"
-
-
-def format_filesize(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} ko"
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def recourse_deadline(decided_at: datetime) -> date:
@@ -87,8 +35,6 @@ def recourse_deadline(decided_at: datetime) -> date:
     month = decided_at.month + 2
     year = decided_at.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
-    import calendar
-
     day = min(decided_at.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
 
@@ -159,6 +105,7 @@ def init_app(app: Flask) -> None:
         possessive=possessive,
         date_fr=format_date,
         euros=format_euros,
+        cents=format_cents,
         number_fr=format_number,
         points_fr=format_points,
         siret=format_siret,
@@ -168,6 +115,7 @@ def init_app(app: Flask) -> None:
         datetime_fr=format_datetime,
         filesize_fr=format_filesize,
         recourse_deadline=recourse_deadline,
+        plural=plural,
     )
 
     @app.context_processor

@@ -6,21 +6,31 @@ run that cannot reach its server fails instead of skipping.
 """
 
 import contextvars
+import email
+import html
 import os
 import re
+import socket
 import uuid
 from contextlib import contextmanager
+from email import policy
 from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from config import TestConfig
 from portal import create_app
-from portal.extensions import db as _db
+from portal.db import db as _db
+from portal.extensions import limiter
+from portal.sandbox.server import SandboxServer
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -78,9 +88,6 @@ TEST_POST_LOGOUT_URI = "http://localhost/deconnexion/retour"
 @pytest.fixture(scope="session")
 def fc_sandbox():
     """The local FranceConnect sandbox on 127.0.0.1, with the test client registered (test client host: localhost)."""
-    from config import TestConfig
-    from portal.sandbox.server import SandboxServer
-
     clients = [
         {
             "client_id": TestConfig.FRANCECONNECT_CLIENT_ID,
@@ -100,9 +107,6 @@ TEST_AGENT_POST_LOGOUT_URI = "http://localhost/espace-agents/deconnexion/retour"
 @pytest.fixture(scope="session")
 def pc_sandbox():
     """The local ProConnect sandbox (agents), with the test client registered."""
-    from config import TestConfig
-    from portal.sandbox.server import SandboxServer
-
     clients = [
         {
             "client_id": TestConfig.PROCONNECT_CLIENT_ID,
@@ -126,9 +130,6 @@ class MailSink:
     """An SMTP server on 127.0.0.1 that keeps what it receives (aiosmtpd)."""
 
     def __init__(self):
-        import socket
-
-        from aiosmtpd.controller import Controller
 
         self.messages = []
         with socket.socket() as sock:  # aiosmtpd's Controller refuses port 0: pick a free port first
@@ -137,9 +138,6 @@ class MailSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):
-        import email
-        from email import policy
-
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -161,8 +159,6 @@ def mail_sink(_mail_sink):
 @pytest.fixture(scope="session")
 def migrated_app(database_url, fc_sandbox, pc_sandbox, _mail_sink, tmp_path_factory):
     """The app on a database migrated to head once per worker (the migrations are part of what is tested)."""
-    from flask_migrate import upgrade
-
     app = create_app(
         {
             **_test_settings(),
@@ -183,8 +179,6 @@ def migrated_app(database_url, fc_sandbox, pc_sandbox, _mail_sink, tmp_path_fact
 
 
 def _test_settings() -> dict:
-    from config import TestConfig
-
     return {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
 
 
@@ -207,8 +201,6 @@ class PortalClient(FlaskClient):
 @pytest.fixture
 def app(migrated_app):
     """The app, with an app context and a database session whose work is rolled back after the test."""
-    from portal.extensions import limiter
-
     with migrated_app.app_context():
         limiter.reset()
         connection = _db.engine.connect()
@@ -239,6 +231,66 @@ def client(app):
     return app.test_client()
 
 
+class Queries:
+    """The SQL statements the app's engine executed while a `count_queries` block ran, whitespace collapsed."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} queries: {self.statements!r}>"
+
+    def writes(self) -> list[str]:
+        """The statements that change rows (INSERT, UPDATE, DELETE)."""
+        return [statement for statement in self.statements if statement.startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+TEST_SAVEPOINTS = ("SAVEPOINT", "RELEASE")  # the test's own nested transactions (see `app`), not the code's work
+
+
+@pytest.fixture
+def count_queries(db):
+    """Count the SQL statements sent through the app's engine while a block runs:
+
+        with count_queries() as queries:
+            client.get("/ma-carriere")
+        assert len(queries) == 7
+
+    Left out: the test's savepoints (unless `savepoints=True`) and, with `without="browser_session"`, the
+    statements naming that table; `about="browser_session"` keeps only those. The listener is removed when the
+    block ends (and, failing that, after the test).
+    """
+    listening = []
+
+    @contextmanager
+    def counting(*, about: str | None = None, without: str | None = None, savepoints: bool = False):
+        queries = Queries()
+
+        def keep(conn, cursor, statement, parameters, context, executemany):
+            if about is not None and about not in statement:
+                return
+            if without is not None and without in statement:
+                return
+            if not savepoints and statement.startswith(TEST_SAVEPOINTS):
+                return
+            queries.statements.append(" ".join(statement.split()))
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        listening.append(keep)
+        try:
+            yield queries
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+            listening.remove(keep)
+
+    yield counting
+    for keep in listening:
+        event.remove(db.engine, "before_cursor_execute", keep)
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -251,6 +303,4 @@ def csrf_token(html: str) -> str:
 
 def text_of(response) -> str:
     """The page's HTML with entities decoded, so that assertions read as the French a person sees."""
-    import html
-
     return html.unescape(response.get_data(as_text=True))

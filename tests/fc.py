@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from portal.demo.identities import get_identity
 from tests.conftest import csrf_token
 from tests.sandbox.relying_party import ChooserForm
 
@@ -59,8 +60,6 @@ def login(client, sub: str = "demo-jean-pierre-martin", *, next_path: str | None
 
 def login_and_bind(client, sub: str = "demo-jean-pierre-martin", nir: str | None = None):
     """Log in and, at first login, give the NIR. The assuré must exist. Returns the final response."""
-    from portal.demo.identities import get_identity
-
     response = login(client, sub)
     if response.headers.get("Location", "").startswith("/premiere-connexion"):
         page = client.get("/premiere-connexion")

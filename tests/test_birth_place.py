@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from portal import ROOT_DIR
 from portal.demo.identities import IDENTITIES
+from portal.paths import ROOT_DIR
 from portal.templating import birth_place_fr, commune_names, country_names
 from tests.builders import create_assure
 from tests.conftest import text_of

@@ -1,5 +1,6 @@
 """Flask CLI commands."""
 
+import click
 from sqlalchemy import func, select
 
 from portal.careers.models import Assure
@@ -18,8 +19,6 @@ def test_seed_demo_loads_the_demo_careers_once(app, db):
 
 def test_every_scheduled_job_of_the_readme_is_registered(app):
     # The periodic jobs a scheduler runs (README, "Periodic jobs"): a renamed or dropped command fails here first.
-    import click
-
     context = click.Context(app.cli)
     for group, command in [
         ("signalements", "purge-drafts"), ("documents", "sweep"), ("notifications", "send"),

@@ -1,5 +1,6 @@
 """Configuration: embedded defaults for development, a production that refuses to start half-configured."""
 
+import click
 import pytest
 
 from config import ProductionConfig
@@ -44,3 +45,16 @@ def test_an_unknown_environment_name_is_refused(monkeypatch):
 
 def test_production_lists_what_it_requires():
     assert set(ProductionConfig.REQUIRED_SETTINGS) == set(PRODUCTION_SETTINGS)
+
+
+def test_production_has_no_demo_commands_unless_asked(monkeypatch):
+    # seed-demo and generate-requests write invented people: a production process does not even offer them.
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.delenv("DEMO_COMMANDS", raising=False)
+    app = create_app(PRODUCTION_SETTINGS)
+    context = click.Context(app.cli)
+    assert app.cli.get_command(context, "seed-demo") is None
+    assert app.cli.get_command(context, "generate-requests") is None
+    assert app.cli.get_command(context, "agents") is not None
+    asked = create_app({**PRODUCTION_SETTINGS, "DEMO_COMMANDS": True})
+    assert asked.cli.get_command(click.Context(asked.cli), "seed-demo") is not None

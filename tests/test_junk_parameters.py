@@ -20,11 +20,13 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, PathConverter
 
 from portal import clock
+from portal.agents.services import ensure_caisse
 from portal.auth.models import Account
-from portal.backoffice.agents import ensure_caisse
-from portal.extensions import db as _db
-from tests.backoffice_views.helpers import filed_request, register, requested_mandate
-from tests.builders import create_assure, create_period
+from portal.db import db as _db
+from portal.documents.models import Document
+from portal.signalements.views import PREFILL_KEYS
+from tests.backoffice.helpers import filed_request, requested_mandate
+from tests.builders import create_agent, create_assure, create_period
 from tests.conftest import csrf_token
 from tests.fc import login, login_agent, login_and_bind
 from tests.representation.helpers import active
@@ -98,8 +100,6 @@ def names_read_by_views() -> set[str]:
     names = set()
     for path in PORTAL_DIR.rglob("*.py"):
         names.update(_NAME_IN_SOURCE.findall(path.read_text(encoding="utf-8")))
-    from portal.signalements.views import PREFILL_KEYS
-
     return names | set(PREFILL_KEYS)
 
 
@@ -152,7 +152,7 @@ def visit(request, app, client, db, monkeypatch):
     period = create_period(own, year=2010).period_id
     create_period(own, year=2012)
     draft, document = create_signalement_with_document(own, period)
-    agent = register(ADMINISTRATEUR[1], "administrateur", "CNAV")
+    agent = create_agent(ADMINISTRATEUR[1], "administrateur", "CNAV")
     # Filed by an account of the assuré on another device: the account the test logs in with is bound afterwards.
     author = Account(pivot_identity={}, assure_id=own.id)
     db.session.add(author)
@@ -193,8 +193,6 @@ def visit(request, app, client, db, monkeypatch):
 
 
 def _documents_of(signalement_id: int) -> list[int]:
-    from portal.documents.models import Document
-
     statement = select(Document.id).where(Document.signalement_id == signalement_id)
     return list(_db.session.execute(statement).scalars())
 

@@ -1,12 +1,18 @@
 """Migrations: an empty database upgrades to head, matches the models, and downgrades cleanly."""
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from portal import create_app
-from portal.extensions import db
+from portal.careers.models import Regime
+from portal.db import db
+from portal.demo.seed import seed_demo
+from portal.documents.models import Document
+from portal.signalements.models import Signalement
 from tests.conftest import _test_settings, fresh_database
 
 EXPECTED_TABLES = {
@@ -26,8 +32,6 @@ def test_an_empty_database_upgrades_to_head_with_nothing_pending_and_downgrades(
             with db.engine.connect() as connection:
                 context = MigrationContext.configure(connection, opts={"compare_type": True})
                 assert compare_metadata(context, db.metadata) == []
-                from portal.careers.models import Regime
-
                 codes = set(connection.execute(select(Regime.code)).scalars())
             assert {"CNAV", "AGIRC_ARRCO", "SSI", "MSA_SALARIES", "SRE", "IRCANTEC", "ETRANGER"} <= codes
 
@@ -40,8 +44,6 @@ def test_an_empty_database_upgrades_to_head_with_nothing_pending_and_downgrades(
 
 
 def test_migration_files_are_numbered_and_named_after_their_revision():
-    from pathlib import Path
-
     versions = sorted(Path(__file__).parent.parent.joinpath("migrations", "versions").glob("*.py"))
     assert versions
     for number, path in enumerate(versions, start=1):
@@ -52,11 +54,6 @@ def test_migration_files_are_numbered_and_named_after_their_revision():
 def test_a_database_holding_data_goes_down_and_up_again_with_nothing_lost(database_kind, tmp_path):
     # The people's database is never empty: SQLite's batch mode rebuilds tables that other rows point at, and
     # migrations/env.py must let it without breaking a foreign key.
-    from sqlalchemy import func
-
-    from portal.demo.seed import seed_demo
-    from portal.documents.models import Document
-    from portal.signalements.models import Signalement
 
     with fresh_database(database_kind, tmp_path) as url:
         app = create_app({**_test_settings(), "SQLALCHEMY_DATABASE_URI": url})

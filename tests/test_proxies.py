@@ -5,8 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from portal import create_app
-from portal.extensions import db as _db
+from portal.db import db as _db
 from tests.conftest import PortalClient, csrf_token
+from tests.pages import assert_page
 
 # The FranceConnect callback allows 30 attempts per minute and per address (portal/auth/views.py).
 CALLBACK = "/connexion/franceconnect/retour?state=inconnu"
@@ -43,8 +44,7 @@ def test_without_trusted_proxies_a_forged_forwarded_for_does_not_change_the_rate
         response = callback(client, remote_addr="203.0.113.5", forwarded_for=f"198.51.100.{number}")
         assert response.status_code == 401
     refused = callback(client, remote_addr="203.0.113.5", forwarded_for="198.51.100.250")
-    assert refused.status_code == 429
-    assert "Vous avez fait trop de tentatives" in refused.get_data(as_text=True)
+    assert_page(refused, status=429, shows="Vous avez fait trop de tentatives")
     # The key is the address the connection came from: another one is not limited.
     assert callback(client, remote_addr="203.0.113.6").status_code == 401
 

@@ -1,9 +1,20 @@
 """Every route, tried by every kind of visitor. A new route fails here until its rule is declared."""
 
-import pytest
+import io
+from datetime import date
 
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.auth.models import Account
+from portal.db import db
+from portal.signalements import justificatifs, services
+from portal.signalements.catalog import AnomalyType
 from tests.builders import create_assure, create_period
+from tests.conftest import csrf_token
 from tests.fc import login, login_and_bind
+from tests.files import pdf_bytes
 
 ANONYMOUS, UNBOUND, ASSURE = "anonyme", "compte non rattaché", "assuré"
 ROLES = (ANONYMOUS, UNBOUND, ASSURE)
@@ -88,7 +99,7 @@ FOREIGN_POSTS = [
 
 
 def test_every_route_declares_its_rule(app):
-    # The back-office's routes have their own matrix, by agent role (tests/backoffice_views/test_backoffice.py).
+    # The back-office's routes have their own matrix, by agent role (tests/backoffice/test_backoffice.py).
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if not rule.endpoint.startswith("backoffice.")}
     assert endpoints == set(ROUTES)
 
@@ -102,15 +113,6 @@ def test_every_url_path_is_french_kebab_case(app):
 
 def create_signalement_with_document(assure, period_id: int) -> tuple[int, int]:
     """A draft with one stored justificatif, created by an account of that assuré on another device."""
-    import io
-    from datetime import date
-
-    from portal.auth.models import Account
-    from portal.documents import services as documents_services
-    from portal.extensions import db
-    from portal.signalements import services
-    from portal.signalements.catalog import AnomalyType
-    from tests.files import pdf_bytes
 
     author = Account(pivot_identity={})
     db.session.add(author)
@@ -121,7 +123,7 @@ def create_signalement_with_document(assure, period_id: int) -> tuple[int, int]:
         proposal=services.Proposal(earnings_cents=1_000_000), explanation="", today=date(2026, 1, 1),
     )  # fmt: skip
     author.assure_id = None  # the account of the test's visitor is the one bound to the assuré
-    document = documents_services.add_document(
+    document = justificatifs.add_document(
         signalement, actor=author, stream=io.BytesIO(pdf_bytes()), original_name="a.pdf", kind="x", period_ids=[]
     )
     db.session.flush()
@@ -173,10 +175,6 @@ def test_nobody_reads_another_persons_objects(visitor):
 
 @pytest.mark.parametrize("visitor", [ASSURE], indirect=True)
 def test_posts_on_another_persons_objects_are_not_found_and_change_nothing(visitor, db):
-    from sqlalchemy import func, select
-
-    from portal.audit.models import AuditEvent
-    from tests.conftest import csrf_token
 
     _role, client, ids = visitor
     token = csrf_token(client.get("/mes-demandes").text)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from tests.conftest import text_of
+from tests.pages import assert_page
 
 
 def test_every_page_carries_the_security_headers(client, fc_sandbox, pc_sandbox):
@@ -76,14 +76,12 @@ def test_the_audit_trail_records_the_generated_id_not_the_one_sent(client, db):
 
 def test_unknown_pages_get_a_french_404(client):
     response = client.get("/nulle-part")
-    assert response.status_code == 404
-    assert "Page non trouvée" in text_of(response)
+    assert_page(response, status=404, shows="Page non trouvée")
 
 
 def test_wrong_method_gets_a_french_405(client):
     response = client.get("/deconnexion")
-    assert response.status_code == 405
-    assert "Action non permise" in text_of(response)
+    assert_page(response, status=405, shows="Action non permise")
 
 
 def test_health_probe_answers_without_personal_data(client):

@@ -5,19 +5,17 @@ import binascii
 import hashlib
 import json
 import re
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
 from flask_login.utils import encode_cookie
 from freezegun import freeze_time
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal.auth.models import Account
-from portal.backoffice.agents import ensure_caisse
 from portal.sessions import AGENT_DOOR, CITIZEN_DOOR, BrowserSession
-from tests.backoffice_views.helpers import CAMILLE, register
-from tests.builders import create_assure
+from tests.backoffice.helpers import CAMILLE
+from tests.builders import create_agent, create_assure
 from tests.conftest import csrf_token, text_of
 from tests.fc import login, login_agent, login_and_bind
 from tests.representation.helpers import active
@@ -43,26 +41,6 @@ def token_of(client, name: str = CITIZEN_COOKIE, path: str = "/") -> str:
     cookie = client.get_cookie(name, path=path)
     assert cookie is not None, f"no {name} cookie"
     return cookie.value
-
-
-@contextmanager
-def statements_on_browser_session(db):
-    """The SQL statements sent about browser_session while the block runs (SELECT included)."""
-    seen: list[str] = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        if "browser_session" in statement:
-            seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
-
-
-def writes(statements: list[str]) -> list[str]:
-    return [statement for statement in statements if statement.startswith(("INSERT", "UPDATE", "DELETE"))]
 
 
 @pytest.fixture
@@ -140,33 +118,33 @@ def test_a_cookie_that_opens_nothing_is_removed(client, db):
     assert count_rows(db) == 0
 
 
-def test_a_page_that_only_reads_writes_no_session(citizen, db):
+def test_a_page_that_only_reads_writes_no_session(citizen, count_queries):
     citizen.get("/ma-carriere")  # the first page after login consumes its message: that is a change
-    with statements_on_browser_session(db) as statements:
+    with count_queries(about="browser_session") as queries:  # SELECT included
         assert citizen.get("/ma-carriere").status_code == 200
         assert citizen.get("/ma-carriere").status_code == 200
-    assert statements
-    assert writes(statements) == []
+    assert queries.statements
+    assert queries.writes() == []
 
     # Once a minute at most, a reading visit is recorded (for the purge), without rewriting the values.
-    with freeze_time(datetime.now() + timedelta(minutes=2)), statements_on_browser_session(db) as statements:
+    with freeze_time(datetime.now() + timedelta(minutes=2)), count_queries(about="browser_session") as queries:
         assert citizen.get("/ma-carriere").status_code == 200
         assert citizen.get("/ma-carriere").status_code == 200
-    assert len(writes(statements)) == 1
-    assert writes(statements)[0].startswith("UPDATE browser_session SET updated_at=")
+    assert len(queries.writes()) == 1
+    assert queries.writes()[0].startswith("UPDATE browser_session SET updated_at=")
 
 
-def test_static_files_do_not_read_the_session(citizen, db):
-    with statements_on_browser_session(db) as statements:
+def test_static_files_do_not_read_the_session(citizen, count_queries):
+    with count_queries(about="browser_session") as queries:
         response = citizen.get("/static/css/portal.css")
         response.close()
     assert response.status_code == 200
-    assert statements == []
+    assert queries.statements == []
 
 
 def test_switching_into_acting_for_gives_a_new_token(client, db):
-    protected = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
-    agent = register("camille.durand@carsat-ra.fr", "technicien")
+    protected = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
+    agent = create_agent("camille.durand@carsat-ra.fr", "technicien")
     assert login(client, "demo-jules-inconnu").status_code == 303  # a mandataire with no file of their own
     representative = db.session.execute(select(Account).where(Account.assure_id.is_(None))).scalars().all()[-1]
     mandate = active(representative, protected, agent=agent)
@@ -184,7 +162,7 @@ def test_switching_into_acting_for_gives_a_new_token(client, db):
 
 
 def test_agent_and_citizen_cookies_never_mix(app, citizen, db):
-    register(CAMILLE[1], "technicien")
+    create_agent(CAMILLE[1], "technicien")
     agent = app.test_client()
     assert login_agent(agent, CAMILLE[0]).status_code == 303
     agent_token = token_of(agent, AGENT_COOKIE, path="/espace-agents")

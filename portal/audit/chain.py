@@ -24,12 +24,11 @@ from typing import Any
 import click
 from flask import Flask
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from portal.audit import checkpoints
 from portal.audit.models import AuditEvent
-from portal.db import utcnow
-from portal.extensions import db
+from portal.db import db, utcnow
 
 GENESIS_HASH = "0" * 64
 HASH_COLUMNS = frozenset({"previous_hash", "row_hash"})
@@ -84,11 +83,11 @@ def _apply_python_defaults(event: AuditEvent) -> None:
             raise TypeError(f"audit_event.{column.name}: a SQL default would leave its value out of the row's hash")
 
 
-def _dialect_name(session: Session) -> str:
+def _dialect_name(session: Session | scoped_session) -> str:
     return session.get_bind(AuditEvent).dialect.name
 
 
-def append(session: Session, event: AuditEvent) -> None:
+def append(session: Session | scoped_session, event: AuditEvent) -> None:
     """Chain `event` to the last row of the trail and insert it in the current transaction (this flushes `session`).
 
     The hash covers the id, which the database only assigns at the INSERT. Flushing the row first and hashing it
@@ -135,7 +134,7 @@ BROKEN_LINK = "son maillon ne correspond pas à la ligne précédente (ligne sup
 BROKEN_HASH = "son contenu ne correspond plus à son empreinte (ligne modifiée)"
 
 
-def verify_chain(session: Session, *, batch_size: int = VERIFY_BATCH_SIZE) -> ChainReport:
+def verify_chain(session: Session | scoped_session, *, batch_size: int = VERIFY_BATCH_SIZE) -> ChainReport:
     """Walk the whole trail in id order, `batch_size` rows at a time, and stop at the first broken row."""
     table = AuditEvent.__table__
     expected_previous = GENESIS_HASH

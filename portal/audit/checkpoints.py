@@ -25,10 +25,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from portal.audit.models import AuditEvent
 from portal.object_store import s3_client
@@ -210,6 +210,12 @@ class S3CheckpointStore:
         return Checkpoint.from_bytes(content)
 
 
+@overload
+def _setting(config: Mapping[str, Any], name: str, default: str) -> str: ...
+@overload
+def _setting(config: Mapping[str, Any], name: str, default: None = None) -> str | None: ...
+
+
 def _setting(config: Mapping[str, Any], name: str, default: str | None = None) -> str | None:
     value = config.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -238,7 +244,7 @@ def store_from_config(config: Mapping[str, Any]) -> CheckpointStore:
     bucket = _setting(config, "AUDIT_CHECKPOINT_S3_BUCKET") or _setting(config, "S3_BUCKET")
     if not bucket:
         raise CheckpointError("AUDIT_CHECKPOINT_S3_BUCKET (ou S3_BUCKET) doit être défini avec le stockage 's3'.")
-    lock_mode = (_setting(config, "AUDIT_CHECKPOINT_LOCK_MODE", "COMPLIANCE") or "").upper()
+    lock_mode: str | None = (_setting(config, "AUDIT_CHECKPOINT_LOCK_MODE", "COMPLIANCE") or "").upper()
     if lock_mode == "NONE":
         lock_mode = None
     elif lock_mode not in LOCK_MODES:
@@ -261,7 +267,7 @@ def store_from_config(config: Mapping[str, Any]) -> CheckpointStore:
     )
 
 
-def current_head(session: Session, *, now: datetime) -> Checkpoint | None:
+def current_head(session: Session | scoped_session, *, now: datetime) -> Checkpoint | None:
     """The head of the trail as an unsigned checkpoint, or None when the trail is empty.
 
     Rows are committed in id order (chain.append takes the chain's lock before taking an id and holds it to the
@@ -288,7 +294,7 @@ class AnchorReport:
         return self.problem is None
 
 
-def check_anchor(session: Session, checkpoint: Checkpoint | None, *, key: bytes) -> AnchorReport:
+def check_anchor(session: Session | scoped_session, checkpoint: Checkpoint | None, *, key: bytes) -> AnchorReport:
     """Compare the trail with `checkpoint` (the chain itself is checked by chain.verify_chain)."""
     if checkpoint is None:
         total = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.extensions import db
+from portal.db import db
 
 PAGE_SIZE = 100
 

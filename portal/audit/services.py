@@ -4,9 +4,10 @@ import enum
 
 from flask import g, has_request_context
 
+from portal.actors import Actor
 from portal.audit import chain
 from portal.audit.models import AuditEvent
-from portal.extensions import db
+from portal.db import db
 
 
 class AuditAction(enum.StrEnum):
@@ -103,31 +104,31 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
 }
 
 
-def record(action: AuditAction, *, actor=None, subject=None, acting_for=None, **data) -> AuditEvent:
+def record(action: AuditAction, *, actor: Actor | None = None, subject=None, acting_for=None, **data) -> AuditEvent:
     """Add one audit row to the current transaction.
 
-    `actor` is an Account, an Agent (or None for the system), `subject` and `acting_for` are Assure rows or None.
+    `actor` is an Actor (an Account, an Agent, a representative under a mandate) or None for the system;
+    `subject` and `acting_for` are Assure rows or None.
     Raises ValueError when a key the action requires is missing, so an incomplete trail fails loudly in tests.
     The row is chained to the previous one by a hash (see portal.audit.chain): this flushes the session and, on
     PostgreSQL, holds the chain's lock until the transaction ends, so record late in the unit of work.
     """
     # A representative acting under a mandate (portal.representation.context.ActingFor) acts for the protected
     # person: the row names both.
-    if acting_for is None:
-        acting_for = getattr(actor, "acting_for", None)
-    if getattr(actor, "mandate", None) is not None:
-        data.setdefault("mandate_id", actor.mandate.id)
-        actor = actor.account
+    if actor is not None:
+        if acting_for is None:
+            acting_for = actor.acting_for
+        if actor.mandate is not None:
+            data.setdefault("mandate_id", actor.mandate.id)
     missing = REQUIRED_KEYS[action] - data.keys()
     if missing:
         raise ValueError(f"audit action {action} requires {sorted(missing)}")
-    is_agent = getattr(actor, "role", None) is not None
     event = AuditEvent(
         action=action.value,
-        actor_account_id=None if is_agent else getattr(actor, "id", None),
-        actor_agent_id=actor.id if is_agent else None,
-        subject_assure_id=getattr(subject, "id", None),
-        acting_for_assure_id=getattr(acting_for, "id", None),
+        actor_account_id=actor.account_id if actor is not None else None,
+        actor_agent_id=actor.id if actor is not None and actor.is_agent else None,
+        subject_assure_id=subject.id if subject is not None else None,
+        acting_for_assure_id=acting_for.id if acting_for is not None else None,
         request_id=g.get("request_id") if has_request_context() else None,
         data=data,
     )

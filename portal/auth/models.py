@@ -29,6 +29,15 @@ class Account(UserMixin, Base):
     assure: Mapped[Assure | None] = relationship()
     identity_links: Mapped[list["IdentityLink"]] = relationship(back_populates="account")
 
+    # The Actor interface (portal/actors.py): a person acting for themselves.
+    is_agent = False
+    mandate = None
+    acting_for = None
+
+    @property
+    def account_id(self) -> int:
+        return self.id
+
     @property
     def display_name(self) -> str:
         pivot = self.pivot_identity or {}

@@ -15,6 +15,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
@@ -24,11 +25,10 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from portal.auth.models import AuthorizationRequest
-from portal.db import utcnow
-from portal.extensions import db
+from portal.db import db, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -159,16 +159,19 @@ def _consume_authorization_request(provider: str, state: str) -> AuthorizationRe
     now = utcnow()
     oldest_valid = now - current_app.config["OIDC_STATE_MAX_AGE"]
     digest = _digest(state)
-    result = db.session.execute(
-        update(AuthorizationRequest)
-        .where(
-            AuthorizationRequest.state_digest == digest,
-            AuthorizationRequest.provider == provider,
-            AuthorizationRequest.consumed_at.is_(None),
-            AuthorizationRequest.created_at >= oldest_valid,
-        )
-        .values(consumed_at=now)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(AuthorizationRequest)
+            .where(
+                AuthorizationRequest.state_digest == digest,
+                AuthorizationRequest.provider == provider,
+                AuthorizationRequest.consumed_at.is_(None),
+                AuthorizationRequest.created_at >= oldest_valid,
+            )
+            .values(consumed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise LoginFailed(
@@ -176,7 +179,10 @@ def _consume_authorization_request(provider: str, state: str) -> AuthorizationRe
             "Cette tentative de connexion a expiré ou a déjà été utilisée. "
             "Par sécurité, recommencez la connexion depuis la page d'accueil.",
         )
-    return db.session.get(AuthorizationRequest, digest)
+    authorization_request = db.session.get(AuthorizationRequest, digest)
+    # The UPDATE above has just matched this row, in this transaction.
+    assert authorization_request is not None
+    return authorization_request
 
 
 def complete_login(provider: str, *, params: dict[str, str], redirect_uri: str, expected_state: str | None):
@@ -290,10 +296,13 @@ def verify_signed_jwt(client, token: str, *, required: dict[str, str], purpose: 
         log.warning("%s signature refused: %s", purpose, error)
         raise LoginFailed(f"{purpose}_bad_signature", generic_failure(client.name)) from error
     leeway = current_app.config["OIDC_LEEWAY_SECONDS"]
-    options = {name: {"essential": True, "value": value} for name, value in required.items()}
+    options: dict[str, jwt.ClaimsOption] = {
+        name: {"essential": True, "value": value} for name, value in required.items()
+    }
     if purpose == "id_token":
         options.update({"exp": {"essential": True}, "iat": {"essential": True}, "sub": {"essential": True}})
-    registry = jwt.JWTClaimsRegistry(leeway=leeway, **options)
+    # now=None is the default (the current time), named so that the options only fill the claims' **kwargs.
+    registry = jwt.JWTClaimsRegistry(now=None, leeway=leeway, **options)
     try:
         registry.validate(decoded.claims)
     except JoseError as error:

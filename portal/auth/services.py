@@ -3,10 +3,12 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import NoReturn
 
 from flask import current_app
 from sqlalchemy import select
 
+from portal.agents.models import Agent
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
 from portal.auth import identity
@@ -14,11 +16,12 @@ from portal.auth.exceptions import BindingRefused
 from portal.auth.models import Account, IdentityLink, UserSession
 from portal.auth.oidc import VerifiedLogin
 from portal.careers.models import Assure
-from portal.db import Base, utcnow
-from portal.extensions import db
+from portal.db import Base, db, utcnow
 
 # Writing last_seen_at on every request would turn each page view into a write; a minute is precise enough
 # for an idle timeout counted in tens of minutes.
+# The key of the browser session that holds the login's token (citizens and agents alike).
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 (a session key name, not a secret)
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 IDENTITY_MISMATCH_MESSAGE = (
@@ -95,8 +98,6 @@ def load_session_account(account_id: str, token: str | None) -> Account | None:
 
 def load_session_agent(agent_id: str, token: str | None):
     """Return the agent of a live agent session (shorter-lived than a citizen's), if still active."""
-    from portal.backoffice.models import Agent
-
     if not agent_id.isdigit():
         return None
     config = current_app.config
@@ -123,8 +124,6 @@ def end_session(token: str | None) -> UserSession | None:
     if user_session.account_id is not None:
         audit(AuditAction.LOGOUT, actor=user_session.account, provider=user_session.provider)
     else:
-        from portal.backoffice.models import Agent
-
         audit(AuditAction.LOGOUT, actor=db.session.get(Agent, user_session.agent_id), provider=user_session.provider)
     return user_session
 
@@ -176,7 +175,7 @@ def _caisse_of(assure: Assure) -> str:
     return f"votre caisse de retraite ({name})" if name else "votre caisse de retraite"
 
 
-def _refuse(account: Account, reason: str, message: str, *, subject=None, fields=None):
+def _refuse(account: Account, reason: str, message: str, *, subject=None, fields=None) -> NoReturn:
     audit(AuditAction.IDENTITY_BINDING_REFUSED, actor=account, subject=subject, reason=reason, fields=fields or [])
     raise BindingRefused(reason, message)
 

@@ -13,7 +13,6 @@ from portal.representation import queries as representation_queries
 from portal.security import safe_next_path
 from portal.sessions import is_backoffice_request
 
-SESSION_TOKEN_KEY = "sid"  # noqa: S105 (a session key name, not a secret)
 LOGIN_STATE_KEY = "oidc_state"
 LOGOUT_STATE_KEY = "logout_state"
 
@@ -27,9 +26,9 @@ def _load_user(user_id: str):
     if is_backoffice_request():
         user = None
         if user_id.startswith("agent:"):
-            user = services.load_session_agent(user_id.removeprefix("agent:"), session.get(SESSION_TOKEN_KEY))
+            user = services.load_session_agent(user_id.removeprefix("agent:"), session.get(services.SESSION_TOKEN_KEY))
     else:
-        user = services.load_session_account(user_id, session.get(SESSION_TOKEN_KEY))
+        user = services.load_session_account(user_id, session.get(services.SESSION_TOKEN_KEY))
     if user is None:
         g.session_expired = True
         session.clear()
@@ -87,10 +86,12 @@ def franceconnect_callback():
     account = services.record_login(login)
     # A new session at login: nothing set before authentication survives it, and clearing it also gives it a new
     # token, the row of the old one being deleted (session fixation; portal.sessions).
-    services.end_session(session.get(SESSION_TOKEN_KEY))
+    services.end_session(session.get(services.SESSION_TOKEN_KEY))
     session.clear()
     session.permanent = True
-    session[SESSION_TOKEN_KEY] = services.open_session(account, provider=login.provider, id_token=login.id_token)
+    session[services.SESSION_TOKEN_KEY] = services.open_session(
+        account, provider=login.provider, id_token=login.id_token
+    )
     login_user(account)
     if account.assure_id is None and not representation_queries.is_representative(account):
         return redirect(url_for("auth.bind_nir", next=login.next_path), 303)
@@ -131,7 +132,7 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    ended = services.end_session(session.get(SESSION_TOKEN_KEY))
+    ended = services.end_session(session.get(services.SESSION_TOKEN_KEY))
     logout_user()
     session.clear()
     if ended is None or ended.provider != oidc.FRANCECONNECT:

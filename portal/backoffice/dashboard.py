@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
-from portal.backoffice.models import Agent, AgentRole
-from portal.extensions import db
+from portal.agents.models import Agent, AgentRole
+from portal.db import db
 from portal.signalements.models import Signalement
 from portal.signalements.states import DECIDED_STATES, SignalementState
 
@@ -40,7 +40,7 @@ def compute(agent, *, today: date, weeks: int = 8) -> Figures:
     open_states = [state.value for state in SignalementState if state.is_open]
     decided = [state.value for state in DECIDED_STATES]
 
-    # Stock: open requests by state and by age of filing (the date arithmetic is done in Python on a grouped
+    # Stock: open signalements by state and by age of filing (the date arithmetic is done in Python on a grouped
     # result, the age buckets being few).
     rows = db.session.execute(
         _scope(select(Signalement.state, Signalement.filed_at).where(Signalement.state.in_(open_states)), agent)

@@ -18,11 +18,11 @@ from wtforms.widgets import HiddenInput
 
 from portal import clock
 from portal.backoffice.queries import MAX_ID
-from portal.backoffice.services import REFUSAL_MOTIVES, SEND_BACK_NOTE_REQUIRED
 from portal.forms import PortalForm
 from portal.forms.fields import EarningsField
+from portal.pension_rules.parameters import FIRST_SUPPORTED_BIRTH_DATE
 from portal.representation import permissions as representation_permissions
-from portal.simulation.parameters import FIRST_SUPPORTED_BIRTH_DATE
+from portal.signalements.instruction import REFUSAL_MOTIVES, SEND_BACK_NOTE_REQUIRED
 
 
 def _hidden_id() -> IntegerField:
@@ -99,7 +99,7 @@ class DecisionForm(_CarriesIds, PortalForm):
     hidden_ids = ("version_id",)
 
     version_id = _hidden_id()
-    # A forged body cannot make the form build thousands of entries; the service checks they are the request's.
+    # A forged body cannot make the form build thousands of entries; the service checks they are the signalement's.
     items = FieldList(FormField(ItemDecisionForm), min_entries=1, max_entries=50)
 
     def validate(self, extra_validators=None):

@@ -1,4 +1,4 @@
-"""The back-office's reads: queues with keyset pagination, one request with everything the agent needs."""
+"""The back-office's reads: queues with keyset pagination, one signalement with everything the agent needs."""
 
 import base64
 from dataclasses import dataclass
@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.backoffice.models import Agent, AgentRole, Annotation, ControlFinding
+from portal.agents.models import Agent, AgentRole
 from portal.careers.models import PeriodVersion, Regime
-from portal.extensions import db
+from portal.db import db
 from portal.representation.models import Mandate, MandateState
-from portal.signalements.models import Signalement, SignalementItem
+from portal.signalements.models import Annotation, ControlFinding, Signalement, SignalementItem
 from portal.signalements.states import DECIDED_STATES, SignalementState
 
 PAGE_SIZE = 50
@@ -96,7 +96,7 @@ def _visible_caisses(agent: Agent):
 
 
 def list_queue(agent: Agent, queue: str, filters: QueueFilters, *, today: date, after: str | None = None):
-    """One page of a queue, most urgent first (see portal.backoffice.priority), and the cursor of the next page.
+    """One page of a queue, most urgent first (see portal.signalements.priority), and the cursor of the next page.
     Raises InvalidCursor on a cursor the portal did not write.
 
     Keyset pagination on (queue_position, id), served by ix_signalement_queue: the cost of a page does not grow
@@ -165,7 +165,7 @@ def agents_by_id(ids) -> dict[int, Agent]:
     return {agent.id: agent for agent in db.session.execute(select(Agent).where(Agent.id.in_(ids))).scalars()}
 
 
-def get_request(signalement_id: int) -> Signalement | None:
+def get_signalement(signalement_id: int) -> Signalement | None:
     statement = (
         select(Signalement)
         .where(Signalement.id == signalement_id, Signalement.state != SignalementState.DRAFT)

@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from portal.careers.models import PeriodNature, PeriodVersion, RegimeKind
 from portal.careers.queries import MAX_QUARTERS_PER_YEAR, CareerView
-from portal.simulation.parameters import quarter_thresholds, revaluation_coefficients, salary_revaluations
-from portal.templating import NARROW_NBSP, NBSP, format_date
+from portal.formatting import format_date, format_euros, plural
+from portal.pension_rules.parameters import quarter_thresholds, revaluation_coefficients, salary_revaluations
 
 WOMAN = "2"  # first digit of the NIR
 MAN = "1"
@@ -53,6 +53,11 @@ class Finding:
     anomaly_type: str  # the signalement the button opens: "missing_period", "wrong_earnings"…
     prefill: dict[str, str] = field(hash=False)  # query parameters of the pre-filled signalement form
     severity: str = "warning"  # "info" or "warning"
+
+    @property
+    def is_warning(self) -> bool:
+        """Worth a check (« À vérifier »), rather than given for information."""
+        return self.severity == "warning"
 
 
 def examine(
@@ -177,14 +182,15 @@ def check_low_years(career: CareerView) -> list[Finding]:
                 code="low_year",
                 title=f"Moins de 4 trimestres en {year}",
                 reason=(
-                    f"En {year}, vos revenus d'activité enregistrés s'élèvent à {_euros(earnings)}. Pour valider "
-                    f"les 4 trimestres de l'année, il fallait au moins {_euros(needed)} (4 × "
-                    f"{_euros(threshold.threshold)} : un trimestre est validé pour chaque tranche de "
-                    f"{threshold.hours} heures payées au SMIC). Vous avez validé "
-                    f"{_quarters(year_view.quarters_retained)} cette année-là. C'est normal si vous avez travaillé à "
-                    "temps partiel, avec un petit salaire ou seulement une partie de l'année. Sinon, un salaire "
-                    "manquant ou mal déclaré (un bulletin de paie non pris en compte, par exemple) peut en être la "
-                    "cause : comparez avec vos bulletins de paie."
+                    f"En {year}, vos revenus d'activité enregistrés s'élèvent à "
+                    f"{format_euros(earnings, drop_zero_cents=True)}. Pour valider les 4 trimestres de l'année, il "
+                    f"fallait au moins {format_euros(needed, drop_zero_cents=True)} (4 × "
+                    f"{format_euros(threshold.threshold, drop_zero_cents=True)} : un trimestre est validé pour chaque "
+                    f"tranche de {threshold.hours} heures payées au SMIC). Vous avez validé "
+                    f"{plural(year_view.quarters_retained, 'trimestre')} cette année-là. C'est normal si vous avez "
+                    "travaillé à temps partiel, avec un petit salaire ou seulement une partie de l'année. Sinon, un "
+                    "salaire manquant ou mal déclaré (un bulletin de paie non pris en compte, par exemple) peut en "
+                    "être la cause : comparez avec vos bulletins de paie."
                 ),
                 years=(year,),
                 period_ids=_ids(work),
@@ -287,8 +293,10 @@ def check_earnings_variations(career: CareerView) -> list[Finding]:
                     code="earnings_variation",
                     title=f"Un salaire inhabituel en {year}",
                     reason=(
-                        f"Chez {employer}, votre salaire enregistré passe de {_euros(before)} en {year - 1} à "
-                        f"{_euros(after)} en {year}, alors que vous y avez travaillé les deux années entières. "
+                        f"Chez {employer}, votre salaire enregistré passe de "
+                        f"{format_euros(before, drop_zero_cents=True)} en {year - 1} à "
+                        f"{format_euros(after, drop_zero_cents=True)} en {year}, alors que vous y avez travaillé les "
+                        "deux années entières. "
                         f"{_revaluation_note(year, revalued) if factor != 1 else ''}"
                         f"{change.capitalize()} peut s'expliquer par {causes}, mais elle peut aussi venir d'une "
                         "erreur dans la déclaration de votre employeur. Comparez avec vos bulletins de paie de "
@@ -379,7 +387,8 @@ def check_children(career: CareerView, *, sex: str, children_birth_years: Sequen
     quarter per 90 days of allowances since: CSS R351-12). The child-related extra quarters (MDA, CSS L351-4) are
     added when the pension is calculated and are not periods of the career: they are mentioned, not checked.
     """
-    if sex != WOMAN or career.first_year is None:
+    first_year, last_year = career.first_year, career.last_year
+    if sex != WOMAN or first_year is None or last_year is None:
         return []
     maternity_years = {
         year
@@ -389,7 +398,7 @@ def check_children(career: CareerView, *, sex: str, children_birth_years: Sequen
     }
     findings = []
     for year in sorted(set(children_birth_years)):
-        if not career.first_year <= year <= career.last_year or year > today.year or year in maternity_years:
+        if not first_year <= year <= last_year or year > today.year or year in maternity_years:
             continue
         findings.append(
             Finding(
@@ -556,8 +565,8 @@ def _revaluation_factor(year: int) -> Decimal:
 def _revaluation_note(year: int, revalued: Decimal) -> str:
     return (
         f"Revalorisé comme pour le calcul de votre retraite, le salaire de {year - 1} représente "
-        f"{_euros(revalued.quantize(Decimal(1), ROUND_HALF_UP))} en euros de {year} : l'écart ne s'explique donc "
-        "pas par la seule évolution des prix et des salaires. "
+        f"{format_euros(revalued.quantize(Decimal(1), ROUND_HALF_UP), drop_zero_cents=True)} en euros de {year} : "
+        "l'écart ne s'explique donc pas par la seule évolution des prix et des salaires. "
     )
 
 
@@ -600,17 +609,6 @@ def _prefill(
     if end is not None:
         values["fin"] = end.isoformat()
     return values
-
-
-def _euros(amount: Decimal) -> str:
-    """`1 234 €`, or `1 690,50 €` when there are cents, with the narrow no-break space of French typography."""
-    integer, cents = f"{amount.quantize(Decimal('0.01')):,.2f}".split(".")
-    integer = integer.replace(",", NARROW_NBSP)
-    return f"{integer}{NBSP}€" if cents == "00" else f"{integer},{cents}{NBSP}€"
-
-
-def _quarters(count: int) -> str:
-    return f"{count} trimestre" if count < 2 else f"{count} trimestres"
 
 
 def _join(items: Sequence[str]) -> str:

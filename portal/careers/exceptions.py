@@ -3,3 +3,11 @@
 
 class InvalidPeriod(ValueError):
     """A period whose values are inconsistent (dates, quarters, earnings)."""
+
+
+class YearNotConfirmable(ValueError):
+    """A year the person cannot confirm (no period in it: a gap is reported, not confirmed)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

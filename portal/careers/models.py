@@ -13,7 +13,6 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,19 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, utcnow
-
-
-def _enum(enum_class: type[enum.Enum]) -> Enum:
-    # Stored as short strings (the enum values) rather than native PostgreSQL enums: adding a value later is then a
-    # code change, not a migration that rewrites a type.
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
+from portal.db import Base, enum_column, utcnow
 
 
 class RegimeKind(enum.StrEnum):
@@ -48,6 +35,10 @@ class RegimeKind(enum.StrEnum):
         return {"base": "Régime de base", "complementaire": "Régime complémentaire", "etranger": "Hors de France"}[
             self.value
         ]
+
+    @property
+    def is_base(self) -> bool:
+        return self is RegimeKind.BASE
 
 
 class PeriodNature(enum.StrEnum):
@@ -184,7 +175,7 @@ class Regime(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(60))
-    kind: Mapped[RegimeKind] = mapped_column(_enum(RegimeKind))
+    kind: Mapped[RegimeKind] = mapped_column(enum_column(RegimeKind))
     # Quarters (base schemes) or points (complementary schemes): which column of a period carries its rights.
     counts_points: Mapped[bool] = mapped_column(default=False)
 
@@ -219,7 +210,7 @@ class PeriodVersion(Base):
     assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
     number: Mapped[int] = mapped_column(Integer)
     regime_id: Mapped[int] = mapped_column(ForeignKey("regime.id"))
-    nature: Mapped[PeriodNature] = mapped_column(_enum(PeriodNature))
+    nature: Mapped[PeriodNature] = mapped_column(enum_column(PeriodNature))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     employer_name: Mapped[str | None] = mapped_column(String(200))
@@ -228,7 +219,7 @@ class PeriodVersion(Base):
     quarters: Mapped[int | None] = mapped_column(Integer)
     points: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     days: Mapped[int | None] = mapped_column(Integer)  # indemnified days, for assimilated periods
-    source: Mapped[DataSource] = mapped_column(_enum(DataSource))
+    source: Mapped[DataSource] = mapped_column(enum_column(DataSource))
     source_reference: Mapped[str | None] = mapped_column(String(120))
     # A version may record that a period was found not to exist (a duplicate, say): it then counts for nothing.
     is_withdrawn: Mapped[bool] = mapped_column(default=False)
@@ -262,3 +253,18 @@ class Child(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     is_adopted: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(120))
+
+
+class Confirmation(Base):
+    """The person confirmed a year (period_version_id None) or a period version as correct."""
+
+    __tablename__ = "confirmation"
+    __table_args__ = (Index("ix_confirmation_assure_year", "assure_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    # The versions confirmed, comma-separated: a later correction makes the confirmation stale, not wrong.
+    period_version_ids: Mapped[str] = mapped_column(String(2000))
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

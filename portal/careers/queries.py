@@ -4,14 +4,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from portal.careers.models import Assure, CareerPeriod, PeriodNature, PeriodVersion, Regime, RegimeKind
-from portal.extensions import db
-
-# CSS R351-9: at most four quarters are validated per calendar year, all base schemes together.
-MAX_QUARTERS_PER_YEAR = 4
+from portal.careers.models import (
+    Assure,
+    CareerPeriod,
+    Child,
+    Confirmation,
+    PeriodNature,
+    PeriodVersion,
+    Regime,
+    RegimeKind,
+)
+from portal.db import db
+from portal.pension_rules.parameters import MAX_QUARTERS_PER_YEAR
 
 NATURE_CATEGORY = {
     PeriodNature.SALARIED: "work",
@@ -142,8 +149,6 @@ def get_period_for_assure(period_id: int, assure_id: int) -> CareerPeriod | None
 
 def count_versions_by_period(assure_id: int) -> dict[int, int]:
     """How many versions each period has, to mark corrected periods on the career page. One query."""
-    from sqlalchemy import func
-
     statement = (
         select(PeriodVersion.period_id, func.count())
         .where(PeriodVersion.assure_id == assure_id)
@@ -154,7 +159,17 @@ def count_versions_by_period(assure_id: int) -> dict[int, int]:
 
 
 def list_children_birth_years(assure_id: int) -> list[int]:
-    from portal.careers.models import Child
-
     statement = select(Child.birth_date).where(Child.assure_id == assure_id).order_by(Child.birth_date)
     return [birth_date.year for birth_date in db.session.execute(statement).scalars()]
+
+
+def list_valid_confirmations(assure_id: int, current_version_ids_by_year: dict[int, set[int]]):
+    """The latest confirmation of each year, kept only while the year still holds exactly the versions
+    confirmed: a correction since then makes the confirmation stale."""
+    statement = select(Confirmation).where(Confirmation.assure_id == assure_id).order_by(Confirmation.id)
+    latest = {confirmation.year: confirmation for confirmation in db.session.execute(statement).scalars()}
+    return {
+        year: confirmation
+        for year, confirmation in latest.items()
+        if {int(i) for i in confirmation.period_version_ids.split(",")} == current_version_ids_by_year.get(year, set())
+    }

@@ -15,9 +15,9 @@ from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from portal import ROOT_DIR
 from portal.careers.queries import CareerView
 from portal.clock import PARIS
+from portal.paths import ROOT_DIR
 
 # WeasyPrint switches Pillow, process-wide, to accepting truncated images. The relevé embeds no image, and the
 # justificatifs' check (portal.documents.validation) relies on Pillow refusing a truncated one: switch it back.

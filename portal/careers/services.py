@@ -3,10 +3,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from portal.careers.exceptions import InvalidPeriod
-from portal.careers.models import Assure, CareerPeriod, DataSource, PeriodNature, PeriodVersion, Regime
-from portal.db import utcnow
-from portal.extensions import db
+from portal.actors import Actor
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
+from portal.careers import queries
+from portal.careers.exceptions import InvalidPeriod, YearNotConfirmable
+from portal.careers.models import Assure, CareerPeriod, Confirmation, DataSource, PeriodNature, PeriodVersion, Regime
+from portal.db import db, utcnow
+from portal.pension_rules.parameters import MAX_QUARTERS_PER_YEAR
 
 VERSIONED_FIELDS = (
     "regime",
@@ -31,8 +35,8 @@ def _check(start_date: date, end_date: date, quarters: int | None, earnings_cent
     # Rights are reported per calendar year (annual reports, DSN aggregated by year): a period never crosses one.
     if start_date.year != end_date.year:
         raise InvalidPeriod("Une période est déclarée par année civile : elle ne peut pas changer d'année.")
-    if quarters is not None and not 0 <= quarters <= 4:
-        raise InvalidPeriod("Une période valide entre 0 et 4 trimestres.")
+    if quarters is not None and not 0 <= quarters <= MAX_QUARTERS_PER_YEAR:
+        raise InvalidPeriod(f"Une période valide entre 0 et {MAX_QUARTERS_PER_YEAR} trimestres.")
     if earnings_cents is not None and earnings_cents < 0:
         raise InvalidPeriod("Les revenus d'une période ne peuvent pas être négatifs.")
 
@@ -129,3 +133,25 @@ def supersede_period(
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def confirm_year(assure: Assure, *, actor: Actor, year: int) -> Confirmation:
+    """Record that the person checked `year` and found it right, with the versions they saw.
+
+    Raises YearNotConfirmable for a year without any period (nothing to confirm: a gap is reported, not confirmed).
+    """
+    versions = [v for v in queries.list_current_versions(assure.id) if v.start_date.year == year]
+    if not versions:
+        raise YearNotConfirmable(
+            f"Aucune période n'est enregistrée en {year} : s'il en manque une, signalez-la plutôt."
+        )
+    confirmation = Confirmation(
+        assure_id=assure.id,
+        account_id=actor.id,
+        year=year,
+        period_version_ids=",".join(str(version.id) for version in versions),
+    )
+    db.session.add(confirmation)
+    db.session.flush()
+    audit(AuditAction.CAREER_CONFIRMED, actor=actor, subject=assure, year=year)
+    return confirmation

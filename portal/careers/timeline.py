@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from portal.careers.queries import NATURE_CATEGORY, CareerView
+from portal.formatting import format_date
 
 LABEL_WIDTH = 190
 CHART_WIDTH = 760
@@ -42,7 +43,8 @@ def build_timeline(career: CareerView) -> Timeline | None:
     """One row per régime, one bar per period, gap years marked across all rows. None for an empty career."""
     if not career.years:
         return None
-    first, last = career.first_year, career.last_year
+    # Not the Optional properties: the years are known to be non-empty here.
+    first, last = career.years[0].year, career.years[-1].year
     span_days = (date(last + 1, 1, 1) - date(first, 1, 1)).days
 
     def x_of(day: date) -> float:
@@ -70,7 +72,7 @@ def build_timeline(career: CareerView) -> Timeline | None:
                     x=start,
                     width=max(end - start, 1.5),
                     category=NATURE_CATEGORY[nature],
-                    title=f"{nature.label}, du {start_date:%d/%m/%Y} au {end_date:%d/%m/%Y}",
+                    title=f"{nature.label}, du {format_date(start_date)} au {format_date(end_date)}",
                 )
             )
         rows.append(row)

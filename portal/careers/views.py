@@ -4,21 +4,23 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 
 from portal import clock
 from portal.auth.decorators import assure_required
-from portal.careers import checks, queries
+from portal.careers import checks, queries, services
+from portal.careers.exceptions import YearNotConfirmable
+from portal.careers.models import Assure
+from portal.careers.releve import render_releve_pdf
 from portal.careers.timeline import build_timeline
+from portal.db import utcnow
 from portal.forms import EmptyForm
 from portal.representation import context as acting_context
 from portal.representation import permissions as representation_permissions
 from portal.representation.decorators import requires
 from portal.representation.permissions import Action
 from portal.signalements import queries as signalements_queries
-from portal.signalements import services as signalements_services
-from portal.signalements.exceptions import SignalementError
 
 bp = Blueprint("careers", __name__)
 
 
-def _career_context(assure):
+def _career_context(assure: Assure) -> tuple[queries.CareerView, dict[str, object]]:
     career = queries.get_career(assure)
     versions_by_year: dict[int, set[int]] = {}
     for year in career.years:
@@ -26,7 +28,7 @@ def _career_context(assure):
     return career, {
         "career": career,
         "version_counts": queries.count_versions_by_period(assure.id),
-        "confirmations": signalements_queries.list_valid_confirmations(assure.id, versions_by_year),
+        "confirmations": queries.list_valid_confirmations(assure.id, versions_by_year),
         "open_requests": signalements_queries.list_open_by_period(assure.id),
     }
 
@@ -61,7 +63,9 @@ def show_career():
 @assure_required
 def show_period(period_id: int):
     """Every version of one period, oldest first: what was declared, what was corrected, by whom."""
-    period = queries.get_period_for_assure(period_id, acting_context.subject_id())
+    assure_id = acting_context.subject_id()
+    assert assure_id is not None  # assure_required: the space is an assuré's
+    period = queries.get_period_for_assure(period_id, assure_id)
     if period is None:
         abort(404)
     return render_template("careers/period.html", period=period)
@@ -77,8 +81,8 @@ def confirm_year():
     if not form.validate_on_submit() or not year.isdigit():
         abort(400)
     try:
-        signalements_services.confirm_year(acting_context.subject(), actor=acting_context.actor(), year=int(year))
-    except SignalementError as error:
+        services.confirm_year(acting_context.subject(), actor=acting_context.actor(), year=int(year))
+    except YearNotConfirmable as error:
         flash(error.message, "warning")
     else:
         flash(f"Merci : vous avez confirmé l'année {year}.", "success")
@@ -105,9 +109,6 @@ def show_checks():
 @assure_required
 def download_releve():
     """The relevé de carrière as a PDF, with the same content as the page."""
-    from portal.careers.releve import render_releve_pdf
-    from portal.db import utcnow
-
     career = queries.get_career(acting_context.subject())
     pdf = render_releve_pdf(
         career, generated_at=utcnow(), version_counts=queries.count_versions_by_period(acting_context.subject_id())

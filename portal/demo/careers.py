@@ -5,74 +5,66 @@ A career is written as a few readable entries (a job, a spell of unemployment, a
 computed by the rules of ../shared/pension-rules.md, so that the portal shows what a real relevé would.
 
 Amounts are gross euros. Before 2002 the accounts were kept in francs: amounts of those years are written here
-already converted at 6.55957 F per euro, as the Cnav converted its accounts, and the franc parameters below are
-converted the same way. The people, employers and SIRETs are invented (SIRETs are Luhn-valid).
+already converted at 6.55957 F per euro, as the Cnav converted its accounts. The legislation tables (PASS, SMIC and
+quarter thresholds, Agirc-Arrco values and rates, days per quarter of assimilated periods, scheme codes) are those
+of portal/pension_rules/data, read through portal.pension_rules.parameters, which converts their franc years the
+same way. Only the values the engine has no table for (Ircantec, RAFP, Arrco before 2019, AVPF hours…) are kept
+below, each with its source. The people, employers and SIRETs are invented (SIRETs are Luhn-valid).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict, assert_never
 
 from portal.careers.models import DataSource, PeriodNature
+from portal.pension_rules.parameters import (
+    ABROAD_SCHEME,
+    CIVIL_SERVICE_SCHEME,
+    FARM_EMPLOYEES_SCHEME,
+    GENERAL_SCHEME,
+    MAX_QUARTERS_PER_YEAR,
+    SELF_EMPLOYED_IN_GENERAL_SCHEME_FROM,
+    SELF_EMPLOYED_SCHEME,
+    agirc_arrco,
+    days_per_quarter,
+    pass_annual,
+    quarter_threshold,
+    quarter_thresholds,
+    quarters_from_earnings,
+    value_on,
+)
 
-FRANCS_PER_EURO = Decimal("6.55957")
 LAST_REPORTED_YEAR = 2025  # the data of 2026 is not reported yet
-MAX_QUARTERS_PER_YEAR = 4  # CSS R351-9, all base schemes together
-FIRST_EURO_YEAR = 2002
 
-# SMIC horaire brut in force on 1 January (francs until 2001): the quarter threshold of a year is 200 hours of it
-# until 2013 and 150 hours from 2014 (CSS R351-9; pension-rules.md §5.1-5.2). 1975-2001 from the IPP series
-# `smic_b_horaire` (value in force on 1 January), which reproduces its `salaire_validant_trimestre` exactly.
-SMIC_HOURLY_ON_JANUARY_1 = {
-    1975: "6.75", 1976: "7.89", 1977: "8.94", 1978: "10.06", 1979: "11.31", 1980: "12.93", 1981: "14.79",
-    1982: "18.15", 1983: "20.29", 1984: "22.78", 1985: "24.36", 1986: "26.04", 1987: "26.92", 1988: "27.84",
-    1989: "28.76", 1990: "29.91", 1991: "31.94", 1992: "32.66", 1993: "34.06", 1994: "34.83", 1995: "35.56",
-    1996: "36.98", 1997: "37.91", 1998: "39.43", 1999: "40.22", 2000: "40.72", 2001: "42.02",
-    2002: "6.67", 2003: "6.83", 2004: "7.19", 2005: "7.61", 2006: "8.03", 2007: "8.27", 2008: "8.44",
-    2009: "8.71", 2010: "8.86", 2011: "9.00", 2012: "9.22", 2013: "9.43", 2014: "9.53", 2015: "9.61",
-    2016: "9.67", 2017: "9.76", 2018: "9.88", 2019: "10.03", 2020: "10.15", 2021: "10.25", 2022: "10.57",
-    2023: "11.27", 2024: "11.65", 2025: "11.88",
-}  # fmt: skip
-
-# Plafond annuel de la Sécurité sociale (francs until 2001): pension-rules.md §6.1 from 2000, IPP series
-# `plafond_securite_sociale_annuel` before. It bounds tranche 1 of the complementary schemes.
-PASS = {
-    1975: 33_000, 1976: 37_920, 1977: 43_320, 1978: 48_000, 1979: 53_640, 1980: 60_120, 1981: 68_760,
-    1982: 82_020, 1983: 91_680, 1984: 99_600, 1985: 106_740, 1986: 112_200, 1987: 116_820, 1988: 120_360,
-    1989: 125_280, 1990: 131_040, 1991: 137_760, 1992: 144_120, 1993: 149_820, 1994: 153_120, 1995: 155_940,
-    1996: 161_220, 1997: 164_640, 1998: 169_080, 1999: 173_640, 2000: 176_400, 2001: 179_400,
-    2002: 28_224, 2003: 29_184, 2004: 29_712, 2005: 30_192, 2006: 31_068, 2007: 32_184, 2008: 33_276,
-    2009: 34_308, 2010: 34_620, 2011: 35_352, 2012: 36_372, 2013: 37_032, 2014: 37_548, 2015: 38_040,
-    2016: 38_616, 2017: 39_228, 2018: 39_732, 2019: 40_524, 2020: 41_136, 2021: 41_136, 2022: 41_136,
-    2023: 43_992, 2024: 46_368, 2025: 47_100,
-}  # fmt: skip
-
-# Agirc-Arrco points = (T1 × 6.20 % + T2 × 17 %) / valeur d'achat (pension-rules.md §8). Valeurs d'achat 2019-2025
-# from §8; 1999-2018 are the Arrco "salaire de référence" (IPP `sal_ref_arrco_euros`). Approximations, honestly:
-# before 1999 (several Arrco funds, no single value) the 1999 value is scaled by the PASS; the 2019 rates are applied
-# to every year, though the historical Arrco/Agirc contractual rates were lower and Agirc (cadres, T2) bought points
-# of its own before the 2019 merger. Enough for a demo relevé, not for a pension estimate.
-AGIRC_ARRCO_T1_RATE = Decimal("0.0620")
-AGIRC_ARRCO_T2_RATE = Decimal("0.1700")
-AGIRC_ARRCO_PURCHASE_VALUE = {
+# Agirc-Arrco points = (T1 × rate_t1 + T2 × rate_t2) / valeur d'achat, tranche 2 up to t2_ceiling_in_pass PASS
+# (pension-rules.md §8): rates, ceiling and valeurs d'achat from 2019 come from pension_rules/data/agirc_arrco.csv.
+# That table starts with the 2019 merger, as the engine deduces no points from older salaries, so the demo keeps
+# here what it needs for 1999-2018: the Arrco "salaire de référence" (IPP `sal_ref_arrco_euros`). Approximations,
+# honestly: before 1999 (several Arrco funds, no single value) the 1999 value is scaled by the PASS; the 2019 rates
+# are applied to every earlier year, though the historical Arrco/Agirc contractual rates were lower and Agirc
+# (cadres, T2) bought points of its own before the 2019 merger. Enough for a demo relevé, not for a pension estimate.
+ARRCO_REFERENCE_SALARY = {
     1999: "10.9540", 2000: "11.5345", 2001: "11.7076", 2002: "11.8949", 2003: "12.0852", 2004: "12.3632",
     2005: "12.6600", 2006: "13.0271", 2007: "13.5091", 2008: "13.9684", 2009: "14.2198", 2010: "14.4047",
     2011: "14.7216", 2012: "15.0528", 2013: "15.2284", 2014: "15.2589", 2015: "15.2589", 2016: "15.6556",
-    2017: "16.1879", 2018: "16.7226", 2019: "17.0571", 2020: "17.3982", 2021: "17.3982", 2022: "17.4316",
-    2023: "18.7669", 2024: "19.6321", 2025: "20.1877",
+    2017: "16.1879", 2018: "16.7226",
 }  # fmt: skip
 
 # Ircantec (non-titulaires): points = theoretical contributions / salaire de référence; tranche A 1.80 % + 2.70 %
-# and tranche B 4.76 % + 9.24 % from 1992 to 2010 (IPP `ircantec` theoretical rates, `sal_ref_ircantec`).
+# and tranche B 4.76 % + 9.24 % from 1992 to 2010, tranche B up to 8 PASS (IPP `ircantec` theoretical rates,
+# `sal_ref_ircantec`). Kept here, not in pension_rules/data: the engine does not compute Ircantec pensions.
 IRCANTEC_A_RATE = Decimal("0.0450")
 IRCANTEC_B_RATE = Decimal("0.1400")
+IRCANTEC_B_TOP_IN_PASS = 8
 IRCANTEC_REFERENCE_SALARY = {
     1995: "2.314", 1996: "2.358", 1997: "2.368", 1998: "2.400", 1999: "2.451", 2000: "2.503", 2001: "2.552",
 }  # fmt: skip
 
 # RAFP (fonctionnaires, from 2005): 5 % + 5 % on bonuses, within 20 % of the traitement indiciaire, divided by the
 # valeur d'acquisition (IPP to 2021; 2022-2024 as published by the ERAFP). 2025: the 2024 value, not found.
+# Kept here, not in pension_rules/data: the engine does not compute RAFP pensions.
 RAFP_RATE = Decimal("0.10")
 RAFP_BONUS_CEILING = Decimal("0.20")
 RAFP_PURCHASE_VALUE = {
@@ -83,22 +75,18 @@ RAFP_PURCHASE_VALUE = {
 }  # fmt: skip
 
 # AVPF: the CAF contributes on a full-time SMIC (151.67 hours a month), the base commonly described
-# (pension-rules.md §5.5 marks the exact base as unverified).
+# (pension-rules.md §5.5 marks the exact base as unverified). Not in pension_rules/data: the engine takes the AVPF
+# base as the CAF reports it; the SMIC itself is the one of quarter_thresholds.csv.
 AVPF_MONTHLY_HOURS = Decimal("151.67")
 
-# Quarters of assimilated periods (CSS R351-12, pension-rules.md §5.3): days of benefit per quarter.
-DAYS_PER_QUARTER = {
-    PeriodNature.UNEMPLOYMENT: 50,
-    PeriodNature.SICKNESS: 60,
-    PeriodNature.NATIONAL_SERVICE: 90,
-}
-# From 2014 a maternity leave validates one quarter per 90 days of daily allowances; before, the civil quarter of
-# the birth. Both give one quarter per childbirth for a standard 16-week leave.
-MATERNITY_DAYS_PER_QUARTER_FROM_2014 = 90
-# Services of a fonctionnaire count by duration: one quarter per 90 days of service, four for a full year.
+# Quarters of assimilated periods (CSS R351-12, pension-rules.md §5.3): the days of benefit per quarter, by nature,
+# are those of pension_rules/data/assimilated_periods.csv (parameters.days_per_quarter). A maternity leave counts by
+# days for births from 2014 only; before, it validates the civil quarter of the birth. Both give one quarter per
+# childbirth for a standard 16-week leave. The CSV states that year in its source text only, hence this constant.
+MATERNITY_BY_DAYS_FROM = 2014
+# Services of a fonctionnaire count by duration: one quarter per 90 days of service, four for a full year. Kept
+# here, not in pension_rules/data: the engine does not compute the pension of the fonction publique (SRE).
 PUBLIC_SERVICE_DAYS_PER_QUARTER = 90
-# Self-employed artisans and commerçants belong to the régime général from 2020 (pension-rules.md §9).
-SELF_EMPLOYED_IN_CNAV_FROM = 2020
 # The DSN replaced the DADS for all private employers in 2017.
 DSN_FROM = 2017
 # Earnings-based quarters: salaries, self-employed income and the AVPF base, pooled per scheme and year.
@@ -113,48 +101,53 @@ def _cents(euros: Amount) -> int:
     return int((Decimal(str(euros)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def _francs_to_cents(francs: Decimal) -> int:
-    return int((francs * 100 / FRANCS_PER_EURO).quantize(Decimal(1), ROUND_HALF_UP))
-
-
-def _in_cents(year: int, amount: Amount) -> int:
-    """An amount of a year's parameter table, in euro cents (converted from francs before 2002)."""
-    value = Decimal(str(amount))
-    return _francs_to_cents(value) if year < FIRST_EURO_YEAR else _cents(value)
-
-
 def smic_hourly_cents(year: int) -> Decimal:
-    """SMIC horaire on 1 January, in euro cents (not rounded: a franc SMIC is not a whole number of cents)."""
-    value = Decimal(SMIC_HOURLY_ON_JANUARY_1[year])
-    return value * 100 / FRANCS_PER_EURO if year < FIRST_EURO_YEAR else value * 100
+    """SMIC horaire on 1 January, in euro cents, from pension_rules/data/quarter_thresholds.csv.
+
+    Before 2002 the table holds the franc SMIC converted and rounded to the cent: an AVPF of those years (the demo
+    has none) would be computed on that rounded value."""
+    return quarter_thresholds()[year].smic_hourly * 100
 
 
 def quarter_threshold_cents(year: int) -> int:
-    """Earnings validating one quarter in `year` (CSS R351-9): 200 hours of SMIC until 2013, 150 hours from 2014."""
-    hours = 200 if year <= 2013 else 150
-    return _in_cents(year, hours * Decimal(SMIC_HOURLY_ON_JANUARY_1[year]))
+    """Earnings validating one quarter in `year` (CSS R351-9), in euro cents: parameters.quarter_threshold."""
+    return int(quarter_threshold(year) * 100)
 
 
 def earnings_quarters(earnings_cents: int, year: int) -> int:
-    return min(MAX_QUARTERS_PER_YEAR, earnings_cents // quarter_threshold_cents(year))
+    """Quarters validated by a year's earnings in cents (CSS R351-9): parameters.quarters_from_earnings."""
+    return quarters_from_earnings(year, Decimal(earnings_cents) / 100)
 
 
 def pass_cents(year: int) -> int:
-    return _in_cents(year, PASS[year])
+    """The PASS of `year` in euro cents: parameters.pass_annual."""
+    return int(pass_annual(year) * 100)
+
+
+def _agirc_arrco(parameter: str, year: int) -> Decimal:
+    """An Agirc-Arrco parameter of agirc_arrco.csv in force on 1 January of `year`; before the table, its first
+    value (the 2019 rates are applied to every earlier year)."""
+    series = agirc_arrco()[parameter]
+    return value_on(series, max(date(year, 1, 1), series[0].effective_from)).value
 
 
 def agirc_arrco_purchase_value(year: int) -> Decimal:
-    if year in AGIRC_ARRCO_PURCHASE_VALUE:
-        return Decimal(AGIRC_ARRCO_PURCHASE_VALUE[year])
-    first = min(AGIRC_ARRCO_PURCHASE_VALUE)
-    return Decimal(AGIRC_ARRCO_PURCHASE_VALUE[first]) * pass_cents(year) / pass_cents(first)
+    series = agirc_arrco()["purchase_value"]
+    if date(year, 1, 1) >= series[0].effective_from:
+        return value_on(series, date(year, 1, 1)).value
+    if year in ARRCO_REFERENCE_SALARY:
+        return Decimal(ARRCO_REFERENCE_SALARY[year])
+    first = min(ARRCO_REFERENCE_SALARY)
+    return Decimal(ARRCO_REFERENCE_SALARY[first]) * pass_cents(year) / pass_cents(first)
 
 
 def _points(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _tranches(earnings_cents: int, year: int, year_share: Decimal, top_in_pass: int) -> tuple[Decimal, Decimal]:
+def _tranches(
+    earnings_cents: int, year: int, year_share: Decimal, top_in_pass: int | Decimal
+) -> tuple[Decimal, Decimal]:
     # The ceiling follows the part of the year worked: two months of work have two months of PASS.
     ceiling = Decimal(pass_cents(year)) * year_share
     earnings = Decimal(earnings_cents)
@@ -164,13 +157,14 @@ def _tranches(earnings_cents: int, year: int, year_share: Decimal, top_in_pass: 
 
 
 def agirc_arrco_points(earnings_cents: int, year: int, year_share: Decimal = Decimal(1)) -> Decimal:
-    tranche_1, tranche_2 = _tranches(earnings_cents, year, year_share, top_in_pass=8)
-    contributions = tranche_1 * AGIRC_ARRCO_T1_RATE + tranche_2 * AGIRC_ARRCO_T2_RATE
+    top_in_pass = _agirc_arrco("t2_ceiling_in_pass", year)
+    tranche_1, tranche_2 = _tranches(earnings_cents, year, year_share, top_in_pass)
+    contributions = tranche_1 * _agirc_arrco("rate_t1", year) + tranche_2 * _agirc_arrco("rate_t2", year)
     return _points(contributions / agirc_arrco_purchase_value(year))
 
 
 def ircantec_points(earnings_cents: int, year: int, year_share: Decimal = Decimal(1)) -> Decimal:
-    tranche_a, tranche_b = _tranches(earnings_cents, year, year_share, top_in_pass=8)
+    tranche_a, tranche_b = _tranches(earnings_cents, year, year_share, IRCANTEC_B_TOP_IN_PASS)
     contributions = tranche_a * IRCANTEC_A_RATE + tranche_b * IRCANTEC_B_RATE
     return _points(contributions / Decimal(IRCANTEC_REFERENCE_SALARY[year]))
 
@@ -228,7 +222,7 @@ class Job:
     share: Decimal | str = "1"  # working time: "0.5" is a half-time job
     by_year: dict[int, Amount] = field(default_factory=dict)  # actual earnings of a year, off the trend
     nature: PeriodNature = PeriodNature.SALARIED
-    regime: str = "CNAV"
+    regime: str = GENERAL_SCHEME
     complementary: str | None = "AGIRC_ARRCO"
     correction: Correction | None = None
 
@@ -267,7 +261,7 @@ class Benefit:
     end: str
     office: str  # who reported it: CPAM, MSA, Assedic / Pôle emploi / France Travail region, military record
     birth: str | None = None  # maternity: the child's birth date
-    regime: str = "CNAV"
+    regime: str = GENERAL_SCHEME
 
 
 @dataclass(frozen=True)
@@ -320,6 +314,24 @@ class PeriodSpec:
     first_declaration: FirstDeclaration | None = None
 
 
+class _SharedFields(TypedDict):
+    """The keywords of PeriodSpec that the periods of one year of a public service share (SRE and RAFP)."""
+
+    nature: PeriodNature
+    start_date: date
+    end_date: date
+    source: DataSource
+    employer_name: str | None
+    employer_siret: str | None
+
+
+class _JobSharedFields(_SharedFields):
+    """The keywords of PeriodSpec that the periods of one year of a job share (base and complementary schemes)."""
+
+    source_reference: str | None
+    earnings_cents: int | None
+
+
 def _grown(first: Amount, last: Amount, first_year: int, last_year: int, year: int) -> Decimal:
     first, last = Decimal(str(first)), Decimal(str(last))
     if last_year == first_year:
@@ -327,7 +339,9 @@ def _grown(first: Amount, last: Amount, first_year: int, last_year: int, year: i
     return first * (last / first) ** (Decimal(year - first_year) / (last_year - first_year))
 
 
-def _slice_earnings(trend: tuple[Amount, Amount], start: date, end: date, share: Decimal, piece: tuple[date, date]):
+def _slice_earnings(
+    trend: tuple[Amount, Amount], start: date, end: date, share: Decimal, piece: tuple[date, date]
+) -> int:
     year = piece[0].year
     annual = _grown(trend[0], trend[1], start.year, end.year, year) * share
     return _cents(annual * _days(*piece) / _year_length(year))
@@ -336,7 +350,7 @@ def _slice_earnings(trend: tuple[Amount, Amount], start: date, end: date, share:
 def _salary_reference(year: int, siret: str, regime: str) -> str:
     if year >= DSN_FROM:
         return f"DSN {year} — SIRET {siret}"
-    if regime == "MSA_SALARIES":
+    if regime == FARM_EMPLOYEES_SCHEME:
         return f"Déclaration trimestrielle des salaires (MSA) {year} — SIRET {siret}"
     return f"DADS {year} — SIRET {siret}"
 
@@ -353,11 +367,11 @@ def _job_periods(job: Job) -> list[PeriodSpec]:
             earnings = _slice_earnings(job.gross, start, end, share, piece)
         else:
             raise ValueError(f"{job.employer}: no earnings for {year}")
-        if year >= DSN_FROM or job.regime != "MSA_SALARIES":
+        if year >= DSN_FROM or job.regime != FARM_EMPLOYEES_SCHEME:
             source = DataSource.DSN if year >= DSN_FROM else DataSource.DADS
         else:
             source = DataSource.ANNUAL_REPORT
-        common = {
+        common: _JobSharedFields = {
             "nature": job.nature,
             "start_date": piece[0],
             "end_date": piece[1],
@@ -398,7 +412,7 @@ def _self_employment_periods(business: SelfEmployment) -> list[PeriodSpec]:
             reference = f"{reference} — {business.notes[year]}"
         periods.append(
             PeriodSpec(
-                regime="CNAV" if year >= SELF_EMPLOYED_IN_CNAV_FROM else "SSI",
+                regime=GENERAL_SCHEME if year >= SELF_EMPLOYED_IN_GENERAL_SCHEME_FROM else SELF_EMPLOYED_SCHEME,
                 nature=PeriodNature.SELF_EMPLOYED,
                 start_date=piece[0],
                 end_date=piece[1],
@@ -419,7 +433,7 @@ def _public_service_periods(service: PublicService) -> list[PeriodSpec]:
     for piece in _year_slices(start, end):
         year = piece[0].year
         salary = _slice_earnings(service.salary, start, end, Decimal(1), piece)
-        common = {
+        common: _SharedFields = {
             "nature": PeriodNature.PUBLIC_SERVICE,
             "start_date": piece[0],
             "end_date": piece[1],
@@ -429,7 +443,7 @@ def _public_service_periods(service: PublicService) -> list[PeriodSpec]:
         }
         periods.append(
             PeriodSpec(
-                regime="SRE",
+                regime=CIVIL_SERVICE_SCHEME,
                 source_reference=f"Compte individuel de retraite {year}",
                 earnings_cents=salary,
                 quarters=min(MAX_QUARTERS_PER_YEAR, _days(*piece) // PUBLIC_SERVICE_DAYS_PER_QUARTER),
@@ -460,11 +474,13 @@ def _benefit_quarters(benefit: Benefit, piece: tuple[date, date]) -> int:
     if benefit.nature is PeriodNature.INVALIDITY:
         return civil_quarters_covered(*piece)
     if benefit.nature is PeriodNature.MATERNITY:
+        if benefit.birth is None:
+            raise ValueError(f"{benefit.start}: a maternity leave needs the child's birth date")
         birth = date.fromisoformat(benefit.birth)
-        if birth.year >= 2014:
-            return _days(*piece) // MATERNITY_DAYS_PER_QUARTER_FROM_2014
+        if birth.year >= MATERNITY_BY_DAYS_FROM:
+            return _days(*piece) // days_per_quarter()[benefit.nature.value]
         return 1 if piece[0] <= birth <= piece[1] else 0
-    return min(MAX_QUARTERS_PER_YEAR, _days(*piece) // DAYS_PER_QUARTER[benefit.nature])
+    return min(MAX_QUARTERS_PER_YEAR, _days(*piece) // days_per_quarter()[benefit.nature.value])
 
 
 BENEFIT_SOURCES = {
@@ -508,7 +524,7 @@ def _avpf_periods(avpf: Avpf) -> list[PeriodSpec]:
         base = int((full_year * _days(*piece) / _year_length(year)).quantize(Decimal(1), ROUND_HALF_UP))
         periods.append(
             PeriodSpec(
-                regime="CNAV",
+                regime=GENERAL_SCHEME,
                 nature=PeriodNature.AVPF,
                 start_date=piece[0],
                 end_date=piece[1],
@@ -525,7 +541,7 @@ def _abroad_periods(abroad: Abroad) -> list[PeriodSpec]:
     start, end = date.fromisoformat(abroad.start), date.fromisoformat(abroad.end)
     return [
         PeriodSpec(
-            regime="ETRANGER",
+            regime=ABROAD_SCHEME,
             nature=PeriodNature.ABROAD,
             start_date=piece[0],
             end_date=piece[1],
@@ -537,14 +553,22 @@ def _abroad_periods(abroad: Abroad) -> list[PeriodSpec]:
     ]
 
 
-EXPANDERS = {
-    Job: _job_periods,
-    SelfEmployment: _self_employment_periods,
-    PublicService: _public_service_periods,
-    Benefit: _benefit_periods,
-    Avpf: _avpf_periods,
-    Abroad: _abroad_periods,
-}
+def _expand(entry: Entry) -> list[PeriodSpec]:
+    """The yearly periods of one career entry."""
+    match entry:
+        case Job():
+            return _job_periods(entry)
+        case SelfEmployment():
+            return _self_employment_periods(entry)
+        case PublicService():
+            return _public_service_periods(entry)
+        case Benefit():
+            return _benefit_periods(entry)
+        case Avpf():
+            return _avpf_periods(entry)
+        case Abroad():
+            return _abroad_periods(entry)
+    assert_never(entry)
 
 
 def _allocate_earnings_quarters(periods: list[PeriodSpec]) -> list[PeriodSpec]:
@@ -562,7 +586,10 @@ def _allocate_earnings_quarters(periods: list[PeriodSpec]) -> list[PeriodSpec]:
         indexes.sort(key=lambda index: periods[index].start_date)
         cumulated, validated = 0, 0
         for index in indexes:
-            cumulated += periods[index].earnings_cents
+            earnings = periods[index].earnings_cents
+            if earnings is None:
+                raise ValueError(f"{periods[index].start_date}: an earnings-based period without earnings")
+            cumulated += earnings
             quarters = earnings_quarters(cumulated, year) - validated
             validated += quarters
             allocated[index] = replace(periods[index], quarters=quarters)
@@ -573,7 +600,7 @@ def _allocate_earnings_quarters(periods: list[PeriodSpec]) -> list[PeriodSpec]:
 
 def build_periods(entries: tuple[Entry, ...]) -> list[PeriodSpec]:
     """Expand a career's entries into yearly periods, in date order."""
-    periods = [period for entry in entries for period in EXPANDERS[type(entry)](entry)]
+    periods = [period for entry in entries for period in _expand(entry)]
     for period in periods:
         if period.end_date.year > LAST_REPORTED_YEAR:
             raise ValueError(f"{period.start_date}: not reported before {LAST_REPORTED_YEAR + 1}")
@@ -724,19 +751,19 @@ CAREERS: dict[str, tuple[Entry, ...]] = {
     ),
     # Grape harvests, farm work (MSA), a birth in 2006 then AVPF while raising two children, back to a cooperative.
     "demo-anne-sophie-girard": (
-        Job("SCEA Château Lafleur-Grandmont", "75320280300015", "1996-09-16", "1996-10-18", regime="MSA_SALARIES",
-            by_year={1996: 1_010}),
-        Job("SCEA Château Lafleur-Grandmont", "75320280300015", "1997-09-08", "1997-10-24", regime="MSA_SALARIES",
-            by_year={1997: 1_395}),
+        Job("SCEA Château Lafleur-Grandmont", "75320280300015", "1996-09-16", "1996-10-18",
+            regime=FARM_EMPLOYEES_SCHEME, by_year={1996: 1_010}),
+        Job("SCEA Château Lafleur-Grandmont", "75320280300015", "1997-09-08", "1997-10-24",
+            regime=FARM_EMPLOYEES_SCHEME, by_year={1997: 1_395}),
         Job("SCEA Vignobles de l'Entre-Deux-Mers", "52728849200012", "1999-03-01", "2006-06-02",
-            regime="MSA_SALARIES", gross=(12_100, 17_600)),
+            regime=FARM_EMPLOYEES_SCHEME, gross=(12_100, 17_600)),
         Benefit(MATERNITY, "2006-06-05", "2006-09-24", "MSA de la Gironde", birth="2006-07-18",
-                regime="MSA_SALARIES"),
+                regime=FARM_EMPLOYEES_SCHEME),
         Avpf("2006-10-01", "2011-12-31", "CAF de la Gironde"),
         Job("Cave Coopérative des Coteaux de Garonne", "95420647000021", "2012-03-05", "2016-12-31",
-            regime="MSA_SALARIES", gross=(18_200, 20_100), share="0.8"),
+            regime=FARM_EMPLOYEES_SCHEME, gross=(18_200, 20_100), share="0.8"),
         Job("Cave Coopérative des Coteaux de Garonne", "95420647000021", "2017-01-01", "2025-12-31",
-            regime="MSA_SALARIES", gross=(20_500, 27_900)),
+            regime=FARM_EMPLOYEES_SCHEME, gross=(20_500, 27_900)),
     ),
     # CAP de cuisine as an apprentice from 16, commis, a short spell of unemployment, chef de partie.
     "demo-lucas-petit": (

@@ -1,16 +1,28 @@
 """Loading the demo assurés and their careers (`flask seed-demo`). Idempotent; flushes only, the caller commits."""
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from pypdf import PdfWriter
 from sqlalchemy import select
 
+from portal import clock
+from portal.agents.models import Agent, AgentRole
+from portal.agents.services import add_agent, ensure_caisse
 from portal.audit.services import AuditAction, record
-from portal.careers.models import Assure, Child, Regime
+from portal.auth.models import Account
+from portal.careers.models import Assure, Child, PeriodNature, Regime
+from portal.careers.queries import list_current_versions
 from portal.careers.services import record_period, supersede_period
+from portal.db import db
+from portal.demo.agents import AGENT_IDENTITIES
 from portal.demo.careers import CAREERS, PeriodSpec, build_periods, reported_on
 from portal.demo.identities import IDENTITIES, DemoIdentity
-from portal.extensions import db
+from portal.pension_rules.parameters import GENERAL_SCHEME
+from portal.signalements import justificatifs
+from portal.signalements import services as signalements_services
+from portal.signalements.catalog import AnomalyType
 
 RECORDED_BY = "Reprise des déclarations"
 CORRECTED_BY = "Caisse (reprise historique)"
@@ -61,7 +73,7 @@ def seed_demo() -> SeedReport:
                 )
             )
     _register_demo_agents()
-    _file_demo_requests(created)
+    _file_demo_signalements(created)
     record(AuditAction.DEMO_SEEDED, assures=report.assures_created)
     db.session.flush()
     return report
@@ -78,24 +90,12 @@ CHILDREN: dict[str, tuple[tuple[date, bool], ...]] = {
 }
 
 
-def _file_demo_requests(created: dict[str, Assure]) -> None:
+def _file_demo_signalements(created: dict[str, Assure]) -> None:
     """A few requests already filed, so that the back-office has something to instruct on a fresh `make run`.
 
     They are keyed in as received by post (an account bound to nobody files them): the person can still bind
     their own FranceConnect account at first login, and then sees them in « Mes demandes ».
     """
-    import io
-
-    from pypdf import PdfWriter
-
-    from portal import clock
-    from portal.auth.models import Account
-    from portal.careers.models import PeriodNature
-    from portal.careers.queries import list_current_versions
-    from portal.documents import services as documents_services
-    from portal.signalements import services as signalements_services
-    from portal.signalements.catalog import AnomalyType
-
     if not created:
         return
     today = clock.today()
@@ -115,14 +115,15 @@ def _file_demo_requests(created: dict[str, Assure]) -> None:
             assure, actor=post, anomaly_type=anomaly_type, period_ids=list(period_ids), proposal=proposal,
             explanation=explanation, today=today,
         )  # fmt: skip
-        documents_services.add_document(
+        justificatifs.add_document(
             draft, actor=post, stream=scan(), original_name=document, kind=document.rsplit(".", 1)[0], period_ids=[]
         )
         signalements_services.submit(draft, actor=post, today=today)
 
     if (jean_pierre := created.get("demo-jean-pierre-martin")) is not None:
         period = next(v for v in list_current_versions(jean_pierre.id)
-                      if v.start_date.year == 2005 and v.regime.code == "CNAV")  # fmt: skip
+                      if v.start_date.year == 2005 and v.regime.code == GENERAL_SCHEME)  # fmt: skip
+        assert period.earnings_cents is not None  # the demo career declares the 2005 earnings (CAREERS)
         file(jean_pierre, AnomalyType.WRONG_EARNINGS, period_ids=[period.period_id],
              proposal=signalements_services.Proposal(earnings_cents=round(period.earnings_cents * 1.18)),
              explanation="Mon bulletin de décembre 2005 porte un cumul plus élevé (prime de fin d'année).",
@@ -145,10 +146,6 @@ def _file_demo_requests(created: dict[str, Assure]) -> None:
 def _register_demo_agents() -> None:
     """The agents of the ProConnect sandbox, registered in the portal as an administrator would (`flask agents
     add`), except the one meant to be refused. Idempotent."""
-    from portal.backoffice.agents import add_agent
-    from portal.backoffice.models import Agent, AgentRole
-    from portal.demo.agents import AGENT_IDENTITIES
-
     for agent in AGENT_IDENTITIES:
         if agent.portal_role is None:
             continue
@@ -185,8 +182,7 @@ CAISSE_BY_IDENTITY = {
 
 
 def _create_assure(identity: DemoIdentity) -> Assure:
-    from portal.backoffice.agents import ensure_caisse
-
+    assert identity.nir is not None  # seed_demo creates only the identities that have a NIR
     assure = Assure(
         caisse_id=ensure_caisse(CAISSE_BY_IDENTITY.get(identity.sub, "CARSAT-RA")).id,
         nir=identity.nir,

@@ -12,11 +12,11 @@ import secrets
 import tempfile
 import unicodedata
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, BinaryIO, Protocol, overload
 from urllib.parse import quote
 
 from portal.object_store import s3_client
@@ -50,7 +50,7 @@ class Storage(Protocol):
     def put(self, stream: BinaryIO) -> StoredObject:
         """Store the stream's bytes under a new random key; memory use does not grow with the size."""
 
-    def open(self, key: str) -> AbstractContextManager[BinaryIO]:
+    def open(self, key: str) -> BinaryIO:
         """The stored bytes, to use in a `with` block. Raises StorageKeyError (a KeyError) when absent."""
 
     def delete(self, key: str) -> None:
@@ -75,7 +75,7 @@ def check_key(key: str) -> str:
     return key
 
 
-def copy_hashing(source: BinaryIO, target: BinaryIO) -> tuple[int, str]:
+def copy_hashing(source: IO[bytes], target: IO[bytes]) -> tuple[int, str]:
     """Copy in fixed chunks, returning (size, sha256 hex) of what was copied."""
     digest = hashlib.sha256()
     size = 0
@@ -142,7 +142,7 @@ class LocalStorage(Storage):
         finally:
             os.close(fd)
 
-    def open(self, key: str) -> AbstractContextManager[BinaryIO]:
+    def open(self, key: str) -> BinaryIO:
         try:
             return self._path(key).open("rb")
         except FileNotFoundError:
@@ -254,7 +254,7 @@ class S3Storage(Storage):
             )
         return StoredObject(key=key, size=size, sha256=sha256)
 
-    def open(self, key: str) -> AbstractContextManager[BinaryIO]:
+    def open(self, key: str) -> BinaryIO:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self._object_key(key))
         except self.client.exceptions.NoSuchKey:
@@ -266,7 +266,7 @@ class S3Storage(Storage):
         self.client.delete_object(Bucket=self.bucket, Key=self._object_key(key))
 
     def exists(self, key: str) -> bool:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import ClientError  # boto3 is only loaded with the S3 backend
 
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._object_key(key))
@@ -296,6 +296,12 @@ class S3Storage(Storage):
             },
             ExpiresIn=expires_in,
         )
+
+
+@overload
+def _setting(config: Mapping[str, Any], name: str, default: str) -> str: ...
+@overload
+def _setting(config: Mapping[str, Any], name: str, default: None = None) -> str | None: ...
 
 
 def _setting(config: Mapping[str, Any], name: str, default: str | None = None) -> str | None:

@@ -16,7 +16,9 @@ PRESIGNED_SECONDS = 60
 @assure_required
 def download_document(document_id: int):
     """Download one of the person's justificatifs."""
-    document = services.get_document_for_assure(document_id, acting_context.subject_id())
+    assure_id = acting_context.subject_id()
+    assert assure_id is not None  # assure_required: the space is an assuré's
+    document = services.get_document_for_assure(document_id, assure_id)
     if document is None or not permissions.can_view(acting_context.actor(), document):
         abort(404)
     url = services.storage().download_url(

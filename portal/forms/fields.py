@@ -6,6 +6,8 @@ from wtforms import DateField as _DateField
 from wtforms import MonthField as _MonthField
 from wtforms import StringField
 
+from portal.formatting import NARROW_NBSP, NBSP
+
 
 class EarningsField(StringField):
     """An amount in euros as French people type it: "12 345,67", "12345.67", "12 345 €"."""
@@ -13,7 +15,7 @@ class EarningsField(StringField):
     def process_formdata(self, valuelist):
         self.data = None
         self.raw = valuelist[0] if valuelist else ""
-        text = self.raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "")
+        text = self.raw.replace(NARROW_NBSP, "").replace(NBSP, "").replace(" ", "").replace("€", "")
         if not text:
             return
         text = text.replace(",", ".")

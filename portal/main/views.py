@@ -3,8 +3,8 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import ROOT_DIR
 from portal.forms import EmptyForm
+from portal.paths import ROOT_DIR
 from portal.security import safe_next_path
 
 bp = Blueprint("main", __name__)

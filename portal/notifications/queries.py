@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from portal.extensions import db
+from portal.db import db
 from portal.notifications.models import Notification
 
 PAGE_SIZE = 50

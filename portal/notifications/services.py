@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
-from portal.db import on_commit, utcnow
-from portal.extensions import db
+from portal.db import db, on_commit, utcnow
 from portal.notifications.exceptions import NotificationError
 from portal.notifications.models import Notification
 
@@ -32,7 +31,8 @@ def queue_email(recipient: str | None, *, subject: str, template: str, **context
     db.session.add(notification)
     db.session.flush()
     if current_app.config["NOTIFICATIONS_DELIVERY"] == "inline":
-        app = current_app._get_current_object()
+        # The real app, not the proxy, outlives the request for the callback; Flask types current_app as Flask.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
         on_commit(partial(_deliver_in_app, app, notification.id))
     return notification
 

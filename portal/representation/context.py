@@ -11,7 +11,8 @@ from flask import flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from portal import clock
-from portal.extensions import db
+from portal.auth.models import Account
+from portal.db import db
 from portal.representation.models import Mandate
 from portal.templating import elide
 
@@ -23,11 +24,16 @@ class ActingFor:
     """A representative acting in a protected adult's space: the actor the services record. `id` is the
     representative's account (who acted), `assure_id` the protected person's (whose space it is)."""
 
-    account: object
+    account: Account
     mandate: Mandate
+    is_agent = False
 
     @property
     def id(self) -> int:
+        return self.account.id
+
+    @property
+    def account_id(self) -> int:
         return self.account.id
 
     @property

@@ -4,9 +4,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from portal.auth.forms import ValidNir
 from portal.forms import PortalForm
 from portal.forms.fields import DateField
-from portal.forms.validators import ValidNir
 from portal.representation.models import Measure
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import Account
-from portal.careers.models import Assure, _enum
-from portal.db import Base, utcnow
+from portal.careers.models import Assure
+from portal.db import Base, enum_column, utcnow
 
 
 class Scope(enum.StrEnum):
@@ -26,6 +26,26 @@ class Scope(enum.StrEnum):
     ASSISTANCE = "assistance"
     # Only the acts the judge listed: sauvegarde de justice with a mandataire spécial (art. 437).
     LIMITED = "limitee"
+
+    @property
+    def is_assistance(self) -> bool:
+        """The representative acts with the person: a request is filed once both have confirmed it."""
+        return self is Scope.ASSISTANCE
+
+    @property
+    def is_limited(self) -> bool:
+        """The representative may do only the acts the decision lists."""
+        return self is Scope.LIMITED
+
+    @property
+    def description(self) -> str:
+        """What the scope means, as the technicians read it on a mandate."""
+        return {
+            Scope.REPRESENTATION: "Représentation : le représentant agit seul, au nom de la personne",
+            Scope.ASSISTANCE: "Assistance : le représentant agit avec la personne ; ce que l'un dépose, l'autre le "
+            "confirme",
+            Scope.LIMITED: "Limitée aux actes que la décision énumère",
+        }[self]
 
 
 class Measure(enum.StrEnum):
@@ -108,6 +128,24 @@ class MandateState(enum.StrEnum):
     def badge(self) -> str:
         return {"demande": "info", "actif": "success", "refuse": "error", "revoque": "error", "expire": ""}[self.value]
 
+    @property
+    def is_requested(self) -> bool:
+        """Waiting for a technician's verification."""
+        return self is MandateState.REQUESTED
+
+    @property
+    def is_active(self) -> bool:
+        return self is MandateState.ACTIVE
+
+    @property
+    def is_refused(self) -> bool:
+        return self is MandateState.REFUSED
+
+    @property
+    def is_revoked(self) -> bool:
+        """Ended by the caisse before its term (not expired)."""
+        return self is MandateState.REVOKED
+
 
 class Mandate(Base):
     """A representative's right to act for a protected adult, within the scope of the measure."""
@@ -125,7 +163,7 @@ class Mandate(Base):
     representative_name: Mapped[str] = mapped_column(String(250))
     protected_assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
     caisse_id: Mapped[int | None] = mapped_column(ForeignKey("caisse.id"))
-    measure: Mapped[Measure] = mapped_column(_enum(Measure))
+    measure: Mapped[Measure] = mapped_column(enum_column(Measure))
     court_name: Mapped[str] = mapped_column(String(200))
     decision_date: Mapped[date] = mapped_column(Date)
     decision_number: Mapped[str] = mapped_column(String(60))
@@ -135,7 +173,7 @@ class Mandate(Base):
     # Sauvegarde de justice: the acts the decision lists, comma-separated (see permissions.LIMITED_ACTS).
     allowed_actions: Mapped[str] = mapped_column(String(200), default="")
     sworn_statement_at: Mapped[datetime] = mapped_column(DateTime)
-    state: Mapped[MandateState] = mapped_column(_enum(MandateState), default=MandateState.REQUESTED)
+    state: Mapped[MandateState] = mapped_column(enum_column(MandateState), default=MandateState.REQUESTED)
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.db import db
 from portal.representation.models import Mandate, MandateState, Scope
 
 
@@ -52,7 +52,7 @@ ALLOWED = Permission(True)
 
 def rights_under(mandate: Mandate) -> frozenset[Action]:
     if mandate.scope is Scope.LIMITED:
-        rights = frozenset()
+        rights: frozenset[Action] = frozenset()
         for act in mandate.allowed:
             rights |= LIMITED_ACTS.get(act, ("", frozenset()))[1]
         return rights
@@ -71,7 +71,7 @@ def mandates_in_force(assure_id: int, today: date) -> list[Mandate]:
 
 def check(actor, action: Action, *, today: date) -> Permission:
     """May `actor` (an Account in their own space, or an ActingFor) do `action` in the space it is in?"""
-    mandate = getattr(actor, "mandate", None)
+    mandate = actor.mandate
     if mandate is not None:
         if not mandate.is_in_force(today):
             return Permission(False, message="Votre mandat n'est plus en vigueur.")
@@ -85,7 +85,7 @@ def check(actor, action: Action, *, today: date) -> Permission:
         return ALLOWED
     # The person in their own space: a measure of representation leaves them the reading of it; a measure of
     # assistance makes their curateur confirm what they file.
-    measures = mandates_in_force(actor.assure_id, today) if getattr(actor, "assure_id", None) else []
+    measures = mandates_in_force(actor.assure_id, today) if actor.assure_id else []
     if any(m.scope is Scope.REPRESENTATION for m in measures) and action is not Action.VIEW:
         representative = next(m for m in measures if m.scope is Scope.REPRESENTATION)
         return Permission(

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.audit.models import AuditEvent
-from portal.extensions import db
+from portal.db import db
 from portal.representation.models import Mandate
 
 
@@ -45,5 +45,6 @@ def list_actions_on_behalf_of(assure_id: int, limit: int = 500) -> list[tuple[Au
         .limit(limit)
     )
     events = list(db.session.execute(statement).scalars())
-    mandates = {mandate.id: mandate for mandate in list_for_protected(assure_id)}
+    # Looked up with each event's mandate_id, None for an event that has none.
+    mandates: dict[int | None, Mandate] = {mandate.id: mandate for mandate in list_for_protected(assure_id)}
     return [(event, mandates.get((event.data or {}).get("mandate_id"))) for event in events]

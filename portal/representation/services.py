@@ -12,10 +12,11 @@ from portal.audit.services import record as audit
 from portal.auth.identity import first_given_name, is_valid_nir, normalize_name, normalize_nir
 from portal.auth.models import Account
 from portal.careers.models import Assure
-from portal.db import utcnow
+from portal.db import db, utcnow
 from portal.documents import services as documents_services
+from portal.documents.models import Document
+from portal.documents.services import ReceivedFile
 from portal.documents.validation import DocumentRefused
-from portal.extensions import db
 from portal.notifications import services as notifications
 from portal.representation.exceptions import MandateError
 from portal.representation.models import Mandate, MandateState, Measure, Scope
@@ -105,7 +106,8 @@ def request_mandate(
         _check_request(request, today=today)
         with documents_services.received_file(stream, original_name) as received:
             candidate, matches = _candidate(request)
-            if not matches:
+            # matches is only true with a candidate; checking both tells mypy that `protected` is an Assure.
+            if candidate is None or not matches:
                 raise MandateError(UNKNOWN_PERSON_MESSAGE, field="nir", code="identity")
             protected = candidate
             if protected.id == account.assure_id:
@@ -142,9 +144,7 @@ def request_mandate(
             )
             db.session.add(mandate)
             db.session.flush()
-            documents_services.add_mandate_document(
-                mandate, actor=account, received=received, kind="Décision de justice"
-            )
+            add_mandate_document(mandate, actor=account, received=received, kind="Décision de justice")
     except MandateError as refusal:
         refuse_request(account, reason=refusal.code, subject=candidate)
         raise
@@ -196,7 +196,7 @@ def approve(mandate: Mandate, *, agent, today: date, allowed_acts: list[str] | N
             f"La mesure a pris fin le {mandate.end_date:%d/%m/%Y} : refusez la demande, le représentant devra "
             "joindre la décision de renouvellement."
         )
-    if documents_services.get_mandate_document(mandate.id) is None:
+    if get_mandate_document(mandate.id) is None:
         # The decision is what the technician verifies: without it there is nothing to approve.
         raise MandateError(
             "La décision de justice manque à cette demande : elle ne peut pas être validée. Refusez-la ; le "
@@ -291,3 +291,29 @@ def _notify_both(mandate: Mandate, template: str, subject: str, protected_subjec
             mandate=mandate,
             to_protected=True,
         )
+
+
+def add_mandate_document(mandate, *, actor, received: ReceivedFile, kind: str) -> Document:
+    """Store the court decision (or the notarised mandate) a mandate request rests on, already inspected by
+    `received_file`. It belongs to the protected person's file and is shown only to the technicians who verify the
+    mandate. The object is deleted if the transaction rolls back."""
+    document = documents_services.store(
+        received,
+        assure_id=mandate.protected_assure_id,
+        kind=kind,
+        uploaded_by_account_id=actor.id,
+        mandate_id=mandate.id,
+    )
+    audit(
+        AuditAction.DOCUMENT_ADDED,
+        actor=actor,
+        subject=mandate.protected,
+        document_id=document.id,
+        sha256=document.sha256,
+        mandate_id=mandate.id,
+    )
+    return document
+
+
+def get_mandate_document(mandate_id: int) -> Document | None:
+    return db.session.execute(select(Document).where(Document.mandate_id == mandate_id)).scalars().first()

@@ -73,7 +73,14 @@ class FaultInjectingOpenIDCode(SandboxOpenIDCode):
         now = int(time.time())
         match fault:
             case "alg_none":
-                return jwt.encode({"alg": "none"}, claims, None, registry=_UnsignedRegistry(algorithms=["none"]))
+                # joserfc types jwt.encode's key as required, but hands it to jws.serialize_compact, which takes
+                # None and needs no key for alg none.
+                return jwt.encode(
+                    {"alg": "none"},
+                    claims,
+                    None,  # type: ignore[arg-type]
+                    registry=_UnsignedRegistry(algorithms=["none"]),
+                )
             case "bad_signature":
                 key = _impostor_key(header["alg"], header["kid"])
             case "wrong_audience":

@@ -144,4 +144,6 @@ def _csrf_token() -> str:
 
 def _is_csrf_token_valid(submitted: str) -> bool:
     expected = session.get(_CSRF_SESSION_KEY)
-    return bool(expected and submitted) and hmac.compare_digest(expected.encode(), submitted.encode())
+    if not expected or not submitted:
+        return False
+    return hmac.compare_digest(expected.encode(), submitted.encode())

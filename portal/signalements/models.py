@@ -1,13 +1,16 @@
-"""Signalements, their items (one per period concerned or proposed), history, messages and confirmations."""
+"""Signalements, their items (one per period concerned or proposed), history, messages and confirmations, and what
+the technicians write on them: private annotations and the findings of the embedded controls."""
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.careers.models import Assure, CareerPeriod, PeriodNature, Regime, _enum
-from portal.db import Base, utcnow
+from portal.agents.models import Agent
+from portal.careers.models import Assure, CareerPeriod, PeriodNature, Regime
+from portal.db import Base, enum_column, utcnow
 from portal.signalements.catalog import AnomalyType
 from portal.signalements.states import SignalementState
 
@@ -28,8 +31,8 @@ class Signalement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
     created_by_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
-    anomaly_type: Mapped[AnomalyType] = mapped_column(_enum(AnomalyType))
-    state: Mapped[SignalementState] = mapped_column(_enum(SignalementState), default=SignalementState.DRAFT)
+    anomaly_type: Mapped[AnomalyType] = mapped_column(enum_column(AnomalyType))
+    state: Mapped[SignalementState] = mapped_column(enum_column(SignalementState), default=SignalementState.DRAFT)
     explanation: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -44,12 +47,12 @@ class Signalement(Base):
     complement_due_date: Mapped[date | None] = mapped_column(Date)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Back-office: the caisse that instructs it, who holds it, how urgent it is (see backoffice/priority.py).
+    # Back-office: the caisse that instructs it, who holds it, how urgent it is (see signalements/priority.py).
     caisse_id: Mapped[int | None] = mapped_column(ForeignKey("caisse.id"))
     assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime)
     priority: Mapped[int] = mapped_column(Integer, default=0)
-    # (1000 - priority) then the filing second, in one integer that sorts ascending: see backoffice/priority.py.
+    # (1000 - priority) then the filing second, in one integer that sorts ascending: see signalements/priority.py.
     queue_position: Mapped[int] = mapped_column(BigInteger, default=0)
     has_risk_flag: Mapped[bool] = mapped_column(default=False)
     # Four eyes: the decision prepared by one agent waits for another's validation when it weighs enough.
@@ -86,6 +89,13 @@ class Signalement(Base):
         return f"{self.created_at.year}-{self.id:06d}"
 
 
+# What the technician decides on each item, and how a page names it.
+ACCEPTED, REFUSED, CLOSED = "accepted", "refused", "closed"
+DECISION_LABELS = {ACCEPTED: "Acceptée", REFUSED: "Refusée", CLOSED: "Classée"}
+# Who wrote a message: the person (or their representative) or the technician.
+BY_ASSURE, BY_AGENT = "assure", "agent"
+
+
 class SignalementItem(Base):
     """One period concerned by the request (existing, by period_id) or proposed (new), with the values the
     person proposes and, once decided, the decision on it."""
@@ -96,7 +106,7 @@ class SignalementItem(Base):
     signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"), index=True)
     period_id: Mapped[int | None] = mapped_column(ForeignKey("career_period.id"), index=True)
     year: Mapped[int | None] = mapped_column(Integer)
-    proposed_nature: Mapped[PeriodNature | None] = mapped_column(_enum(PeriodNature))
+    proposed_nature: Mapped[PeriodNature | None] = mapped_column(enum_column(PeriodNature))
     proposed_regime_id: Mapped[int | None] = mapped_column(ForeignKey("regime.id"))
     proposed_start_date: Mapped[date | None] = mapped_column(Date)
     proposed_end_date: Mapped[date | None] = mapped_column(Date)
@@ -120,6 +130,14 @@ class SignalementItem(Base):
     proposed_regime: Mapped[Regime | None] = relationship()
 
     @property
+    def is_accepted(self) -> bool:
+        return self.decision == ACCEPTED
+
+    @property
+    def decision_label(self) -> str | None:
+        return DECISION_LABELS.get(self.decision) if self.decision else None
+
+    @property
     def proposed_earnings(self) -> Decimal | None:
         return None if self.proposed_earnings_cents is None else Decimal(self.proposed_earnings_cents) / 100
 
@@ -132,8 +150,8 @@ class SignalementEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"), index=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    from_state: Mapped[SignalementState | None] = mapped_column(_enum(SignalementState))
-    to_state: Mapped[SignalementState] = mapped_column(_enum(SignalementState))
+    from_state: Mapped[SignalementState | None] = mapped_column(enum_column(SignalementState))
+    to_state: Mapped[SignalementState] = mapped_column(enum_column(SignalementState))
     actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     actor_label: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
@@ -148,7 +166,7 @@ class SignalementMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"), index=True)
-    author_kind: Mapped[str] = mapped_column(String(16))  # "assure" or "agent"
+    author_kind: Mapped[str] = mapped_column(String(16))  # BY_ASSURE or BY_AGENT
     author_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     author_label: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
@@ -156,17 +174,51 @@ class SignalementMessage(Base):
 
     signalement: Mapped[Signalement] = relationship(back_populates="messages")
 
+    @property
+    def by_assure(self) -> bool:
+        return self.author_kind == BY_ASSURE
 
-class Confirmation(Base):
-    """The person confirmed a year (period_version_id None) or a period version as correct."""
 
-    __tablename__ = "confirmation"
-    __table_args__ = (Index("ix_confirmation_assure_year", "assure_id", "year"),)
+class Annotation(Base):
+    """A private note of the technicians on a request. The citizen never sees it."""
+
+    __tablename__ = "annotation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"))
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
-    year: Mapped[int] = mapped_column(Integer)
-    # The versions confirmed, comma-separated: a later correction makes the confirmation stale, not wrong.
-    period_version_ids: Mapped[str] = mapped_column(String(2000))
-    confirmed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    agent: Mapped[Agent] = relationship(lazy="joined")
+
+
+class Severity(enum.StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    HIGH = "high"
+
+    @property
+    def label(self) -> str:
+        return {"info": "Information", "warning": "À vérifier", "high": "Bloquant"}[self.value]
+
+    @property
+    def badge(self) -> str:
+        """DSFR badge variant for this severity."""
+        return {"info": "info", "warning": "warning", "high": "error"}[self.value]
+
+
+class ControlFinding(Base):
+    """The result of one embedded control on a request, kept as computed at filing or at decision time."""
+
+    __tablename__ = "control_finding"
+    __table_args__ = (Index("ix_control_finding_signalement", "signalement_id", "computed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signalement_id: Mapped[int] = mapped_column(ForeignKey("signalement.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[Severity] = mapped_column(enum_column(Severity))
+    message: Mapped[str] = mapped_column(Text)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("signalement_item.id"))
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    stage: Mapped[str] = mapped_column(String(16))  # "filing" or "decision"

@@ -7,26 +7,33 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import clock
+from portal.actors import Actor
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
 from portal.auth.models import Account
 from portal.careers import queries as careers_queries
 from portal.careers.models import PeriodNature
-from portal.db import utcnow
+from portal.db import db, utcnow
 from portal.documents.models import Document
-from portal.extensions import db
 from portal.notifications import services as notifications
-from portal.signalements import queries
+from portal.pension_rules.parameters import MINIMUM_WORKING_AGE, working_age_date
+from portal.representation import permissions as representation_permissions
+from portal.signalements import controls, justificatifs, queries
 from portal.signalements.catalog import DOCUMENTS_OPTIONAL, AnomalyType
 from portal.signalements.exceptions import DraftRefused, SignalementError, SignalementIncomplete
-from portal.signalements.models import Signalement, SignalementEvent, SignalementItem, SignalementMessage
+from portal.signalements.models import (
+    BY_AGENT,
+    BY_ASSURE,
+    Signalement,
+    SignalementEvent,
+    SignalementItem,
+    SignalementMessage,
+)
+from portal.signalements.priority import compute_priority, place_in_queue
 from portal.signalements.states import Action, SignalementState, check_transition
-
-# A period cannot start before the 14th birthday: no work contract is possible earlier (Code du travail L4153-1).
-MINIMUM_WORKING_AGE = 14
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,8 @@ class Proposal:
     nature: PeriodNature | None = None
 
 
-def _label(actor) -> str:
-    return getattr(actor, "display_name", None) or "Système"
+def _label(actor: Actor | None) -> str:
+    return (actor.display_name if actor is not None else None) or "Système"
 
 
 def draft_errors(
@@ -80,11 +87,7 @@ def draft_errors(
     for name in spec.required_fields:
         if values.get(name) in (None, ""):
             refuse(SignalementIncomplete(f"Indiquez {labels[name]}.", field=name))
-    birth = assure.birth_date
-    try:
-        fourteenth = birth.replace(year=birth.year + MINIMUM_WORKING_AGE)
-    except ValueError:  # born on 29 February: the birthday falls on 1 March in common years
-        fourteenth = date(birth.year + MINIMUM_WORKING_AGE, 3, 1)
+    fourteenth = working_age_date(assure.birth_date)
     for field_name in ("start_date", "end_date"):
         value = getattr(proposal, field_name)
         if value is None:
@@ -93,7 +96,10 @@ def draft_errors(
             refuse(SignalementError("Une période ne peut pas être dans le futur.", field=field_name))
         elif anomaly_type is not AnomalyType.CHILDREN and value < fourteenth:
             refuse(
-                SignalementError("Cette date est antérieure à vos 14 ans : vérifiez l'année saisie.", field=field_name)
+                SignalementError(
+                    f"Cette date est antérieure à vos {MINIMUM_WORKING_AGE} ans : vérifiez l'année saisie.",
+                    field=field_name,
+                )
             )
     if proposal.start_date and proposal.end_date and proposal.end_date < proposal.start_date:
         refuse(SignalementError("La date de fin est antérieure à la date de début.", field="end_date"))
@@ -189,22 +195,13 @@ def update_draft(
 
 def delete_draft(signalement: Signalement, *, actor) -> None:
     """Delete a draft and its justificatifs (files removed once the deletion is committed)."""
-    from portal.documents import services as documents_services
-
     if signalement.state is not SignalementState.DRAFT:
         raise SignalementError("Seul un brouillon peut être supprimé ; une demande déposée peut être retirée.")
-    for document in documents_services.list_documents(signalement.id):
-        documents_services.remove_document(document, actor=actor)
+    for document in justificatifs.list_documents(signalement.id):
+        justificatifs.remove_document(document, actor=actor)
     audit(AuditAction.SIGNALEMENT_DELETED, actor=actor, subject=signalement.assure, signalement_id=signalement.id)
     db.session.delete(signalement)
     db.session.flush()
-
-
-def count_documents(signalement_id: int) -> int:
-    from portal.documents.models import Document
-
-    statement = select(func.count()).select_from(Document).where(Document.signalement_id == signalement_id)
-    return db.session.execute(statement).scalar_one()
 
 
 def submit(signalement: Signalement, *, actor, today: date) -> Signalement:
@@ -228,7 +225,7 @@ def submit(signalement: Signalement, *, actor, today: date) -> Signalement:
 
 def _check_complete(signalement: Signalement) -> None:
     check_transition(signalement.state, Action.SUBMIT)
-    if signalement.anomaly_type not in DOCUMENTS_OPTIONAL and count_documents(signalement.id) == 0:
+    if signalement.anomaly_type not in DOCUMENTS_OPTIONAL and justificatifs.count_documents(signalement.id) == 0:
         raise SignalementIncomplete(
             "Joignez au moins un justificatif avant de déposer votre demande (bulletin de salaire, attestation...). "
             "Si vous n'avez plus le document, une attestation de l'employeur ou de l'organisme convient.",
@@ -276,7 +273,7 @@ class FilingRequest:
 
 def _is_the_person(signalement: Signalement, actor) -> bool:
     """The protected person themselves, in their own space (not a representative acting for them)."""
-    return getattr(actor, "mandate", None) is None and getattr(actor, "assure_id", None) == signalement.assure_id
+    return actor.mandate is None and actor.assure_id == signalement.assure_id
 
 
 def standing_filing_request(signalement: Signalement, *, actor) -> FilingRequest | None:
@@ -293,6 +290,8 @@ def standing_filing_request(signalement: Signalement, *, actor) -> FilingRequest
     # Under assistance the person acts, assisted (Code civil, art. 467 for the curatelle, 494-1 for the habilitation
     # familiale): their own « Déposer » is one of the two, so two co-curateurs cannot file without them.
     files_now = not by_actor and (by_person or _is_the_person(signalement, actor))
+    # request_filing sets the time with the account, and void_filing_request clears both.
+    assert signalement.filing_requested_at is not None
     return FilingRequest(
         by_label=signalement.filing_requested_by_label or "",
         at=signalement.filing_requested_at,
@@ -355,9 +354,7 @@ def request_filing(signalement: Signalement, *, actor) -> Signalement:
 
 
 def other_party_label(signalement: Signalement, *, actor, today: date) -> str:
-    from portal.representation import permissions as representation_permissions
-
-    if getattr(actor, "mandate", None) is not None:
+    if actor.mandate is not None:
         return signalement.assure.display_name
     names = [
         f"{m.representative_name} ({m.representative_title})"
@@ -368,9 +365,6 @@ def other_party_label(signalement: Signalement, *, actor, today: date) -> str:
 
 def _prepare_for_back_office(signalement: Signalement, *, today: date) -> None:
     """At filing: the embedded controls run on the proposal and the request gets its place in the queues."""
-    from portal.backoffice import controls
-    from portal.backoffice.priority import compute_priority, place_in_queue
-
     controls.record_findings(
         signalement, controls.run_controls(signalement, today=today, stage="filing"), stage="filing"
     )
@@ -420,7 +414,7 @@ def request_complement(signalement: Signalement, *, actor, message: str, due_dat
     transition(signalement, Action.REQUEST_COMPLEMENT, actor=actor, note=message.strip())
     signalement.paused_since = today
     signalement.complement_due_date = due_date
-    _add_message(signalement, author_kind="agent", actor=actor, body=message)
+    _add_message(signalement, author_kind=BY_AGENT, actor=actor, body=message)
     _notify(
         signalement,
         subject=f"Un complément est demandé pour votre demande n° {signalement.reference}",
@@ -430,7 +424,7 @@ def request_complement(signalement: Signalement, *, actor, message: str, due_dat
     return signalement
 
 
-def answer_complement(signalement: Signalement, *, actor, body: str, today: date) -> Signalement:
+def answer_complement(signalement: Signalement, *, actor, body: str, today: date) -> SignalementMessage:
     """The person answers the complement request: the request goes back to the technician and the deadline
     resumes, extended by the days it waited."""
     check_transition(signalement.state, Action.ANSWER_COMPLEMENT)
@@ -443,7 +437,7 @@ def answer_complement(signalement: Signalement, *, actor, body: str, today: date
             signalement.due_date += timedelta(days=waited)
     signalement.paused_since = None
     signalement.complement_due_date = None
-    message = _add_message(signalement, author_kind="assure", actor=actor, body=body)
+    message = _add_message(signalement, author_kind=BY_ASSURE, actor=actor, body=body)
     transition(signalement, Action.ANSWER_COMPLEMENT, actor=actor, note="Réponse au complément demandé")
     _notify(
         signalement,
@@ -460,7 +454,7 @@ def post_message(signalement: Signalement, *, actor, author_kind: str, body: str
     if not body.strip():
         raise SignalementIncomplete("Écrivez votre message.", field="body")
     message = _add_message(signalement, author_kind=author_kind, actor=actor, body=body)
-    if author_kind == "agent":
+    if author_kind == BY_AGENT:
         _notify(
             signalement,
             subject=f"Nouveau message sur votre demande n° {signalement.reference}",
@@ -473,7 +467,7 @@ def _add_message(signalement: Signalement, *, author_kind: str, actor, body: str
     message = SignalementMessage(
         signalement=signalement,
         author_kind=author_kind,
-        author_account_id=getattr(actor, "id", None) if author_kind == "assure" else None,
+        author_account_id=actor.account_id if author_kind == BY_ASSURE else None,
         author_label=_label(actor),
         body=body.strip(),
     )
@@ -515,7 +509,7 @@ def _event(signalement, previous, new, actor, note=None) -> None:
             signalement=signalement,
             from_state=previous,
             to_state=new,
-            actor_account_id=getattr(actor, "id", None) if getattr(actor, "assure_id", None) is not None else None,
+            actor_account_id=actor.account_id if actor is not None and actor.assure_id is not None else None,
             actor_label=_label(actor),
             note=note,
         )
@@ -523,8 +517,6 @@ def _event(signalement, previous, new, actor, note=None) -> None:
 
 
 def _notify(signalement: Signalement, *, subject: str, template: str, **context) -> None:
-    from portal.representation import permissions as representation_permissions
-
     # The person, and every representative whose mandate is in force: both follow the request.
     accounts = list(db.session.execute(select(Account).where(Account.assure_id == signalement.assure_id)).scalars())
     accounts += [
@@ -560,28 +552,6 @@ def purge_expired_drafts(*, now) -> int:
         delete_draft(draft, actor=None)
         count += 1
     return count
-
-
-def confirm_year(assure, *, actor, year: int):
-    """Record that the person checked `year` and found it right, with the versions they saw.
-
-    Raises SignalementError for a year without any period (nothing to confirm: a gap is reported, not confirmed).
-    """
-    from portal.signalements.models import Confirmation
-
-    versions = [v for v in careers_queries.list_current_versions(assure.id) if v.start_date.year == year]
-    if not versions:
-        raise SignalementError(f"Aucune période n'est enregistrée en {year} : s'il en manque une, signalez-la plutôt.")
-    confirmation = Confirmation(
-        assure_id=assure.id,
-        account_id=actor.id,
-        year=year,
-        period_version_ids=",".join(str(version.id) for version in versions),
-    )
-    db.session.add(confirmation)
-    db.session.flush()
-    audit(AuditAction.CAREER_CONFIRMED, actor=actor, subject=assure, year=year)
-    return confirmation
 
 
 def notify_decision(signalement: Signalement) -> None:

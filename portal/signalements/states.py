@@ -37,6 +37,39 @@ class SignalementState(enum.StrEnum):
     def is_decided(self) -> bool:
         return self in DECIDED_STATES
 
+    @property
+    def is_pending(self) -> bool:
+        """Filed and not decided yet: the fund may still accept it."""
+        return self in PENDING_STATES
+
+    @property
+    def is_draft(self) -> bool:
+        return self is SignalementState.DRAFT
+
+    @property
+    def is_filed(self) -> bool:
+        """Filed and taken by no technician yet."""
+        return self is SignalementState.FILED
+
+    @property
+    def is_in_review(self) -> bool:
+        return self is SignalementState.IN_REVIEW
+
+    @property
+    def awaits_complement(self) -> bool:
+        """The technician asked the person for a complement, and waits for it."""
+        return self is SignalementState.COMPLEMENT_REQUESTED
+
+    @property
+    def awaits_validation(self) -> bool:
+        """A decision prepared by one agent waits for another's validation (four eyes)."""
+        return self is SignalementState.AWAITING_VALIDATION
+
+    @property
+    def is_accepted(self) -> bool:
+        """Decided in the person's favour, in whole or in part."""
+        return self in ACCEPTED_STATES
+
 
 STATE_LABELS = {
     SignalementState.DRAFT: "Brouillon",
@@ -71,6 +104,10 @@ DECIDED_STATES = frozenset(
         SignalementState.CLOSED,
     }
 )
+ACCEPTED_STATES = frozenset({SignalementState.ACCEPTED, SignalementState.PARTIALLY_ACCEPTED})
+# Filed and not decided: the states in which the fund may still accept the request (a decision awaiting a second
+# agent's validation included). What the simulator shows "si la demande est acceptée" for.
+PENDING_STATES = OPEN_STATES | {SignalementState.AWAITING_VALIDATION}
 
 
 class Action(enum.StrEnum):

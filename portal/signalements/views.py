@@ -11,14 +11,16 @@ from portal import clock, errors
 from portal.auth.decorators import assure_required
 from portal.careers import queries as careers_queries
 from portal.careers.models import PeriodNature
+from portal.db import db
 from portal.documents import services as documents_services
 from portal.documents.validation import DocumentRefused
-from portal.extensions import db, limiter
+from portal.extensions import limiter
+from portal.formatting import format_date
 from portal.forms import EmptyForm
 from portal.representation import context as acting_context
 from portal.representation.decorators import requires
 from portal.representation.permissions import Action
-from portal.signalements import permissions, queries, services
+from portal.signalements import instruction, justificatifs, permissions, queries, services
 from portal.signalements.catalog import CATALOG, PERIOD_FIELDS, AnomalyType, document_kinds
 from portal.signalements.exceptions import DraftRefused, SignalementError
 from portal.signalements.forms import (
@@ -36,6 +38,12 @@ bp = Blueprint("signalements", __name__)
 # Query parameters of the pre-filled form (from "À vérifier" or a period of the career page).
 PREFILL_KEYS = ("annee", "periodes", "debut", "fin")
 # Routes whose form carries a file, and where their part of the request's page is.
+# The decision on an item of a request as the person sees it: DSFR badge variant and label.
+ITEM_DECISIONS = {
+    instruction.ACCEPTED: ("success", "Acceptée"),
+    instruction.REFUSED: ("error", "Refusée"),
+    instruction.CLOSED: ("", "Classée sans suite"),
+}
 UPLOAD_ANCHORS = {
     "signalements.upload_document": "#justificatifs",
     "signalements.post_message": "#messages",
@@ -47,8 +55,15 @@ def _account_key() -> str:
     return f"account:{current_user.get_id()}"
 
 
+def _assure_id() -> int:
+    """The assuré whose space this is; only called under @assure_required."""
+    assure_id = acting_context.subject_id()
+    assert assure_id is not None  # assure_required: the space is an assuré's
+    return assure_id
+
+
 def _load(signalement_id: int):
-    signalement = queries.get_signalement_for_assure(signalement_id, acting_context.subject_id())
+    signalement = queries.get_signalement_for_assure(signalement_id, _assure_id())
     if signalement is None or not permissions.can_view(acting_context.actor(), signalement):
         abort(404)
     return signalement
@@ -65,7 +80,7 @@ def _period_choices(assure_id: int, year: int | None = None):
     return [
         SelectChoice(
             version.period_id,
-            f"{version.start_date:%d/%m/%Y} – {version.end_date:%d/%m/%Y} · {version.nature.label} · "
+            f"{format_date(version.start_date)} – {format_date(version.end_date)} · {version.nature.label} · "
             f"{version.regime.short_name}" + (f" · {version.employer_name}" if version.employer_name else ""),
         )
         for version in versions
@@ -173,7 +188,7 @@ def new_signalement(anomaly_type: str):
     except ValueError:
         abort(404)
     prefill = _prefill()
-    data = {}
+    data: dict[str, list[int] | date | None] = {}
     if request.method == "GET":
         if prefill.get("periodes"):
             data["period_ids"] = [int(p) for p in prefill["periodes"].split(",") if p.isdigit()]
@@ -185,7 +200,7 @@ def new_signalement(anomaly_type: str):
     form = _signalement_form(kind, data)
     year = int(prefill["annee"]) if prefill.get("annee", "").isdigit() else None
     if form.period_ids is not None:
-        form.period_ids.choices = _period_choices(acting_context.subject_id(), year)
+        form.period_ids.choices = _period_choices(_assure_id(), year)
     if form.is_submitted():
         period_ids = _value(form, "period_ids") or []
         if form.validate():
@@ -247,7 +262,7 @@ def edit_signalement(signalement_id: int):
     form = _signalement_form(signalement.anomaly_type, data)
     years = {item.year for item in signalement.items if item.year}
     if form.period_ids is not None:
-        form.period_ids.choices = _period_choices(acting_context.subject_id(), years.pop() if len(years) == 1 else None)
+        form.period_ids.choices = _period_choices(_assure_id(), years.pop() if len(years) == 1 else None)
     if form.is_submitted():
         period_ids = _value(form, "period_ids") or []
         if form.validate():
@@ -286,7 +301,7 @@ def _document_form(signalement) -> DocumentForm:
     form.period_ids.choices = [
         SelectChoice(
             item.period_id,
-            f"{current[item.period_id].start_date:%d/%m/%Y} – {current[item.period_id].end_date:%d/%m/%Y}",
+            f"{format_date(current[item.period_id].start_date)} – {format_date(current[item.period_id].end_date)}",
         )
         for item in signalement.items
         if item.period_id in current
@@ -297,7 +312,7 @@ def _document_form(signalement) -> DocumentForm:
 def _render_show(
     signalement, *, status: int = 200, document_form=None, message_form=None, complement_form=None, withdraw_form=None
 ):
-    documents = documents_services.list_documents(signalement.id)
+    documents = justificatifs.list_documents(signalement.id)
     return (
         render_template(
             "signalements/show.html",
@@ -319,11 +334,20 @@ def _render_show(
             },
             max_documents=current_app.config["DOCUMENTS_PER_SIGNALEMENT"],
             max_document_bytes=current_app.config["DOCUMENT_MAX_BYTES"],
-            accepts_documents=signalement.state in documents_services.STATES_ACCEPTING_DOCUMENTS,
+            accepts_documents=signalement.state in justificatifs.STATES_ACCEPTING_DOCUMENTS,
             recourse=queries.get_recourse_office(signalement) if signalement.state.is_decided else None,
+            item_decisions=ITEM_DECISIONS,
+            complement_request=_complement_request(signalement),
         ),
         status,
     )
+
+
+def _complement_request(signalement):
+    """The technician's message asking for the complement awaited, None when no complement is awaited."""
+    if not signalement.state.awaits_complement:
+        return None
+    return next((message for message in reversed(signalement.messages) if message.author_kind == "agent"), None)
 
 
 @bp.get("/mes-demandes/<int:signalement_id>")
@@ -365,8 +389,9 @@ def upload_document(signalement_id: int):
         submitted = False
     if not submitted:
         return _render_show(signalement, status=422, document_form=form)
+    assert upload is not None  # still submitted: a file was chosen (checked above)
     try:
-        document = documents_services.add_document(
+        document = justificatifs.add_document(
             signalement,
             actor=acting_context.actor(),
             stream=upload.stream,
@@ -403,13 +428,13 @@ def _too_large(error):
 def remove_document(signalement_id: int, document_id: int):
     """Remove a justificatif from a draft."""
     signalement = _load(signalement_id)
-    document = documents_services.get_document_for_assure(document_id, acting_context.subject_id())
+    document = documents_services.get_document_for_assure(document_id, _assure_id())
     if document is None or document.signalement_id != signalement.id:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        documents_services.remove_document(document, actor=acting_context.actor())
+        justificatifs.remove_document(document, actor=acting_context.actor())
     except SignalementError as error:
         flash(error.message, "error")
     else:
@@ -443,7 +468,7 @@ def submit_signalement(signalement_id: int):
         return _render_show(signalement, status=422)
     flash(
         f"Votre demande n° {signalement.reference} est déposée. Réponse attendue au plus tard le "
-        f"{signalement.due_date:%d/%m/%Y}. Un e-mail de confirmation vous a été envoyé.",
+        f"{format_date(signalement.due_date)}. Un e-mail de confirmation vous a été envoyé.",
         "success",
     )
     return redirect(url_for("signalements.show_signalement", signalement_id=signalement.id), 303)
@@ -483,7 +508,7 @@ def _message_with_attachment(signalement, form, *, complement: bool):
             signalement, actor=acting_context.actor(), author_kind="assure", body=form.body.data
         )
     if upload is not None and upload.filename:
-        documents_services.add_document(
+        justificatifs.add_document(
             signalement,
             actor=acting_context.actor(),
             stream=upload.stream,

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from portal import clock
 from portal import errors as error_pages
 from portal.extensions import csrf, limiter
-from portal.simulation import io
+from portal.pension_rules import io
 
 simulator_api = Blueprint("simulator_api", __name__, url_prefix="/api/v1")
 csrf.exempt(simulator_api)

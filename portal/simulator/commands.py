@@ -1,6 +1,6 @@
 """`flask simulate INPUT.json`: the simulator on a file, for technicians and scripts (schema: docs/simulation.md).
 
-Same input, same refusals and same output as the JSON API, through portal.simulation.io. Every refusal is a
+Same input, same refusals and same output as the JSON API, through portal.pension_rules.io. Every refusal is a
 French line on stderr and exit status 1; the result alone goes to stdout, so that it can be piped.
 """
 
@@ -12,7 +12,7 @@ import click
 from flask import Flask
 
 from portal import clock
-from portal.simulation import io
+from portal.pension_rules import io
 
 
 def register_commands(app: Flask) -> None:
@@ -45,8 +45,8 @@ def simulate_command(input_file: str, as_of: str | None):
     try:
         result = io.run(data, today=today)
     except io.InvalidInput as invalid:
-        for error in invalid.errors:
-            click.echo(f"{error.field} : {error.message}" if error.field else error.message, err=True)
+        for problem in invalid.errors:
+            click.echo(f"{problem.field} : {problem.message}" if problem.field else problem.message, err=True)
         raise click.exceptions.Exit(1) from None
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
 

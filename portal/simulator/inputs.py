@@ -1,16 +1,19 @@
-"""From what the portal holds to the engine's input: the current career, the children, and a pending signalement
-applied as if it were accepted."""
+"""From what the portal holds to the engine's input: the current career, the children, a pending signalement
+applied as if it were accepted, and `simulation_input`, the one place where the portal builds a SimulationInput."""
 
+from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from portal.backoffice import services as backoffice_services
+from portal.careers import corrections
 from portal.careers import queries as careers_queries
 from portal.careers.models import Assure, Child, PeriodNature, PeriodVersion, RegimeKind
-from portal.extensions import db
-from portal.simulation import text
-from portal.simulation.model import CareerEntry, ChildInput, Kind, Sex
+from portal.db import db
+from portal.formatting import format_date, format_euros, plural
+from portal.pension_rules.model import CareerEntry, ChildInput, FutureWork, Kind, Sex, SimulationInput, Summary
+from portal.signalements import instruction
+from portal.signalements.states import PENDING_STATES
 
 # The portal's natures on the schema's kinds: apprentices are salaried, fonctionnaires are salaried in their scheme.
 KIND_OF_NATURE = {
@@ -26,8 +29,6 @@ KIND_OF_NATURE = {
     PeriodNature.AVPF: Kind.AVPF,
     PeriodNature.ABROAD: Kind.ABROAD,
 }
-# A signalement is "pending" while the fund may still accept it.
-PENDING_STATES = ("deposee", "en_instruction", "complement_demande", "a_valider")
 
 
 def entry_of(version: PeriodVersion) -> CareerEntry:
@@ -68,7 +69,8 @@ def last_recorded_year(entries) -> int | None:
 
 
 def is_pending(signalement) -> bool:
-    return signalement.state.value in PENDING_STATES
+    """Whether the fund may still accept the signalement (signalements.states.PENDING_STATES)."""
+    return signalement.state in PENDING_STATES
 
 
 def apply_signalement(versions: dict[int, PeriodVersion], signalement) -> tuple[list[CareerEntry], list[str]]:
@@ -84,39 +86,38 @@ def apply_signalement(versions: dict[int, PeriodVersion], signalement) -> tuple[
             if version is None:
                 continue
             current = changed[item.period_id]
-            changes = backoffice_services.period_changes(signalement, item, version)
+            changes = instruction.period_changes(signalement, item, version)
             if changes.get("is_withdrawn"):
                 del changed[item.period_id]
                 notes.append(f"La période de {current.year} en double est retirée.")
                 continue
-            update = {}
+            year, kind, earnings, quarters = current.year, current.kind, current.earnings, current.quarters
             if "earnings_cents" in changes:
-                update["earnings"] = Decimal(changes["earnings_cents"]) / 100
-                notes.append(f"Les revenus de {current.year} deviennent {text.euros(update['earnings'])}.")
+                earnings = Decimal(changes["earnings_cents"]) / 100
+                notes.append(f"Les revenus de {current.year} deviennent {format_euros(earnings)}.")
             if "quarters" in changes and current.quarters is not None:
-                update["quarters"] = changes["quarters"]
+                quarters = changes["quarters"]
             if "nature" in changes:
-                update["kind"] = KIND_OF_NATURE[changes["nature"]]
+                kind = KIND_OF_NATURE[changes["nature"]]
                 notes.append(f"La période de {current.year} devient : {changes['nature'].label.lower()}.")
             if "start_date" in changes and changes["start_date"].year != current.year:
-                update["year"] = changes["start_date"].year
-            changed[item.period_id] = replace(current, **update)
+                year = changes["start_date"].year
+            changed[item.period_id] = replace(current, year=year, kind=kind, earnings=earnings, quarters=quarters)
             continue
         nature = item.proposed_nature or PeriodNature.SALARIED
-        for start, end, quarters, earnings_cents in backoffice_services.new_period_parts(item):
+        for start, end, quarters, earnings_cents in instruction.new_period_parts(item):
             added.append(
                 CareerEntry(
                     year=start.year,
-                    regime=backoffice_services.regime_code_for(nature, start.year),
+                    regime=corrections.regime_code_for(nature, start.year),
                     kind=KIND_OF_NATURE[nature],
                     earnings=None if earnings_cents is None else Decimal(earnings_cents) / 100,
                     quarters=quarters,
                 )
             )
             notes.append(
-                f"Une période du {start:%d/%m/%Y} au {end:%d/%m/%Y} est ajoutée ({quarters} trimestre"
-                + ("s" if quarters > 1 else "")
-                + ")."
+                f"Une période du {format_date(start)} au {format_date(end)} est ajoutée "
+                f"({plural(quarters, 'trimestre')})."
             )
     return list(changed.values()) + added, notes
 
@@ -126,3 +127,68 @@ def default_future_start(entries, today: date) -> date:
     year: years left empty in the past are gaps, not work to come."""
     last = last_recorded_year(entries)
     return max(date((last or today.year - 1) + 1, 1, 1), date(today.year, 1, 1))
+
+
+def simulation_input(
+    *,
+    birth_date: date,
+    today: date,
+    sex: Sex | None = None,
+    career: Iterable[CareerEntry] = (),
+    children: Iterable[ChildInput] = (),
+    summary: Summary | None = None,
+    departure: date | None = None,
+    annual_earnings: Decimal | None = None,
+    part_time_percent: int | None = None,
+    work_until: date | None = None,
+    stop_start: date | None = None,
+    stop_end: date | None = None,
+) -> SimulationInput:
+    """The engine's input for a simulation of the portal: every face that simulates builds it here (the citizen's
+    page, its default scenario and "si la demande est acceptée", and the back-office's simulators).
+
+    `career` and `children` are the engine's entries, `summary` the figures read off a file (mode résumé) in
+    place of a career. `departure` is the month of departure to look at (its 1st, a pension starting on the 1st of
+    a month), None for the earliest possible. Earnings to come, when `annual_earnings` is given (and not zero):
+    from `default_future_start` (1 January of this year when the career is a summary), at `part_time_percent` of
+    them (None: full time), until `work_until` (None: until the departure), interrupted from `stop_start` to
+    `stop_end` when both are given."""
+    career = tuple(career)
+    return SimulationInput(
+        birth_date=birth_date,
+        as_of=today,
+        career=career,
+        sex=sex,
+        pension_date=departure.replace(day=1) if departure else None,
+        children=tuple(children),
+        summary=summary,
+        future=_future_work(
+            default_future_start(career, today),
+            annual_earnings,
+            part_time_percent=part_time_percent or 100,
+            until=work_until,
+            stop=(stop_start, stop_end) if stop_start and stop_end else None,
+        ),
+    )
+
+
+def _future_work(
+    start: date,
+    annual_earnings: Decimal | None,
+    *,
+    part_time_percent: int,
+    until: date | None,
+    stop: tuple[date, date] | None,
+) -> tuple[FutureWork, ...]:
+    """The years to come as engine segments: a planned stop cuts the work in two."""
+    if not annual_earnings:
+        return ()
+    if stop is not None:
+        segments = [(start, stop[0] - timedelta(days=1)), (stop[1], until)]
+    else:
+        segments = [(start, until)]
+    return tuple(
+        FutureWork(start_date=begin, end_date=end, annual_earnings=annual_earnings, part_time_percent=part_time_percent)
+        for begin, end in segments
+        if end is None or end >= begin
+    )

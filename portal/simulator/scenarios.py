@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from portal.simulation import parameters
-from portal.simulation.engine import simulate
-from portal.simulation.model import ChildInput, Departure, FutureWork, SimulationInput, SimulationResult
+from portal.pension_rules import parameters
+from portal.pension_rules.engine import simulate
+from portal.pension_rules.model import ChildInput, Departure, SimulationInput, SimulationResult
 from portal.simulator import inputs
 
 # The régimes whose last earnings go on in the default scenario: salaried and self-employed work of the régime
@@ -30,17 +30,13 @@ def last_earnings(career) -> Decimal | None:
 
 def default_input(assure, career, children, today: date) -> SimulationInput:
     """The default scenario: the same earnings as the last recorded year, until the departure."""
-    last = last_earnings(career)
-    future = ()
-    if last:
-        future = (FutureWork(start_date=inputs.default_future_start(career, today), annual_earnings=last),)
-    return SimulationInput(
+    return inputs.simulation_input(
         birth_date=assure.birth_date,
-        as_of=today,
-        career=tuple(career),
+        today=today,
         sex=inputs.sex_of(assure),
-        children=tuple(children),
-        future=future,
+        career=career,
+        children=children,
+        annual_earnings=last_earnings(career),
     )
 
 

@@ -1,18 +1,16 @@
 """Simuler ma retraite: the citizen's page, and the effect of a pending signalement."""
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, render_template, request
 
 from portal import clock
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
 from portal.auth.decorators import assure_required
+from portal.pension_rules import parameters
+from portal.pension_rules.engine import SimulationError, simulate
+from portal.pension_rules.model import ChildInput, SimulationInput
 from portal.representation import context as acting_context
 from portal.signalements import queries as signalements_queries
-from portal.simulation import parameters
-from portal.simulation.engine import SimulationError, simulate
-from portal.simulation.model import ChildInput, FutureWork, SimulationInput
 from portal.simulator import inputs, scenarios
 from portal.simulator.chart import departures_chart
 from portal.simulator.forms import SimulationForm
@@ -24,34 +22,19 @@ HYPOTHESIS = (
 )
 
 
-def _future(scenario, start) -> tuple[FutureWork, ...]:
-    """The scenario's years to come as engine segments: a planned stop cuts the work in two."""
-    if not scenario.annual_earnings.data:
-        return ()
-    earnings = scenario.annual_earnings.data
-    part_time = scenario.part_time_percent.data or 100
-    until = scenario.work_until.data
-    if scenario.stop_start.data and scenario.stop_end.data:
-        segments = [(start, scenario.stop_start.data - timedelta(days=1)), (scenario.stop_end.data, until)]
-    else:
-        segments = [(start, until)]
-    return tuple(
-        FutureWork(start_date=begin, end_date=end, annual_earnings=earnings, part_time_percent=part_time)
-        for begin, end in segments
-        if end is None or end >= begin
-    )
-
-
 def _scenario_input(assure, career, children, scenario, today) -> SimulationInput:
-    departure = scenario.departure.data
-    return SimulationInput(
+    return inputs.simulation_input(
         birth_date=assure.birth_date,
-        as_of=today,
-        career=tuple(career),
+        today=today,
         sex=inputs.sex_of(assure),
-        pension_date=departure.replace(day=1) if departure else None,
-        children=tuple(children),
-        future=_future(scenario, inputs.default_future_start(career, today)),
+        career=career,
+        children=children,
+        departure=scenario.departure.data,
+        annual_earnings=scenario.annual_earnings.data,
+        part_time_percent=scenario.part_time_percent.data,
+        work_until=scenario.work_until.data,
+        stop_start=scenario.stop_start.data,
+        stop_end=scenario.stop_end.data,
     )
 
 
@@ -120,7 +103,9 @@ def simulate_retirement():
 @assure_required
 def show_signalement_effect(signalement_id: int):
     """ "Si votre demande est acceptée": the simulation with the proposed correction, against today's career."""
-    signalement = signalements_queries.get_signalement_for_assure(signalement_id, acting_context.subject_id())
+    assure_id = acting_context.subject_id()
+    assert assure_id is not None  # assure_required: the space is an assuré's
+    signalement = signalements_queries.get_signalement_for_assure(signalement_id, assure_id)
     if signalement is None:
         abort(404)
     simulation = scenarios.simulate_assure(acting_context.subject(), today=clock.today(), signalement=signalement)

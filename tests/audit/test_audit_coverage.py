@@ -16,26 +16,21 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.audit.models import AuditEvent
 from portal.auth.models import Account
-from portal.backoffice import services as backoffice_services
-from portal.backoffice.agents import ensure_caisse
-from portal.documents import services as documents_services
+from portal.documents.models import Document
 from portal.notifications.models import Notification
 from portal.representation import context
 from portal.representation.models import Measure
+from portal.signalements import instruction, justificatifs
 from portal.signalements import services as signalements_services
 from portal.signalements.catalog import AnomalyType
-from tests.backoffice_views.helpers import (
-    CAMILLE,
-    FRANCOIS,
-    JEROME,
-    MEHDI,
-    citizen_account,
-    filed_request,
-    register,
-    representative_account,
-    requested_mandate,
+from tests.backoffice.helpers import CAMILLE, FRANCOIS, JEROME, MEHDI, filed_request, requested_mandate
+from tests.builders import (
+    create_agent,
+    create_assure,
+    create_citizen_account,
+    create_period,
+    create_representative_account,
 )
-from tests.builders import create_assure, create_period
 from tests.conftest import csrf_token
 from tests.fc import login, login_agent, login_and_bind
 from tests.files import pdf_bytes
@@ -107,14 +102,14 @@ class World:
 
     def __init__(self, app, db):
         self.app, self.db = app, db
-        self.assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+        self.assure = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
         self.period_id = create_period(self.assure, year=2001).period_id
         create_period(self.assure, year=2010)
         self.agents = {
-            "camille": register(CAMILLE[1], "technicien"),
-            "mehdi": register(MEHDI[1], "technicien"),
-            "jerome": register(JEROME[1], "superviseur"),
-            "francois": register(FRANCOIS[1], "administrateur", "CNAV"),
+            "camille": create_agent(CAMILLE[1], "technicien"),
+            "mehdi": create_agent(MEHDI[1], "technicien"),
+            "jerome": create_agent(JEROME[1], "superviseur"),
+            "francois": create_agent(FRANCOIS[1], "administrateur", "CNAV"),
         }
         self._clients = {}
 
@@ -151,28 +146,28 @@ class World:
     def draft(self) -> tuple[int, int]:
         """A draft of Jean-Pierre MARTIN's on his 2001 period, with one justificatif: (signalement id, document
         id). Written with his account (the one bound at login when he is logged in)."""
-        account = citizen_account(self.assure)
+        account = create_citizen_account(self.assure)
         signalement = signalements_services.create_draft(
             self.assure, actor=account, anomaly_type=AnomalyType.WRONG_EARNINGS, period_ids=[self.period_id],
             proposal=signalements_services.Proposal(earnings_cents=1_000_000), explanation="", today=clock.today(),
         )  # fmt: skip
-        document = documents_services.add_document(
+        document = justificatifs.add_document(
             signalement, actor=account, stream=io.BytesIO(pdf_bytes()), original_name="a.pdf", kind="x", period_ids=[]
         )
         return signalement.id, document.id
 
     def filed(self):
-        return filed_request(self.assure, account=citizen_account(self.assure), today=clock.today())
+        return filed_request(self.assure, account=create_citizen_account(self.assure), today=clock.today())
 
     def in_review(self):
         signalement = self.filed()
-        backoffice_services.take(signalement, agent=self.agents["camille"], today=clock.today())
+        instruction.take(signalement, agent=self.agents["camille"], today=clock.today())
         return signalement
 
     def awaiting_validation(self):
         signalement = self.in_review()
-        backoffice_services.decide(signalement, agent=self.agents["camille"], decisions=[
-            backoffice_services.ItemDecision(item_id=signalement.items[0].id, decision="accepted")
+        instruction.decide(signalement, agent=self.agents["camille"], decisions=[
+            instruction.ItemDecision(item_id=signalement.items[0].id, decision="accepted")
         ], expected_version=signalement.version_id, today=clock.today())  # fmt: skip
         return signalement
 
@@ -234,7 +229,8 @@ def _validate(verdict: str, note: str = ""):
 def _mandate_action(action: str, **data):
     def scenario(w: World):
         if action == "revoquer":
-            mandate = active(representative_account(), w.assure, agent=w.agents["camille"], today=clock.today(),
+            claire = create_representative_account("claire.rousseau@example.fr", "Claire ROUSSEAU")
+            mandate = active(claire, w.assure, agent=w.agents["camille"], today=clock.today(),
                              start=clock.today() - timedelta(days=30), end=clock.today() + timedelta(days=3000),
                              decided=clock.today() - timedelta(days=40))  # fmt: skip
         else:
@@ -259,8 +255,6 @@ def _agent_read(path_of, who=CAMILLE):
 
 
 def _document_path(w: World) -> str:
-    from portal.documents.models import Document
-
     signalement = w.filed()
     document = w.db.session.execute(select(Document).where(Document.signalement_id == signalement.id)).scalar_one()
     return f"/espace-agents/demandes/{signalement.id}/justificatifs/{document.id}"

@@ -22,7 +22,7 @@ from portal.audit.chain import (
 )
 from portal.audit.models import AuditEvent
 from portal.audit.services import AuditAction, record
-from portal.extensions import db as _db
+from portal.db import db as _db
 from tests.conftest import _test_settings, fresh_database
 
 audit_table = AuditEvent.__table__

@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Account
-from portal.backoffice.agents import ensure_caisse
 from tests.builders import create_assure
 from tests.conftest import csrf_token, text_of
 from tests.fc import login
+from tests.pages import assert_page
 from tests.representation.helpers import request
 
 MISMATCH = "ne correspond pas à l'identité transmise par FranceConnect"
@@ -72,8 +72,7 @@ def test_a_malformed_nir_is_refused_and_kept_in_the_form(client, db, typed, mess
     create_assure(identity="demo-jean-pierre-martin")
     login(client)
     response = submit_nir(client, typed)
-    assert response.status_code == 422
-    assert message in text_of(response)
+    assert_page(response, status=422, shows=message)
     assert f'value="{typed}"' in response.text or not typed
     assert 'aria-describedby="nir-messages"' in response.text
     assert account(db).assure_id is None
@@ -82,8 +81,7 @@ def test_a_malformed_nir_is_refused_and_kept_in_the_form(client, db, typed, mess
 def test_an_unknown_nir_is_refused(client, db):
     login(client, "demo-jules-inconnu")
     response = submit_nir(client, "183026748200115")  # valid key, consistent with Jules, but no dossier
-    assert response.status_code == 422
-    assert MISMATCH in text_of(response)
+    assert_page(response, status=422, shows=MISMATCH)
     assert account(db).assure_id is None
     assert refusal(db).data["reason"] == "unknown_nir"
 
@@ -93,8 +91,7 @@ def test_someone_elses_nir_is_refused_and_recorded(client, db):
     karim = create_assure(identity="demo-karim-benali")
     login(client, "demo-jean-pierre-martin")
     response = submit_nir(client, "180029935202768")
-    assert response.status_code == 422
-    assert MISMATCH in text_of(response)
+    assert_page(response, status=422, shows=MISMATCH)
     assert account(db).assure_id is None
     event = refusal(db)
     assert event.data["reason"] == "identity_mismatch"
@@ -113,13 +110,12 @@ def test_a_registry_record_that_contradicts_the_pivot_is_refused(client, db):
 
 
 def test_a_nir_already_bound_to_another_account_is_refused(client, db):
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+    assure = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
     db.session.add(Account(assure=assure, pivot_identity={}))
     db.session.flush()
     login(client)
     response = submit_nir(client, "162056938304584")
-    assert response.status_code == 422
-    assert "déjà rattaché à un autre compte FranceConnect" in text_of(response)
+    assert_page(response, status=422, shows="déjà rattaché à un autre compte FranceConnect")
     # The owner (their identity matches the record) is told whom to contact.
     assert "contactez votre caisse de retraite (Carsat Rhône-Alpes) au 39 60" in text_of(response)
     assert refusal(db).data["reason"] == "already_bound"
@@ -135,8 +131,7 @@ def test_a_twin_cannot_bind_the_others_nir(client, db):
     twin = _twin_of_jean_pierre()
     login(client)  # Jean-Pierre, who types his brother's NIR
     response = submit_nir(client, TWIN_NIR)
-    assert response.status_code == 422
-    assert MISMATCH in text_of(response)
+    assert_page(response, status=422, shows=MISMATCH)
     assert account(db).assure_id is None
     assert refusal(db).data == {"reason": "identity_mismatch", "fields": ["given_name"]}
     assert refusal(db).subject_assure_id == twin.id
@@ -160,8 +155,7 @@ def test_nir_attempts_are_rate_limited(client, db):
     for _ in range(10):
         assert submit_nir(client, "183026748200115").status_code == 422
     response = submit_nir(client, "183026748200115")
-    assert response.status_code == 429
-    assert "Trop de tentatives" in text_of(response)
+    assert_page(response, status=429, shows="Trop de tentatives")
 
 
 def test_the_nir_step_needs_a_login(client):
@@ -186,7 +180,7 @@ def test_a_representative_unknown_to_the_fund_who_says_so_lands_on_their_represe
 
 
 def test_a_representative_with_a_mandate_lands_on_their_representations(client, db):
-    protected = create_assure(identity="demo-anne-sophie-girard", caisse_id=ensure_caisse("CARSAT-RA").id)
+    protected = create_assure(identity="demo-anne-sophie-girard", caisse="CARSAT-RA")
     login(client, "demo-jules-inconnu")
     request(account(db), protected)
     again = login(client, "demo-jules-inconnu")

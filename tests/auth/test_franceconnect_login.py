@@ -1,6 +1,11 @@
 """Login through the FranceConnect sandbox: the real authorization code flow, with signed tokens."""
 
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
+import requests
+from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
@@ -8,6 +13,7 @@ from portal.auth.models import Account, AuthorizationRequest, IdentityLink, User
 from tests.builders import create_assure, create_period
 from tests.conftest import csrf_token, text_of
 from tests.fc import choose_identity, login, login_and_bind, start_login
+from tests.pages import assert_page
 
 
 def count(db, model) -> int:
@@ -38,8 +44,7 @@ def test_first_login_asks_for_the_nir_then_shows_the_career(client, db):
     assert (link.subject, link.account_id) == ("demo-jean-pierre-martin", account.id)
 
     career = client.get("/ma-carriere")
-    assert career.status_code == 200
-    assert "Transports Rhône-Alpes" in text_of(career)
+    assert_page(career, shows="Transports Rhône-Alpes")
     actions = db.session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()
     assert actions == ["auth.login", "identity.bound"]
 
@@ -102,8 +107,7 @@ def test_cancel_at_franceconnect_opens_no_session(client, db):
     callback = choose_identity(start_login(client), None)
     assert callback.params["error"] == "access_denied"
     response = client.get(callback.path)
-    assert response.status_code == 401
-    assert "Vous avez annulé la connexion avec FranceConnect." in text_of(response)
+    assert_page(response, status=401, shows="Vous avez annulé la connexion avec FranceConnect.")
     assert client.get("/ma-carriere").status_code == 303
     assert count(db, Account) == 0
     refused = db.session.execute(select(AuditEvent).where(AuditEvent.action == "auth.login_refused")).scalar_one()
@@ -118,8 +122,7 @@ def test_a_replayed_callback_is_refused(client, db):
     client.post("/deconnexion", data={"csrf_token": csrf_token(client.get("/premiere-connexion").text)})
 
     replay = client.get(callback.path)
-    assert replay.status_code == 401
-    assert "Recommencez la connexion" in text_of(replay)
+    assert_page(replay, status=401, shows="Recommencez la connexion")
     assert client.get("/ma-carriere").status_code == 303
 
 
@@ -127,8 +130,7 @@ def test_a_callback_from_another_browser_is_refused(app, client, db):
     callback = choose_identity(start_login(client), "demo-jean-pierre-martin")
     other_browser = app.test_client()
     response = other_browser.get(callback.path)
-    assert response.status_code == 401
-    assert "ne correspond pas à une connexion commencée depuis ce navigateur" in text_of(response)
+    assert_page(response, status=401, shows="ne correspond pas à une connexion commencée depuis ce navigateur")
     assert count(db, Account) == 0
 
 
@@ -143,8 +145,6 @@ def test_an_unknown_state_is_refused_even_with_the_cookie(client, db):
 
 
 def test_an_expired_authorization_request_is_refused(client, db):
-    from datetime import timedelta
-
     callback = choose_identity(start_login(client), "demo-jean-pierre-martin")
     request_row = db.session.execute(select(AuthorizationRequest)).scalar_one()
     request_row.created_at -= timedelta(minutes=11)
@@ -156,8 +156,6 @@ def test_an_expired_authorization_request_is_refused(client, db):
 
 def test_state_and_nonce_carry_32_random_bytes_and_are_kept_server_side(client, db):
     authorize_url = start_login(client)
-    from urllib.parse import parse_qs, urlsplit
-
     params = {key: values[0] for key, values in parse_qs(urlsplit(authorize_url).query).items()}
     assert len(params["state"]) >= 43
     assert len(params["nonce"]) >= 43
@@ -180,8 +178,7 @@ def test_a_bad_id_token_opens_no_session(client, db, fc_sandbox, fault):
     create_assure(identity="demo-jean-pierre-martin")
     fc_sandbox.app.config["SANDBOX_FAULTS"] = {"id_token": fault}
     response = login(client)
-    assert response.status_code == 401
-    assert "Par sécurité, vous n'êtes pas connecté" in text_of(response)
+    assert_page(response, status=401, shows="Par sécurité, vous n'êtes pas connecté")
     assert client.get("/ma-carriere").status_code == 303
     assert count(db, Account) == 0
     assert count(db, UserSession) == 0
@@ -202,8 +199,7 @@ def test_an_id_token_issued_to_another_client_that_lists_us_too_is_refused(clien
     create_assure(identity="demo-jean-pierre-martin")
     fc_sandbox.app.config["SANDBOX_FAULTS"] = {"id_token": fault}
     response = login(client)
-    assert response.status_code == 401
-    assert "Par sécurité, vous n'êtes pas connecté" in text_of(response)
+    assert_page(response, status=401, shows="Par sécurité, vous n'êtes pas connecté")
     refused = db.session.execute(select(AuditEvent).where(AuditEvent.action == "auth.login_refused")).scalar_one()
     assert refused.data["reason"] == "id_token_azp_refused"
     assert count(db, UserSession) == 0
@@ -226,8 +222,6 @@ def test_an_rs256_id_token_is_accepted(client, db, fc_sandbox):
 
 
 def test_logout_ends_both_sessions_and_the_old_cookie_is_dead(client, db, fc_sandbox):
-    import requests
-
     create_assure(identity="demo-jean-pierre-martin")
     login_and_bind(client)
     old_cookie = client.get_cookie("portail_session").value
@@ -257,8 +251,7 @@ def test_logout_ends_both_sessions_and_the_old_cookie_is_dead(client, db, fc_san
 
 def test_login_without_csrf_token_is_refused(client, db):
     response = client.post("/connexion/franceconnect")
-    assert response.status_code == 400
-    assert "Formulaire expiré" in text_of(response)
+    assert_page(response, status=400, shows="Formulaire expiré")
     assert count(db, AuthorizationRequest) == 0
 
 
@@ -270,9 +263,6 @@ def test_logout_without_csrf_token_changes_nothing(client, db):
 
 
 def test_an_idle_session_expires_on_the_server(client, db):
-    from datetime import datetime, timedelta
-
-    from freezegun import freeze_time
 
     create_assure(identity="demo-jean-pierre-martin")
     login_and_bind(client)

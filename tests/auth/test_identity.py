@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from stdnum.fr import nir as nir_checker
 
 from portal.auth.identity import (
     PivotIdentity,
@@ -60,16 +61,12 @@ def test_paris_as_a_whole_matches_an_arrondissement_in_the_nir():
 
 def test_corsica_before_1976_is_department_20_in_the_nir():
     # Born in Ajaccio in 1968: COG 2A004 today, department 20 on a NIR issued before the split.
-    from stdnum.fr import nir as nir_checker
-
     base = "1680420004083"
     old_nir = base + nir_checker.calc_check_digits(base)
     assert nir_mismatches(old_nir, pivot(birthdate=date(1968, 4, 1), birthplace="2A004")) == []
 
 
 def test_an_unknown_birth_month_in_the_nir_is_not_held_against_the_person():
-    from stdnum.fr import nir as nir_checker
-
     base = "1622069383045"  # month 20: unknown to the civil registry
     assert nir_mismatches(base + nir_checker.calc_check_digits(base), pivot()) == []
 

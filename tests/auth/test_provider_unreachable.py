@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from portal import create_app
 from portal.auth.models import Account, UserSession
-from portal.extensions import db
+from portal.db import db
 from portal.sandbox.server import SandboxServer
-from tests.conftest import PortalClient, _test_settings, csrf_token, fresh_database, text_of
+from tests.conftest import PortalClient, _test_settings, csrf_token, fresh_database
 from tests.fc import choose_identity
+from tests.pages import assert_page
 
 CLIENT = {"client_id": "portail-panne", "client_secret": "secret-panne"}
 
@@ -48,8 +49,7 @@ def test_an_unreachable_provider_at_login_gives_a_french_page(isolated_app):
         client = app.test_client()
         home = client.get("/")
         response = client.post("/connexion/franceconnect", data={"csrf_token": csrf_token(home.text)})
-        assert response.status_code == 503
-        assert "FranceConnect ne répond pas pour le moment" in text_of(response)
+        assert_page(response, status=503, shows="FranceConnect ne répond pas pour le moment")
 
 
 def test_a_provider_down_at_the_callback_opens_no_session(isolated_app):
@@ -65,8 +65,7 @@ def test_a_provider_down_at_the_callback_opens_no_session(isolated_app):
             callback = choose_identity(authorize.headers["Location"], "demo-jean-pierre-martin")
             sandbox.stop()
             response = client.get(callback.path)
-            assert response.status_code == 503
-            assert "FranceConnect ne répond pas pour le moment" in text_of(response)
+            assert_page(response, status=503, shows="FranceConnect ne répond pas pour le moment")
             assert db.session.execute(select(func.count()).select_from(Account)).scalar_one() == 0
             assert db.session.execute(select(func.count()).select_from(UserSession)).scalar_one() == 0
             db.engine.dispose()

@@ -7,12 +7,15 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.db import atomic
+from portal.demo.seed import seed_demo
 from portal.sandbox.server import SandboxServer
-from tests.conftest import _test_settings, fresh_database
+from tests.conftest import MailSink, _test_settings, fresh_database
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -44,8 +47,6 @@ def chromium_path():
 
 @pytest.fixture(scope="session")
 def live_mail_sink():
-    from tests.conftest import MailSink
-
     sink = MailSink()
     sink.controller.start()
     yield sink
@@ -55,9 +56,6 @@ def live_mail_sink():
 @pytest.fixture(scope="session")
 def live_portal(tmp_path_factory, live_mail_sink):
     """(portal URL, sandbox) for a real server whose database is migrated and seeded with the demo careers."""
-    from flask_migrate import upgrade
-
-    from portal.demo.seed import seed_demo
 
     server = make_server("127.0.0.1", 0, None, threaded=True)
     portal_url = f"http://127.0.0.1:{server.server_port}"
@@ -116,8 +114,6 @@ def live_portal(tmp_path_factory, live_mail_sink):
 @pytest.fixture
 def browser_page(chromium_path):
     """A Chromium page that records console errors (a CSP violation is one)."""
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
         context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})

@@ -5,8 +5,8 @@ import os
 from pathlib import Path
 
 from portal import clock
-from portal.simulation.dates import add_months, next_month_start
-from portal.simulation.text import day
+from portal.pension_rules.dates import add_months, next_month_start
+from portal.pension_rules.text import day
 from tests.browser.conftest import axe_violations
 from tests.browser.conftest import citizen_login as log_in
 

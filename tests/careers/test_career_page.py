@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from portal.careers import services as careers_services
 from portal.careers.exceptions import InvalidPeriod
@@ -12,6 +11,7 @@ from portal.careers.models import DataSource, PeriodNature
 from tests.builders import create_assure, create_period
 from tests.conftest import text_of
 from tests.fc import login_and_bind
+from tests.pages import assert_page
 
 
 @pytest.fixture
@@ -35,8 +35,7 @@ def test_the_career_lists_every_year_with_its_periods_and_gaps(logged_in, assure
                   source=DataSource.FRANCE_TRAVAIL, source_reference="Attestation France Travail 2018")  # fmt: skip
 
     page = logged_in.get("/ma-carriere")
-    assert page.status_code == 200
-    text = text_of(page)
+    text = assert_page(page)
     assert "6 trimestres" in text  # 4 in 2015 + 2 in 2018
     assert "2015 – 2018" in text
     assert "2 années sans période" in text  # 2016 and 2017
@@ -101,8 +100,7 @@ def test_a_corrected_period_shows_only_its_current_version_and_keeps_its_history
     assert "Corrigée : voir l'historique" in text
 
     history = logged_in.get(f"/ma-carriere/periodes/{first.period_id}")
-    assert history.status_code == 200
-    page = text_of(history)
+    page = assert_page(history)
     assert "9\u202f000,00\u00a0€" in page
     assert "12\u202f500,00\u00a0€" in page
     assert "Salaire rectifié au vu des bulletins" in page
@@ -118,24 +116,15 @@ def test_another_assures_period_is_not_found(logged_in, db):
     someone_else = create_assure(identity="demo-karim-benali")
     theirs = create_period(someone_else, year=2005)
     response = logged_in.get(f"/ma-carriere/periodes/{theirs.period_id}")
-    assert response.status_code == 404
-    assert "Page non trouvée" in text_of(response)
+    assert_page(response, status=404, shows="Page non trouvée")
     assert "2005" not in text_of(response)
 
 
-def test_reading_the_career_takes_the_same_queries_for_5_or_40_years(logged_in, assure, db):
+def test_reading_the_career_takes_the_same_queries_for_5_or_40_years(logged_in, assure, count_queries):
     def queries_for_page() -> int:
-        statements = []
-
-        def count(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as queries:
             assert logged_in.get("/ma-carriere").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))])
+        return len(queries)
 
     for year in range(1980, 1985):
         create_period(assure, year=year)

@@ -16,8 +16,8 @@ from portal.careers.queries import get_career
 from portal.demo.careers import quarter_threshold_cents
 from portal.demo.identities import IDENTITIES, get_identity
 from portal.demo.seed import MissingRegime, seed_demo
-from tests.conftest import text_of
 from tests.fc import login_and_bind
+from tests.pages import assert_page
 
 IDENTITIES_WITH_NIR = [identity for identity in IDENTITIES if identity.nir]
 EARNINGS_BASED = {PeriodNature.SALARIED, PeriodNature.APPRENTICESHIP, PeriodNature.SELF_EMPLOYED, PeriodNature.AVPF}
@@ -347,8 +347,7 @@ def test_a_missing_regime_stops_the_seed_with_a_clear_message(db):
 def test_a_demo_person_sees_the_seeded_career(client, db, report, sub, shown):
     assert login_and_bind(client, sub).status_code == 303
     page = client.get("/ma-carriere")
-    assert page.status_code == 200
-    text = text_of(page)
+    text = assert_page(page)
     for expected in shown:
         assert expected in text
 
@@ -359,7 +358,6 @@ def test_the_corrected_period_shows_its_history(client, db, report):
         select(CareerPeriod.id).join(PeriodVersion).group_by(CareerPeriod.id).having(func.count() > 1)
     ).scalar_one()
     page = client.get(f"/ma-carriere/periodes/{period_id}")
-    assert page.status_code == 200
-    text = text_of(page)
+    text = assert_page(page)
     assert "Salaire rectifié après transmission des bulletins de paie" in text
     assert "Caisse (reprise historique)" in text

@@ -10,8 +10,17 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
+from flask_migrate import upgrade
+from moto.server import ThreadedMotoServer
+from werkzeug.serving import make_server
 
+from portal import create_app
+from portal.db import db
+from portal.demo.identities import get_identity
 from portal.documents.storage import LocalStorage, S3Storage
+from portal.sandbox.server import SandboxServer
+from tests.conftest import _test_settings, csrf_token, fresh_database
+from tests.fc import choose_identity
 
 S3_REGION = "eu-west-3"
 S3_CREDENTIALS = {"access_key_id": "test-access-key", "secret_access_key": "test-secret-key"}
@@ -20,8 +29,6 @@ S3_CREDENTIALS = {"access_key_id": "test-access-key", "secret_access_key": "test
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """A real HTTP S3 endpoint on loopback, shared by the session; each test gets its own bucket."""
-    from moto.server import ThreadedMotoServer
-
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -98,10 +105,6 @@ class LivePortal:
 
     def login(self, sub: str = "demo-jean-pierre-martin") -> requests.Session:
         """A browser's session, logged in through the FranceConnect sandbox and past the NIR step."""
-        from portal.demo.identities import get_identity
-        from tests.conftest import csrf_token
-        from tests.fc import choose_identity
-
         browser = requests.Session()
         home = browser.get(f"{self.url}/", timeout=TIMEOUT)
         sent = browser.post(f"{self.url}/connexion/franceconnect", data={"csrf_token": csrf_token(home.text)},
@@ -127,13 +130,6 @@ TIMEOUT = 30
 def live_portal(database_kind, tmp_path_factory, _mail_sink):
     """A real threaded server on 127.0.0.1 with its own FranceConnect sandbox, on a fresh database of the kind the
     suite runs on (SQLite file or PostgreSQL) that requests really commit to; dropped afterwards."""
-    from flask_migrate import upgrade
-    from werkzeug.serving import make_server
-
-    from portal import create_app
-    from portal.extensions import db
-    from portal.sandbox.server import SandboxServer
-    from tests.conftest import _test_settings, fresh_database
 
     server = make_server("127.0.0.1", 0, None, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"

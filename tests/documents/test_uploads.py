@@ -18,8 +18,8 @@ from werkzeug.test import encode_multipart
 
 from portal.auth.models import Account
 from portal.db import atomic
+from portal.db import db as _db
 from portal.documents.models import Document
-from portal.extensions import db as _db
 from portal.signalements import services as signalements_services
 from portal.signalements.catalog import AnomalyType
 from portal.signalements.models import SignalementMessage as Message
@@ -28,6 +28,7 @@ from tests.conftest import csrf_token, text_of
 from tests.documents.conftest import TIMEOUT
 from tests.fc import login_and_bind
 from tests.files import pdf_bytes
+from tests.pages import assert_page
 from tests.signalements.helpers import draft_id, new_draft, post_form, upload
 
 LIMIT_MESSAGE = "Le fichier envoyé dépasse la taille autorisée (10 Mo) : rien n'a été enregistré."
@@ -88,9 +89,13 @@ def test_an_oversize_justificatif_is_answered_on_the_drafts_page_with_the_limit(
     assert response.status_code == 303
     assert response.headers["Location"] == f"/mes-demandes/{draft}#justificatifs"
     page = person.get(response.headers["Location"])
-    assert page.status_code == 200
-    assert LIMIT_MESSAGE in text_of(page)
-    assert "Mon salaire de 2012" in text_of(page)  # the draft, intact
+    assert_page(
+        page,
+        shows=(
+            LIMIT_MESSAGE,
+            "Mon salaire de 2012",  # the draft, intact
+        ),
+    )
     assert count(Document) == 0
     assert person.get(f"/mes-demandes/{draft}").status_code == 200
 
@@ -121,8 +126,7 @@ def test_an_oversize_body_with_nowhere_to_go_back_gets_the_french_413_page(app, 
     page = person.get("/mes-demandes")
     data = {"csrf_token": csrf_token(page.text), "annee": "2012", "x": "0" * app.config["MAX_CONTENT_LENGTH"]}
     response = post_multipart(person, "/ma-carriere/confirmer", data)
-    assert response.status_code == 413
-    assert LIMIT_MESSAGE in text_of(response)
+    assert_page(response, status=413, shows=LIMIT_MESSAGE)
 
 
 # --- A forged document type ---
@@ -140,8 +144,7 @@ def test_a_message_attachment_with_a_type_outside_the_list_stores_nothing(app, p
         "file": (io.BytesIO(pdf_bytes()), "b.pdf"),
     }
     response = person.post(f"/mes-demandes/{draft}/messages", data=data, content_type="multipart/form-data")
-    assert response.status_code == 422
-    assert "Choisissez le type du document joint dans la liste proposée." in text_of(response)
+    assert_page(response, status=422, shows="Choisissez le type du document joint dans la liste proposée.")
     assert count(Message, signalement_id=draft) == 0
     assert count(Document) == 1
     assert stored_objects(app) == objects
@@ -202,8 +205,7 @@ def test_over_a_socket_an_oversize_upload_is_read_to_the_end_and_answered_on_the
     assert response.status_code == 303
     assert response.headers["Location"] == f"/mes-demandes/{draft}#justificatifs"
     page = browser.get(f"{live_portal.url}{response.headers['Location']}", timeout=TIMEOUT)
-    assert page.status_code == 200
-    assert "dépasse la taille autorisée (10 Mo)" in page.text
+    assert_page(page, shows="dépasse la taille autorisée (10 Mo)")
     assert live_counts(live_portal, draft)[0] == 0
     assert live_portal.stored_files() == set()
 

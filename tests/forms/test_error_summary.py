@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal import clock
-from portal.backoffice.agents import ensure_caisse
 from portal.signalements.models import Signalement, SignalementMessage
-from tests.backoffice_views.helpers import filed_request, register
-from tests.builders import create_assure, create_period
+from tests.backoffice.helpers import filed_request
+from tests.builders import create_agent, create_assure, create_period
 from tests.conftest import csrf_token
 from tests.fc import login, login_agent, login_and_bind
 
@@ -48,7 +47,7 @@ def title(html: str) -> str:
 
 @pytest.fixture
 def assure(db):
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+    assure = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
     create_period(assure, year=2012, earnings=Decimal("9000"), quarters=4, employer_name="Garage Moderne")
     return assure
 
@@ -196,7 +195,7 @@ def test_a_value_sent_for_a_field_this_kind_of_request_does_not_show_is_ignored(
 
 
 def test_a_complement_request_reports_its_missing_text_and_its_past_date_at_once(app, db, assure):
-    register(CAMILLE[1], "technicien")
+    create_agent(CAMILLE[1], "technicien")
     signalement = filed_request(assure, today=clock.today())
     agent = app.test_client()
     assert login_agent(agent, CAMILLE[0]).status_code == 303

@@ -12,8 +12,8 @@ from wtforms import Form
 from wtforms.fields import Field
 
 import portal
-from tests.backoffice_views.helpers import filed_request, register
-from tests.builders import create_assure, create_period
+from tests.backoffice.helpers import filed_request
+from tests.builders import create_agent, create_assure, create_period
 from tests.conftest import csrf_token
 from tests.fc import login_agent, login_and_bind
 
@@ -28,9 +28,8 @@ def input_type(html: str, field_id: str) -> str:
 
 @pytest.fixture
 def assure(db):
-    from portal.backoffice.agents import ensure_caisse
 
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+    assure = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
     create_period(assure, year=2012)
     return assure
 
@@ -50,7 +49,7 @@ def test_after_the_simulator_every_other_date_field_is_still_a_date_picker(app, 
     for field_id in ("birth_date", "decision_date", "start_date", "end_date"):
         assert input_type(mandate_form.text, field_id) == "date", field_id
 
-    register(CAMILLE[1], "technicien")
+    create_agent(CAMILLE[1], "technicien")
     signalement = filed_request(assure, today=portal.clock.today())
     agent = app.test_client()
     assert login_agent(agent, CAMILLE[0]).status_code == 303

@@ -8,13 +8,15 @@ request commits on its own connection, and the callback that sends opens another
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask_migrate import upgrade
 
 from portal import clock, create_app
-from portal.backoffice.agents import ensure_caisse
 from portal.db import Base
-from portal.extensions import db as _db
-from tests.backoffice_views.helpers import citizen_account, filed_request, register
-from tests.builders import create_assure, create_period
+from portal.db import db as _db
+from portal.extensions import limiter
+from tests.backoffice.helpers import filed_request
+from tests.builders import create_agent, create_assure, create_citizen_account, create_period
 from tests.conftest import PortalClient, _test_settings, fresh_database
 from tests.fc import login_and_bind
 from tests.notifications.helpers import CAMILLE, MEHDI, account_of, agent_client
@@ -22,8 +24,6 @@ from tests.notifications.helpers import CAMILLE, MEHDI, account_of, agent_client
 
 @pytest.fixture(scope="session")
 def _committing_app(database_kind, fc_sandbox, pc_sandbox, _mail_sink, tmp_path_factory):
-    from flask_migrate import upgrade
-
     with fresh_database(database_kind, tmp_path_factory.mktemp("committing")) as url:
         app = create_app(
             {
@@ -56,8 +56,6 @@ class CommittingClient(PortalClient):
     what the test built is committed, and its read transaction no longer holds SQLite's lock."""
 
     def open(self, *args, **kwargs):
-        from flask import has_app_context
-
         if has_app_context():
             _db.session.commit()
         return super().open(*args, **kwargs)
@@ -66,8 +64,6 @@ class CommittingClient(PortalClient):
 @pytest.fixture
 def committing_app(_committing_app, mail_sink):
     """The committing app with an app context for the test (to build data and read what requests committed)."""
-    from portal.extensions import limiter
-
     app = _committing_app
     saved_config = dict(app.config)
     with app.app_context():
@@ -87,12 +83,12 @@ def committing_app(_committing_app, mail_sink):
 
 @pytest.fixture
 def agents(committing_app):
-    return {"camille": register(CAMILLE[1], "technicien"), "mehdi": register(MEHDI[1], "technicien")}
+    return {"camille": create_agent(CAMILLE[1], "technicien"), "mehdi": create_agent(MEHDI[1], "technicien")}
 
 
 @pytest.fixture
 def assure(committing_app):
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+    assure = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
     create_period(assure, year=2010)
     create_period(assure, year=2012)
     return assure
@@ -118,9 +114,9 @@ def filed(person, assure, agents, mail_sink):
 @pytest.fixture
 def protected(committing_app):
     """Jean-Pierre MARTIN under protection, with his own account (so an address): assure@example.fr."""
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+    assure = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
     create_period(assure, year=2015)
-    citizen_account(assure)
+    create_citizen_account(assure)
     return assure
 
 

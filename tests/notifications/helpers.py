@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from portal.auth.models import Account
-from portal.extensions import db
+from portal.db import db
 from portal.notifications.models import Notification
 from portal.signalements.models import Signalement
 from tests.conftest import csrf_token, text_of
@@ -15,8 +15,8 @@ JEROME = ("demo-agent-jerome-lefebvre", "jerome.lefebvre@carsat-ra.example.fr")
 HELENE = ("demo-agent-helene-marchal", "helene.marchal@cnav.example.fr")
 FRANCOIS = ("demo-agent-francois-nguyen-van", "francois.nguyen-van@cnav.example.fr")
 PERSON_EMAIL = "jean-pierre.martin@example.fr"  # the identité pivot's e-mail of the sandbox's Jean-Pierre MARTIN
-PROTECTED_EMAIL = "assure@example.fr"  # tests.backoffice_views.helpers.citizen_account
-REPRESENTATIVE_EMAIL = "claire.rousseau@example.fr"  # tests.backoffice_views.helpers.representative_account
+PROTECTED_EMAIL = "assure@example.fr"  # tests.backoffice.helpers.citizen_account
+REPRESENTATIVE_EMAIL = "claire.rousseau@example.fr"  # tests.backoffice.helpers.representative_account
 BASE_URL = "http://localhost"  # TestConfig.PORTAL_BASE_URL
 
 

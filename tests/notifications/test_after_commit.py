@@ -1,8 +1,7 @@
 """portal.db.on_commit / on_rollback, on a real session: a savepoint released is not a commit. E-mails and file
 deletions wait for the outermost transaction's end (the back-office's actions all run in a savepoint)."""
 
-from portal.db import on_commit, on_rollback
-from portal.extensions import db
+from portal.db import db, on_commit, on_rollback
 
 
 def test_on_commit_waits_for_the_outermost_commit_not_a_released_savepoint(committing_app):

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.extensions import db
+from portal.db import db
 from portal.notifications import services as notifications_services
 from portal.notifications.models import Notification
-from tests.backoffice_views.helpers import register
+from tests.builders import create_agent
 from tests.conftest import MailSink, csrf_token, text_of
 from tests.notifications.helpers import (
     CAMILLE,
@@ -24,6 +24,7 @@ from tests.notifications.helpers import (
     the_mail_to,
     unsent,
 )
+from tests.pages import assert_page
 
 OUTBOX = "/espace-agents/e-mails-en-echec"
 
@@ -52,7 +53,7 @@ def closed_port() -> int:
 
 @pytest.fixture
 def administrateur(committing_app, agents):
-    register(FRANCOIS[1], "administrateur", "CNAV")
+    create_agent(FRANCOIS[1], "administrateur", "CNAV")
     return agent_client(committing_app, FRANCOIS)
 
 
@@ -69,8 +70,7 @@ def test_a_refused_email_stays_with_its_error_and_an_administrateur_sends_it_aga
     assert "Recipient address rejected" in failed.last_error
 
     listing = administrateur.get(OUTBOX)
-    assert listing.status_code == 200
-    page = text_of(listing)
+    page = assert_page(listing)
     assert "E-mails en échec" in page
     assert "j***@example.fr" in page
     assert failed.subject in page
@@ -132,8 +132,8 @@ def test_only_administrateurs_see_the_outbox_and_resend(committing_app, filed, c
     agent_post(camille, filed, "prendre")
     (failed,) = unsent()
     committing_app.config["MAIL_PORT"] = mail_sink.port
-    register(JEROME[1], "superviseur")
-    register(HELENE[1], "auditeur", "CNAV")
+    create_agent(JEROME[1], "superviseur")
+    create_agent(HELENE[1], "auditeur", "CNAV")
     for who in (CAMILLE, JEROME, HELENE):
         client = agent_client(committing_app, who)
         home = client.get("/espace-agents/simulation" if who is not HELENE else "/espace-agents/journal")

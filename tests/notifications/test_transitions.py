@@ -5,17 +5,18 @@ the SMTP sink on 127.0.0.1."""
 import io
 from datetime import date, timedelta
 
+import pytest
 from freezegun import freeze_time
 
 from portal import clock
-from portal.documents import services as documents_services
-from portal.extensions import db
+from portal.db import db
 from portal.representation.models import Mandate, MandateState
+from portal.signalements import justificatifs
 from portal.signalements import services as signalements_services
 from portal.signalements.catalog import AnomalyType
 from portal.signalements.models import Signalement
 from portal.signalements.states import SignalementState
-from tests.backoffice_views.helpers import filed_request, requested_mandate
+from tests.backoffice.helpers import filed_request, requested_mandate
 from tests.conftest import csrf_token, text_of
 from tests.fc import login
 from tests.files import pdf_bytes
@@ -56,7 +57,7 @@ def test_filing_sends_the_receipt(committing_app, person, assure, mail_sink):
         assure, actor=account_of(assure), anomaly_type=AnomalyType.MISSING_PERIOD, period_ids=[],
         proposal=SMALL_PROPOSAL, explanation="Saisonnier", today=clock.today(),
     )  # fmt: skip
-    documents_services.add_document(
+    justificatifs.add_document(
         draft, actor=account_of(assure), stream=io.BytesIO(pdf_bytes()), original_name="contrat.pdf", kind="x",
         period_ids=[],
     )  # fmt: skip
@@ -134,29 +135,27 @@ def test_a_message_from_the_technician_reaches_the_person(committing_app, filed,
     assert_outbox_sent()
 
 
-def test_a_refusal_reaches_the_person_as_the_agent_is_told(committing_app, filed, mail_sink):
-    camille = agent_client(committing_app, CAMILLE)
-    agent_post(camille, filed, "prendre")
-    mail_sink.messages.clear()
-    page = agent_post(camille, filed, "decision", **decision_fields(filed, "refused"))
-    assert "Décision enregistrée : refusée. L'assuré est prévenu." in page
-    mail = the_mail_to(mail_sink, PERSON_EMAIL)
-    assert "Une décision a été prise" in mail["Subject"]
-    assert "« Refusée »" in mail.get_content()
-    assert links_in(mail) == [f"{BASE_URL}/mes-demandes/{filed}"]
-    assert_outbox_sent()
-
-
-def test_an_acceptance_by_one_technician_reaches_the_person(committing_app, person, assure, agents, mail_sink):
-    signalement = filed_request(assure, account=account_of(assure), proposal=SMALL_PROPOSAL, today=clock.today())
+@pytest.mark.parametrize(
+    ("decision", "proposal", "told", "label"),
+    [
+        ("refused", None, "Décision enregistrée : refusée. L'assuré est prévenu.", "« Refusée »"),
+        # An acceptance under the four-eyes thresholds, so that one technician decides alone.
+        ("accepted", SMALL_PROPOSAL, "Décision enregistrée : acceptée. L'assuré est prévenu.", "« Acceptée »"),
+    ],
+)
+def test_a_decision_by_one_technician_reaches_the_person_as_the_agent_is_told(
+    committing_app, person, assure, agents, mail_sink, decision, proposal, told, label
+):
+    # Without a proposal, the request of the `filed` fixture (a full year).
+    signalement = filed_request(assure, account=account_of(assure), proposal=proposal, today=clock.today())
     camille = agent_client(committing_app, CAMILLE)
     agent_post(camille, signalement.id, "prendre")
     mail_sink.messages.clear()
-    page = agent_post(camille, signalement.id, "decision", **decision_fields(signalement.id, "accepted"))
-    assert "Décision enregistrée : acceptée. L'assuré est prévenu." in page
+    page = agent_post(camille, signalement.id, "decision", **decision_fields(signalement.id, decision))
+    assert told in page
     mail = the_mail_to(mail_sink, PERSON_EMAIL)
     assert "Une décision a été prise" in mail["Subject"]
-    assert "« Acceptée »" in mail.get_content()
+    assert label in mail.get_content()
     assert links_in(mail) == [f"{BASE_URL}/mes-demandes/{signalement.id}"]
     assert_outbox_sent()
 

@@ -5,19 +5,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.auth.models import Account
-from portal.extensions import db
+from portal.db import db
 from portal.representation import services
 from portal.representation.models import Mandate, MandateState, Measure
 from tests.files import pdf_bytes
-
-
-def representative_account(email: str = "tuteur@example.fr", name: str = "Claire DUPONT") -> Account:
-    given, family = name.split(" ", 1)
-    account = Account(pivot_identity={"email": email, "given_name": given, "family_name": family})
-    db.session.add(account)
-    db.session.flush()
-    return account
 
 
 def request(account, protected, *, measure=Measure.TUTELLE, start=date(2026, 1, 5), end=date(2031, 1, 4),

@@ -3,36 +3,22 @@ with the person's confirmation under a curatelle), and the person sees what was 
 
 import io
 import re
-from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Account
-from portal.backoffice.agents import ensure_caisse
 from portal.documents.models import Document
+from portal.representation.context import ActingFor
 from portal.representation.models import Mandate, MandateState, Measure
 from portal.signalements.models import Signalement
 from portal.signalements.states import SignalementState
-from tests.backoffice_views.helpers import register
-from tests.builders import create_assure, create_period
+from tests.builders import create_draft
 from tests.conftest import csrf_token, text_of
 from tests.fc import login, login_and_bind
 from tests.files import pdf_bytes
+from tests.pages import assert_page
 from tests.representation.helpers import active
-
-
-@pytest.fixture
-def protected(db):
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
-    assure.period_id = create_period(assure, year=2015).period_id
-    return assure
-
-
-@pytest.fixture
-def agent(db):
-    return register("camille.durand@carsat-ra.fr", "technicien")
 
 
 def _unbound_account(db) -> Account:
@@ -63,9 +49,12 @@ def test_a_representative_asks_for_a_tutelle_with_the_decision(client, db, prote
         return client.post("/mes-representations/nouvelle", data=data, content_type="multipart/form-data")
 
     refused = send(fields | {"sworn": ""})
-    assert refused.status_code == 422
-    assert "certifier sur l'honneur" in text_of(refused)
-    assert 'value="RG 25/04321"' in refused.text  # what was typed is kept
+    assert_page(
+        refused,
+        status=422,
+        shows="certifier sur l'honneur",
+        markup='value="RG 25/04321"',  # what was typed is kept
+    )
     assert db.session.execute(select(Mandate)).first() is None
     response = send(fields)
     assert response.status_code == 303, text_of(response)
@@ -85,16 +74,6 @@ def _file_draft(client, page_text: str) -> int:
     return response
 
 
-def _draft_for(protected, account, db) -> Signalement:
-    from portal.signalements import services
-    from portal.signalements.catalog import AnomalyType
-
-    return services.create_draft(
-        protected, actor=account, anomaly_type=AnomalyType.DUPLICATE, period_ids=[protected.period_id],
-        proposal=services.Proposal(), explanation="En double", today=date(2026, 11, 2),
-    )  # fmt: skip
-
-
 def test_under_a_tutelle_the_tuteur_files_alone_and_the_person_sees_it_with_their_name(
     app, client, db, protected, agent
 ):
@@ -102,9 +81,7 @@ def test_under_a_tutelle_the_tuteur_files_alone_and_the_person_sees_it_with_thei
     mandate = active(_unbound_account(db), protected, agent=agent)
     page = client.get("/mes-representations")
     client.post(f"/mes-representations/{mandate.id}/agir", data=_form(page.text))
-    from portal.representation.context import ActingFor
-
-    draft = _draft_for(protected, ActingFor(mandate.representative, mandate), db)
+    draft = create_draft(protected, actor=ActingFor(mandate.representative, mandate), period_ids=[protected.period_id])
     page = client.get(f"/mes-demandes/{draft.id}")
     assert page.status_code == 200
     response = client.post(f"/mes-demandes/{draft.id}/deposer", data=_form(page.text))
@@ -119,13 +96,14 @@ def test_under_a_tutelle_the_tuteur_files_alone_and_the_person_sees_it_with_thei
     assert "a déposé la demande" in history
     assert "tuteur" in history
     # Under a tutelle the person reads but does not file alone.
-    other = _draft_for(
-        protected, db.session.execute(select(Account).where(Account.assure_id == protected.id)).scalar_one(), db
+    other = create_draft(
+        protected,
+        actor=db.session.execute(select(Account).where(Account.assure_id == protected.id)).scalar_one(),
+        period_ids=[protected.period_id],
     )
     page = person.get(f"/mes-demandes/{other.id}")
     refused = person.post(f"/mes-demandes/{other.id}/deposer", data=_form(page.text))
-    assert refused.status_code == 403
-    assert "agit pour vous" in text_of(refused)
+    assert_page(refused, status=403, shows="agit pour vous")
     assert db.session.get(Signalement, other.id).state is SignalementState.DRAFT
 
 
@@ -134,9 +112,7 @@ def test_under_a_curatelle_a_request_is_filed_only_once_both_agree(app, client, 
     mandate = active(_unbound_account(db), protected, agent=agent, measure=Measure.CURATELLE_SIMPLE)
     page = client.get("/mes-representations")
     client.post(f"/mes-representations/{mandate.id}/agir", data=_form(page.text))
-    from portal.representation.context import ActingFor
-
-    draft = _draft_for(protected, ActingFor(mandate.representative, mandate), db)
+    draft = create_draft(protected, actor=ActingFor(mandate.representative, mandate), period_ids=[protected.period_id])
     page = client.get(f"/mes-demandes/{draft.id}")
     response = client.post(f"/mes-demandes/{draft.id}/deposer", data=_form(page.text))
     assert response.status_code == 303
@@ -165,7 +141,7 @@ def test_the_person_under_curatelle_asks_first_and_the_curateur_confirms(app, cl
     owner = db.session.execute(select(Account).where(Account.assure_id == protected.id)).scalar_one()
     login(client, "demo-jules-inconnu")
     mandate = active(_unbound_account(db), protected, agent=agent, measure=Measure.HABILITATION_ASSISTANCE)
-    draft = _draft_for(protected, owner, db)
+    draft = create_draft(protected, actor=owner, period_ids=[protected.period_id])
     page = person.get(f"/mes-demandes/{draft.id}")
     person.post(f"/mes-demandes/{draft.id}/deposer", data=_form(page.text))
     assert db.session.get(Signalement, draft.id).state is SignalementState.DRAFT
@@ -227,9 +203,12 @@ def test_the_decision_file_is_checked_before_the_person(client, db, protected):
 def test_a_refused_decision_file_leaves_no_mandate_to_approve(client, db, protected):
     login(client, "demo-jules-inconnu")
     response = _send_request(client, decision=b"this is not a court decision")
-    assert response.status_code == 422
-    assert "Ce type de fichier n'est pas accepté" in text_of(response)
-    assert 'value="RG 25/04321"' in response.text  # what was typed is kept
+    assert_page(
+        response,
+        status=422,
+        shows="Ce type de fichier n'est pas accepté",
+        markup='value="RG 25/04321"',  # what was typed is kept
+    )
     assert db.session.execute(select(Mandate)).first() is None
     assert db.session.execute(select(Document)).first() is None
     assert _refusals(db)[-1].data["reason"] == "decision_type"
@@ -251,8 +230,7 @@ def test_mandate_requests_are_rate_limited_per_account(app, client, db, protecte
         response = client.post("/mes-representations/nouvelle", data=_form(page.text, nir="183026748200115"))
         assert response.status_code == 422
     refused = client.post("/mes-representations/nouvelle", data=_form(page.text, nir="183026748200115"))
-    assert refused.status_code == 429
-    assert "Trop de tentatives" in text_of(refused)
+    assert_page(refused, status=429, shows="Trop de tentatives")
     # Another account still has its own tries.
     other = app.test_client()
     login(other, "demo-karim-benali")

@@ -8,48 +8,27 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Account
-from portal.backoffice.agents import ensure_caisse
-from portal.documents import services as documents_services
 from portal.representation.context import ActingFor
 from portal.representation.models import Measure
-from portal.signalements import services
-from portal.signalements.catalog import AnomalyType
+from portal.signalements import justificatifs, services
 from portal.signalements.exceptions import SignalementError
 from portal.signalements.models import Signalement
 from portal.signalements.states import SignalementState
-from tests.backoffice_views.helpers import citizen_account, register
-from tests.builders import create_assure, create_period
+from tests.builders import create_citizen_account, create_draft, create_representative_account
 from tests.conftest import csrf_token, text_of
 from tests.fc import login, login_and_bind
 from tests.files import pdf_bytes
-from tests.representation.helpers import active, representative_account
+from tests.pages import assert_page
+from tests.representation.helpers import active
 
 TODAY = date(2026, 11, 2)
-
-
-@pytest.fixture
-def protected(db):
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
-    assure.period_id = create_period(assure, year=2015).period_id
-    return assure
-
-
-@pytest.fixture
-def agent(db):
-    return register("camille.durand@carsat-ra.fr", "technicien")
+TWICE = "Cette période apparaît deux fois."
 
 
 def _curateur(protected, agent, email="curatrice@example.fr", name="Claire DUPONT", account=None) -> ActingFor:
-    mandate = active(account or representative_account(email, name), protected, agent=agent,
+    mandate = active(account or create_representative_account(email, name), protected, agent=agent,
                      measure=Measure.CURATELLE_RENFORCEE)  # fmt: skip
     return ActingFor(mandate.representative, mandate)
-
-
-def _draft(protected, actor) -> Signalement:
-    return services.create_draft(
-        protected, actor=actor, anomaly_type=AnomalyType.DUPLICATE, period_ids=[protected.period_id],
-        proposal=services.Proposal(), explanation="Cette période apparaît deux fois.", today=TODAY,
-    )  # fmt: skip
 
 
 def _press_file(client, signalement_id: int):
@@ -65,8 +44,8 @@ def _account_named(db, given_name: str) -> Account:
 
 def test_an_edit_of_the_draft_after_the_curateurs_agreement_voids_it(db, protected, agent):
     curateur = _curateur(protected, agent)
-    person = citizen_account(protected)
-    draft = _draft(protected, curateur)
+    person = create_citizen_account(protected)
+    draft = create_draft(protected, actor=curateur, period_ids=[protected.period_id], explanation=TWICE)
     services.request_filing(draft, actor=curateur)
     assert services.confirms_filing(draft, actor=person)
 
@@ -80,13 +59,13 @@ def test_an_edit_of_the_draft_after_the_curateurs_agreement_voids_it(db, protect
 
 def test_a_justificatif_added_after_the_persons_agreement_voids_it(db, protected, agent):
     curateur = _curateur(protected, agent)
-    person = citizen_account(protected)
-    draft = _draft(protected, person)
+    person = create_citizen_account(protected)
+    draft = create_draft(protected, actor=person, period_ids=[protected.period_id], explanation=TWICE)
     services.request_filing(draft, actor=person)
     agreed = draft.filing_requested_digest
     assert services.confirms_filing(draft, actor=curateur)
 
-    documents_services.add_document(draft, actor=curateur, stream=io.BytesIO(pdf_bytes(pages=2)),
+    justificatifs.add_document(draft, actor=curateur, stream=io.BytesIO(pdf_bytes(pages=2)),
                                     original_name="releve.pdf", kind="Autre document", period_ids=[])  # fmt: skip
     assert services.filing_digest(draft) != agreed
     assert not services.confirms_filing(draft, actor=curateur)
@@ -100,8 +79,8 @@ def test_a_justificatif_added_after_the_persons_agreement_voids_it(db, protected
 def test_two_co_curateurs_cannot_file_without_the_person(db, protected, agent):
     first = _curateur(protected, agent)
     second = _curateur(protected, agent, email="cocurateur@example.fr", name="Paul DUPONT")
-    person = citizen_account(protected)
-    draft = _draft(protected, first)
+    person = create_citizen_account(protected)
+    draft = create_draft(protected, actor=first, period_ids=[protected.period_id], explanation=TWICE)
     services.request_filing(draft, actor=first)
     assert not services.confirms_filing(draft, actor=second)
     with pytest.raises(SignalementError, match="attend maintenant la confirmation de Jean-Pierre MARTIN"):
@@ -116,12 +95,12 @@ def test_through_the_pages_a_changed_draft_is_not_filed_by_the_persons_confirmat
     curateur = _curateur(protected, agent, account=_account_named(db, "Jules"))
     page = client.get("/mes-representations")
     client.post(f"/mes-representations/{curateur.mandate.id}/agir", data={"csrf_token": csrf_token(page.text)})
-    draft = _draft(protected, curateur)
+    draft = create_draft(protected, actor=curateur, period_ids=[protected.period_id], explanation=TWICE)
     assert _press_file(client, draft.id).status_code == 303
     assert db.session.get(Signalement, draft.id).filing_requested_by_account_id == curateur.id
 
     # The curateur adds a justificatif once the request is agreed: the person has not seen it.
-    documents_services.add_document(db.session.get(Signalement, draft.id), actor=curateur,
+    justificatifs.add_document(db.session.get(Signalement, draft.id), actor=curateur,
                                     stream=io.BytesIO(pdf_bytes(pages=3)), original_name="ajout.pdf",
                                     kind="Autre document", period_ids=[])  # fmt: skip
     db.session.flush()
@@ -152,15 +131,14 @@ def test_through_the_pages_a_second_curateur_is_told_the_person_must_confirm(app
     for browser, curateur in ((client, first), (other, second)):
         page = browser.get("/mes-representations")
         browser.post(f"/mes-representations/{curateur.mandate.id}/agir", data={"csrf_token": csrf_token(page.text)})
-    draft = _draft(protected, first)
+    draft = create_draft(protected, actor=first, period_ids=[protected.period_id], explanation=TWICE)
     assert _press_file(client, draft.id).status_code == 303
 
     page = text_of(other.get(f"/mes-demandes/{draft.id}"))
     assert "Elle attend la confirmation de Jean-Pierre MARTIN" in page
     assert "Confirmer et déposer la demande" not in page
     refused = _press_file(other, draft.id)
-    assert refused.status_code == 422
-    assert "attend maintenant la confirmation de Jean-Pierre MARTIN" in text_of(refused)
+    assert_page(refused, status=422, shows="attend maintenant la confirmation de Jean-Pierre MARTIN")
     assert db.session.get(Signalement, draft.id).state is SignalementState.DRAFT
 
     person = app.test_client()

@@ -9,42 +9,37 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
-from portal.backoffice.agents import ensure_caisse
+from portal.auth.models import Account
+from portal.db import db, utcnow
+from portal.documents import services as documents_services
 from portal.documents.models import Document
 from portal.notifications.models import Notification
 from portal.representation import services
+from portal.representation.context import ActingFor
 from portal.representation.exceptions import MandateError
 from portal.representation.models import Mandate, MandateState, Measure
 from portal.representation.permissions import Action, check
-from tests.backoffice_views.helpers import citizen_account, register
-from tests.builders import create_assure, create_period
+from tests.builders import create_citizen_account, create_representative_account
 from tests.conftest import csrf_token, text_of
 from tests.fc import login
 from tests.files import pdf_bytes
-from tests.representation.helpers import active, representative_account, request, state_of
+from tests.pages import assert_page
+from tests.representation.helpers import active, request, state_of
 
 
 @pytest.fixture
-def protected(db):
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
-    create_period(assure, year=2015)
-    citizen_account(assure)
-    return assure
-
-
-@pytest.fixture
-def agent(db):
-    return register("camille.durand@carsat-ra.fr", "technicien")
+def protected(protected):
+    """With his own account (so an address)."""
+    create_citizen_account(protected)
+    return protected
 
 
 def _count(model) -> int:
-    from portal.extensions import db
-
     return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def test_a_request_is_matched_to_the_file_and_keeps_the_decision(db, protected):
-    account = representative_account()
+    account = create_representative_account()
     mandate = request(account, protected)
     assert mandate.state is MandateState.REQUESTED
     assert mandate.protected_assure_id == protected.id
@@ -71,7 +66,7 @@ def test_a_request_is_matched_to_the_file_and_keeps_the_decision(db, protected):
     ],
 )
 def test_a_wrong_request_is_refused_in_french_and_stores_nothing(db, protected, change, field, message):
-    account = representative_account()
+    account = create_representative_account()
     values = {
         "measure": Measure.TUTELLE, "birth_name": protected.birth_name, "given_names": protected.given_names,
         "birth_date": protected.birth_date, "nir": protected.nir, "court_name": "TJ Lyon",
@@ -94,12 +89,12 @@ def test_a_wrong_request_is_refused_in_french_and_stores_nothing(db, protected, 
 
 def test_one_cannot_represent_oneself(db, protected):
     with pytest.raises(MandateError, match="vous représenter vous-même"):
-        request(citizen_account(protected), protected)
+        request(create_citizen_account(protected), protected)
 
 
 def test_a_request_is_announced_to_the_representative_and_to_the_protected_person(db, protected):
     before = _count(Notification)
-    request(representative_account(), protected)
+    request(create_representative_account(), protected)
     sent = db.session.execute(select(Notification).order_by(Notification.id)).scalars().all()[before:]
     assert {notification.recipient: notification.subject for notification in sent} == {
         "tuteur@example.fr": "Votre demande de mandat a bien été reçue",
@@ -110,10 +105,8 @@ def test_a_request_is_announced_to_the_representative_and_to_the_protected_perso
 
 
 def test_a_mandate_without_its_court_decision_cannot_be_approved(db, protected, agent):
-    from portal.db import utcnow
-
     # A row as the old request left it when the decision's file was refused after the mandate was written.
-    mandate = Mandate(representative_account_id=representative_account().id, representative_name="Claire DUPONT",
+    mandate = Mandate(representative_account_id=create_representative_account().id, representative_name="Claire DUPONT",
                       protected_assure_id=protected.id, caisse_id=protected.caisse_id, measure=Measure.TUTELLE,
                       court_name="TJ Lyon", decision_date=date(2025, 12, 15), decision_number="RG 1",
                       start_date=date(2026, 1, 5), end_date=date(2031, 1, 4), sworn_statement_at=utcnow())  # fmt: skip
@@ -125,7 +118,7 @@ def test_a_mandate_without_its_court_decision_cannot_be_approved(db, protected, 
 
 
 def test_approval_makes_it_active_and_tells_both_parties(db, protected, agent):
-    mandate = request(representative_account(), protected)
+    mandate = request(create_representative_account(), protected)
     before = _count(Notification)
     services.approve(mandate, agent=agent, today=date(2026, 11, 2))
     assert mandate.state is MandateState.ACTIVE
@@ -134,12 +127,10 @@ def test_approval_makes_it_active_and_tells_both_parties(db, protected, agent):
 
 
 def test_a_sauvegarde_gives_only_the_acts_the_decision_lists(db, protected, agent):
-    mandate = request(representative_account(), protected, measure=Measure.SAUVEGARDE)
+    mandate = request(create_representative_account(), protected, measure=Measure.SAUVEGARDE)
     with pytest.raises(MandateError, match="Cochez les actes"):
         services.approve(mandate, agent=agent, today=date(2026, 11, 2), allowed_acts=[])
     services.approve(mandate, agent=agent, today=date(2026, 11, 2), allowed_acts=["consulter"])
-    from portal.representation.context import ActingFor
-
     acting = ActingFor(mandate.representative, mandate)
     today = date(2026, 11, 2)
     assert check(acting, Action.VIEW, today=today)
@@ -148,11 +139,9 @@ def test_a_sauvegarde_gives_only_the_acts_the_decision_lists(db, protected, agen
 
 
 def test_scopes_decide_what_the_representative_and_the_person_may_do(db, protected, agent):
-    from portal.representation.context import ActingFor
-
     today = date(2026, 11, 2)
-    owner = citizen_account(protected)
-    tutelle = active(representative_account(), protected, agent=agent)
+    owner = create_citizen_account(protected)
+    tutelle = active(create_representative_account(), protected, agent=agent)
     acting = ActingFor(tutelle.representative, tutelle)
     assert check(acting, Action.FILE, today=today)
     assert not check(acting, Action.FILE, today=today).needs_confirmation
@@ -160,7 +149,7 @@ def test_scopes_decide_what_the_representative_and_the_person_may_do(db, protect
     assert check(owner, Action.VIEW, today=today)
     assert "agit pour vous" in check(owner, Action.FILE, today=today).message
     services.revoke(tutelle, agent=agent, motive="Nouvelle décision")
-    curatelle = active(representative_account("curateur@example.fr"), protected, agent=agent,
+    curatelle = active(create_representative_account("curateur@example.fr"), protected, agent=agent,
                        measure=Measure.CURATELLE_RENFORCEE)  # fmt: skip
     assert check(ActingFor(curatelle.representative, curatelle), Action.FILE, today=today).needs_confirmation
     assert check(owner, Action.FILE, today=today).needs_confirmation
@@ -168,12 +157,12 @@ def test_scopes_decide_what_the_representative_and_the_person_may_do(db, protect
 
 
 def test_refusal_and_revocation_need_a_motive(db, protected, agent):
-    mandate = request(representative_account(), protected)
+    mandate = request(create_representative_account(), protected)
     with pytest.raises(MandateError, match="motif"):
         services.refuse(mandate, agent=agent, motive="  ")
     services.refuse(mandate, agent=agent, motive="La décision jointe est illisible.")
     assert mandate.state is MandateState.REFUSED
-    other = active(representative_account("b@example.fr"), protected, agent=agent)
+    other = active(create_representative_account("b@example.fr"), protected, agent=agent)
     with pytest.raises(MandateError, match="motif"):
         services.revoke(other, agent=agent, motive="")
     services.revoke(other, agent=agent, motive="Mainlevée de la mesure")
@@ -181,7 +170,7 @@ def test_refusal_and_revocation_need_a_motive(db, protected, agent):
 
 
 def test_mandates_expire_on_their_end_date_with_the_daily_command(app, db, protected, agent):
-    mandate = active(representative_account(), protected, agent=agent, end=date(2026, 12, 31))
+    mandate = active(create_representative_account(), protected, agent=agent, end=date(2026, 12, 31))
     runner = app.test_cli_runner()
     with freeze_time("2026-12-31 12:00:00"):
         result = runner.invoke(args=["mandates", "expire"])
@@ -204,15 +193,17 @@ def _act_for(client, mandate) -> None:
 def test_a_tuteur_acts_in_the_space_with_a_banner_and_each_action_names_both(client, db, protected, agent):
     account_login = login(client, "demo-jules-inconnu")  # a mandataire unknown to the fund: no NIR of their own
     assert account_login.status_code == 303
-    from portal.auth.models import Account
-
     representative = db.session.execute(select(Account).where(Account.assure_id.is_(None))).scalars().all()[-1]
     mandate = active(representative, protected, agent=agent)
     _act_for(client, mandate)
     page = client.get("/ma-carriere")
-    assert page.status_code == 200
-    assert "agissez pour" in text_of(page)
-    assert "Jean-Pierre MARTIN" in text_of(page)
+    assert_page(
+        page,
+        shows=(
+            "agissez pour",
+            "Jean-Pierre MARTIN",
+        ),
+    )
     token = csrf_token(page.text)
     response = client.post("/ma-carriere/confirmer", data={"csrf_token": token, "annee": "2015"})
     assert response.status_code == 303
@@ -227,8 +218,6 @@ def test_a_tuteur_acts_in_the_space_with_a_banner_and_each_action_names_both(cli
 
 def test_a_revoked_mandate_loses_its_effect_at_the_very_next_request(client, db, protected, agent):
     login(client, "demo-jules-inconnu")
-    from portal.auth.models import Account
-
     representative = db.session.execute(select(Account).where(Account.assure_id.is_(None))).scalars().all()[-1]
     mandate = active(representative, protected, agent=agent)
     _act_for(client, mandate)
@@ -245,8 +234,6 @@ def test_a_revoked_mandate_loses_its_effect_at_the_very_next_request(client, db,
 
 def test_an_inactive_mandate_cannot_be_used_to_act(client, db, protected, agent):
     login(client, "demo-jules-inconnu")
-    from portal.auth.models import Account
-
     representative = db.session.execute(select(Account).where(Account.assure_id.is_(None))).scalars().all()[-1]
     requested = request(representative, protected)
     page = client.get("/mes-representations")
@@ -256,7 +243,7 @@ def test_an_inactive_mandate_cannot_be_used_to_act(client, db, protected, agent)
 
 
 def test_someone_elses_mandate_is_not_found(client, db, protected, agent):
-    mandate = active(representative_account(), protected, agent=agent)
+    mandate = active(create_representative_account(), protected, agent=agent)
     login(client, "demo-jules-inconnu")
     page = client.get("/mes-representations")
     response = client.post(f"/mes-representations/{mandate.id}/agir", data={"csrf_token": csrf_token(page.text)})
@@ -264,21 +251,19 @@ def test_someone_elses_mandate_is_not_found(client, db, protected, agent):
 
 
 def test_the_court_decision_is_not_among_the_persons_justificatifs(db, protected):
-    from portal.documents import services as documents_services
-
-    mandate = request(representative_account(), protected)
+    mandate = request(create_representative_account(), protected)
     document = db.session.execute(select(Document).where(Document.mandate_id == mandate.id)).scalar_one()
     # The download route (/justificatifs/<id>) looks documents up with this function: it does not find it.
     assert documents_services.get_document_for_assure(document.id, protected.id) is None
 
 
 def test_a_measure_that_ended_while_waiting_cannot_be_approved(db, protected, agent):
-    mandate = request(representative_account(), protected, end=date(2026, 12, 31))
+    mandate = request(create_representative_account(), protected, end=date(2026, 12, 31))
     with pytest.raises(MandateError, match="a pris fin le 31/12/2026"):
         services.approve(mandate, agent=agent, today=date(2027, 1, 2))
     assert mandate.state is MandateState.REQUESTED
 
 
 def test_a_decision_of_29_february_is_accepted(db, protected):
-    mandate = request(representative_account(), protected, decided=date(2024, 2, 29), start=date(2024, 3, 1))
+    mandate = request(create_representative_account(), protected, decided=date(2024, 2, 29), start=date(2024, 3, 1))
     assert mandate.start_date == date(2024, 3, 1)

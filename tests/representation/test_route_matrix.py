@@ -7,14 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Account
-from portal.backoffice.agents import ensure_caisse
-from portal.extensions import db
+from portal.careers.models import Confirmation
+from portal.db import db
+from portal.documents.models import Document
 from portal.representation import context, services
 from portal.representation.models import Measure
 from portal.signalements.models import Signalement
 from portal.signalements.states import SignalementState
-from tests.backoffice_views.helpers import register
-from tests.builders import create_assure, create_period
+from tests.builders import create_agent, create_assure, create_period
 from tests.conftest import csrf_token
 from tests.fc import login
 from tests.representation.helpers import active
@@ -47,13 +47,13 @@ def expected(role: str, endpoint: str) -> int:
 @pytest.fixture
 def visit(request, client, db):
     role = request.param
-    own = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+    own = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
     other = create_assure(identity="demo-karim-benali", caisse_id=own.caisse_id)
     own_period = create_period(own, year=2001).period_id
     create_period(other, year=2002)
     own_signalement, own_document = create_signalement_with_document(own, own_period)
     ids = {"own_period": own_period, "own_signalement": own_signalement, "own_document": own_document}
-    agent = register("camille.durand@carsat-ra.fr", "technicien")
+    agent = create_agent("camille.durand@carsat-ra.fr", "technicien")
     login(client, "demo-jules-inconnu")
     account = db.session.execute(select(Account).where(Account.assure_id.is_(None)).order_by(Account.id.desc()))
     representative = account.scalars().first()
@@ -138,9 +138,6 @@ WRITE_ANSWERS = {
 
 @pytest.mark.parametrize("visit", ROLES, indirect=True)
 def test_every_write_is_allowed_or_refused_by_the_scope(visit):
-    from portal.documents.models import Document
-    from portal.signalements.models import Confirmation
-
     role, client, ids = visit
     for endpoint, path, data in WRITES:
         response = client.post(path.format(**ids), data={"csrf_token": ids["token"], **data})

@@ -3,24 +3,20 @@ GIRARD »), with French elision, and the representative's title agrees with them
 
 import html
 import re
-from datetime import date
 
 import pytest
 from flask import render_template_string
 from sqlalchemy import select
 
 from portal.auth.models import Account
-from portal.backoffice.agents import ensure_caisse
 from portal.representation.context import ActingFor
 from portal.representation.models import Measure
-from portal.signalements import services as signalements_services
-from portal.signalements.catalog import AnomalyType
 from portal.templating import elide
-from tests.backoffice_views.helpers import register
-from tests.builders import create_assure, create_period
+from tests.builders import create_assure, create_draft, create_period, create_representative_account
 from tests.conftest import csrf_token, text_of
 from tests.fc import login, login_and_bind
-from tests.representation.helpers import active, representative_account
+from tests.pages import assert_page
+from tests.representation.helpers import active
 
 # What the pages say to the person about their own file, and must not say to someone acting for them.
 SPOKEN_TO_THE_PERSON = (
@@ -53,15 +49,10 @@ def test_de_and_le_are_elided_before_a_vowel_or_a_mute_h(word, following, expect
 
 @pytest.fixture
 def protected(db):
-    assure = create_assure(identity="demo-anne-sophie-girard", caisse_id=ensure_caisse("CARSAT-RA").id)
+    assure = create_assure(identity="demo-anne-sophie-girard", caisse="CARSAT-RA")
     assure.period_id = create_period(assure, year=2015).period_id
     create_period(assure, year=2016)
     return assure
-
-
-@pytest.fixture
-def agent(db):
-    return register("camille.durand@carsat-ra.fr", "technicien")
 
 
 def _logged_in(client, db, sub: str) -> Account:
@@ -76,8 +67,7 @@ def _act_for(client, mandate) -> None:
 
 
 def _main(response) -> str:
-    assert response.status_code == 200, text_of(response)
-    text = text_of(response)
+    text = assert_page(response)
     return text[text.index("<main") : text.index("</main>")]
 
 
@@ -89,7 +79,7 @@ def _page_wording(main: str) -> str:
 
 
 def test_the_possessive_speaks_to_the_person_or_about_them(app, protected, agent):
-    mandate = active(representative_account(), protected, agent=agent)
+    mandate = active(create_representative_account(), protected, agent=agent)
     template = (
         '{{ "la carrière"|possessive }} · {{ "Les droits"|possessive }} · {{ "de"|elide("la carrière"|possessive) }}'
     )
@@ -104,11 +94,7 @@ def test_the_possessive_speaks_to_the_person_or_about_them(app, protected, agent
 def test_every_page_of_the_space_speaks_about_the_protected_person(client, db, protected, agent):
     mandate = active(_logged_in(client, db, "demo-jules-inconnu"), protected, agent=agent)
     _act_for(client, mandate)
-    draft = signalements_services.create_draft(
-        protected, actor=ActingFor(mandate.representative, mandate), anomaly_type=AnomalyType.DUPLICATE,
-        period_ids=[protected.period_id], proposal=signalements_services.Proposal(), explanation="En double",
-        today=date(2026, 11, 2),
-    )  # fmt: skip
+    draft = create_draft(protected, actor=ActingFor(mandate.representative, mandate), period_ids=[protected.period_id])
     pages = {
         "/ma-carriere": "Carrière d'Anne-Sophie GIRARD",
         "/ma-carriere/a-verifier": "la carrière d'Anne-Sophie GIRARD",
@@ -151,7 +137,7 @@ def test_the_person_still_reads_about_their_own_career(client, db, protected):
     ],
 )
 def test_the_representatives_title_follows_their_sex(db, protected, agent, measure, gender, title):
-    account = representative_account()
+    account = create_representative_account()
     account.pivot_identity = account.pivot_identity | {"gender": gender}
     mandate = active(account, protected, agent=agent, measure=measure, acts=["consulter"])
     assert mandate.representative_title == title

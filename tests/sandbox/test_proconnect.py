@@ -25,6 +25,7 @@ from portal.sandbox import create_sandbox_app
 from portal.sandbox.__main__ import parse_args
 from portal.sandbox.faults import OTHER_AUDIENCE
 from portal.sandbox.server import SandboxServer
+from tests.pages import assert_page
 
 from .relying_party import (
     AGENT_CLIENT_ID,
@@ -110,9 +111,13 @@ def test_discovery_advertises_proconnect_scopes_claims_and_acr_values(agent_rp: 
 def test_chooser_lists_the_agents_and_not_the_citizens(agent_rp: RelyingParty) -> None:
     response = agent_rp.authorize(agent_rp.authorization_params())
 
-    assert response.status_code == 200
-    assert "<title>Choisir une identité de test — ProConnect — bac à sable local</title>" in response.text
-    assert "<p>ProConnect <small>— bac à sable local</small></p>" in response.text
+    assert_page(
+        response,
+        markup=(
+            "<title>Choisir une identité de test — ProConnect — bac à sable local</title>",
+            "<p>ProConnect <small>— bac à sable local</small></p>",
+        ),
+    )
     assert "FranceConnect" not in response.text
     buttons = ChooserForm(response.text).buttons
     assert [value for name, value in buttons if name == "sub"] == [agent.sub for agent in AGENT_IDENTITIES]
@@ -136,8 +141,7 @@ def test_a_citizen_cannot_be_chosen_on_proconnect(agent_rp: RelyingParty) -> Non
 
     response = agent_rp.http.post(f"{agent_rp.issuer}/authorize", data=data, allow_redirects=False, timeout=TIMEOUT)
 
-    assert response.status_code == 400
-    assert "Cette identité de test n&#39;existe pas." in response.text
+    assert_page(response, status=400, markup="Cette identité de test n&#39;existe pas.")
 
 
 def test_franceconnect_scopes_are_refused_on_proconnect(agent_rp: RelyingParty) -> None:
@@ -350,9 +354,7 @@ def test_command_line_serves_the_proconnect_sandbox() -> None:
                     "scope": AGENT_SCOPE, "state": "s" * 32, "nonce": "n" * 32, "acr_values": ACR_SELF_ASSERTED_2FA},
             timeout=TIMEOUT,
         )  # fmt: skip
-        assert page.status_code == 200
-        assert "ProConnect — bac à sable local" in page.text
-        assert CAMILLE in page.text
+        assert_page(page, shows="ProConnect — bac à sable local", markup=CAMILLE)
     finally:
         process.terminate()
         process.wait(timeout=10)

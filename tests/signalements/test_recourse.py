@@ -8,20 +8,20 @@ from datetime import datetime
 import pytest
 
 from portal import clock
-from portal.backoffice import services as backoffice_services
-from portal.backoffice.agents import RECOURSE_ADDRESSES, ensure_caisse
-from portal.backoffice.models import Caisse
-from portal.simulation.dates import add_months
-from portal.templating import format_date
-from tests.backoffice_views.helpers import CAMILLE, filed_request, register
-from tests.builders import create_assure, create_period
+from portal.agents.models import Caisse
+from portal.agents.services import RECOURSE_ADDRESSES, ensure_caisse
+from portal.formatting import format_date
+from portal.pension_rules.dates import add_months
+from portal.signalements import instruction
+from tests.backoffice.helpers import CAMILLE, filed_request
+from tests.builders import create_agent, create_assure, create_period
 from tests.conftest import text_of
 from tests.fc import login_and_bind
 
 
 @pytest.fixture
 def person(client, db):
-    assure = create_assure(identity="demo-jean-pierre-martin", caisse_id=ensure_caisse("CARSAT-RA").id)
+    assure = create_assure(identity="demo-jean-pierre-martin", caisse="CARSAT-RA")
     create_period(assure, year=2012)
     assert login_and_bind(client).status_code == 303
     return client, assure
@@ -29,13 +29,13 @@ def person(client, db):
 
 def refuse(signalement):
     """The technician of the assuré's caisse takes the request and refuses it, through the back-office's service."""
-    agent = register(CAMILLE[1], "technicien", "CARSAT-RA")
-    backoffice_services.take(signalement, agent=agent, today=clock.today())
-    backoffice_services.decide(
+    agent = create_agent(CAMILLE[1], "technicien", "CARSAT-RA")
+    instruction.take(signalement, agent=agent, today=clock.today())
+    instruction.decide(
         signalement,
         agent=agent,
         decisions=[
-            backoffice_services.ItemDecision(item_id=item.id, decision="refused", motive="Justificatif insuffisant")
+            instruction.ItemDecision(item_id=item.id, decision="refused", motive="Justificatif insuffisant")
             for item in signalement.items
         ],
         expected_version=signalement.version_id,

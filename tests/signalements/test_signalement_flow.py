@@ -1,34 +1,44 @@
 """Flag an anomaly, attach justificatifs, file, follow, answer, withdraw: through the pages, as a person would."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from freezegun import freeze_time
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from portal import clock
 from portal.audit.models import AuditEvent
+from portal.auth.models import Account
+from portal.careers import services as careers_services
 from portal.documents import services as documents_services
 from portal.documents.models import Document
+from portal.formatting import format_date
 from portal.notifications.models import Notification
-from portal.signalements import services
+from portal.signalements import justificatifs, services
 from portal.signalements.models import Signalement
 from portal.signalements.states import SignalementState
-from portal.templating import format_date
 from tests.builders import create_assure, create_period
 from tests.conftest import csrf_token, text_of
 from tests.fc import login_and_bind
 from tests.files import bomb_png_bytes, jpeg_bytes, pdf_bytes, png_bytes
+from tests.pages import assert_page
 from tests.signalements.helpers import draft_id, new_draft, post_form, upload
 
 
 class Technician:
-    """Stands for the agent of the back-office (its own feature): what the services need of an actor."""
+    """Stands for an agent of the back-office (its own feature): the Actor interface (portal/actors.py) the services
+    read, without a row of its own."""
 
     id = None
-    assure_id = None
     display_name = "Technicien de la caisse"
+    is_agent = True
+    account_id = None
+    assure_id = None
+    mandate = None
+    acting_for = None
 
 
 @pytest.fixture
@@ -113,8 +123,7 @@ def test_from_the_career_page_a_person_flags_wrong_earnings_and_files_it(person,
     assert db.session.execute(select(Notification)).scalar_one().sent_at is not None
 
     again = post_form(person, signalement_id, "deposer")
-    assert again.status_code == 422
-    assert "déjà été déposée" in text_of(again)
+    assert_page(again, status=422, shows="déjà été déposée")
 
 
 def test_a_missing_period_can_be_declared_from_scratch(person, db):
@@ -151,9 +160,14 @@ def test_a_missing_period_can_be_declared_from_scratch(person, db):
 )  # fmt: skip
 def test_bad_values_are_refused_and_the_form_keeps_what_was_typed(person, db, fields, message):
     response = new_draft(person, anomaly_type="missing_period", explanation="Saisonnier l'été 1999", **fields)
-    assert response.status_code == 422
-    assert message in text_of(response)
-    assert "Saisonnier l'été 1999" in text_of(response)
+    assert_page(
+        response,
+        status=422,
+        shows=(
+            message,
+            "Saisonnier l'été 1999",
+        ),
+    )
     assert count(db, Signalement) == 0
 
 
@@ -161,16 +175,14 @@ def test_someone_elses_period_cannot_be_pointed_at(person, db):
     other = create_assure(identity="demo-karim-benali")
     theirs = create_period(other, year=2010)
     response = new_draft(person, period_ids=str(theirs.period_id), earnings="100")
-    assert response.status_code == 422
-    assert "n'existe pas dans votre carrière" in text_of(response)
+    assert_page(response, status=422, shows="n'existe pas dans votre carrière")
     assert count(db, Signalement) == 0
 
 
 def test_a_request_cannot_be_filed_without_a_justificatif(person, db, period):
     signalement_id = draft_id(new_draft(person, period_ids=str(period.period_id), earnings="10000"))
     response = post_form(person, signalement_id, "deposer")
-    assert response.status_code == 422
-    assert "Joignez au moins un justificatif" in text_of(response)
+    assert_page(response, status=422, shows="Joignez au moins un justificatif")
     assert signalement(db).state is SignalementState.DRAFT
 
 
@@ -198,8 +210,7 @@ def test_every_refused_file_gets_a_french_message_and_stores_nothing(person, db,
     )
     before = stored_objects()
     response = upload(person, draft, content, name)
-    assert response.status_code == 422
-    assert message in text_of(response)
+    assert_page(response, status=422, shows=message)
     assert count(db, Document) == 0
     assert stored_objects() == before
 
@@ -207,8 +218,7 @@ def test_every_refused_file_gets_a_french_message_and_stores_nothing(person, db,
 def test_a_file_over_the_limit_is_refused_before_being_stored(person, db, draft, app, monkeypatch):
     monkeypatch.setitem(app.config, "DOCUMENT_MAX_BYTES", 50_000)
     response = upload(person, draft, pdf_bytes() + b"0" * 60_000, "gros.pdf")
-    assert response.status_code == 422
-    assert "dépasse" in text_of(response)
+    assert_page(response, status=422, shows="dépasse")
     assert count(db, Document) == 0
 
 
@@ -227,8 +237,7 @@ def test_one_file_too_many_is_refused(person, db, draft, app, monkeypatch):
     assert upload(person, draft, pdf_bytes(), "a.pdf").status_code == 303
     assert upload(person, draft, jpeg_bytes(), "b.jpg").status_code == 303
     response = upload(person, draft, png_bytes(), "c.png")
-    assert response.status_code == 422
-    assert "2 justificatifs au plus" in text_of(response)
+    assert_page(response, status=422, shows="2 justificatifs au plus")
     assert count(db, Document) == 2
 
 
@@ -238,8 +247,6 @@ def test_the_type_comes_from_the_content_not_the_name(person, db, draft):
 
 
 def test_an_upload_without_csrf_token_stores_nothing(person, db, draft):
-    import io
-
     before = stored_objects()
     response = person.post(
         f"/mes-demandes/{draft}/pieces",
@@ -274,9 +281,6 @@ def test_a_justificatif_is_downloaded_as_an_attachment(person, db, draft):
 
 
 def test_a_stored_file_is_deleted_when_its_transaction_rolls_back(app, db, assure, period):
-    import io
-
-    from portal.auth.models import Account
 
     account = Account(assure=assure, pivot_identity={})
     db.session.add(account)
@@ -295,7 +299,7 @@ def test_a_stored_file_is_deleted_when_its_transaction_rolls_back(app, db, assur
 
     def fail_after_storing():
         with db.session.begin_nested():
-            documents_services.add_document(
+            justificatifs.add_document(
                 draft, actor=account, stream=io.BytesIO(pdf_bytes()), original_name="a.pdf", kind="x", period_ids=[]
             )
             stored_during.extend(set(stored_objects()) - before)
@@ -357,8 +361,6 @@ def test_complement_requested_then_answered_with_a_file_pauses_the_deadline(pers
     assert format_date(asked_on + timedelta(days=30), "long") in page
     assert "Un complément est demandé" in mail_sink.messages[-1]["Subject"]
 
-    import io
-
     page = person.get(f"/mes-demandes/{filed}")
     response = person.post(
         f"/mes-demandes/{filed}/complement",
@@ -376,8 +378,6 @@ def test_complement_requested_then_answered_with_a_file_pauses_the_deadline(pers
 
 
 def test_a_refused_attachment_undoes_the_answer(person, db, filed):
-    import io
-
     request = signalement(db)
     services.take(request, actor=Technician())
     services.request_complement(request, actor=Technician(), message="Bulletin ?", due_date=date(2099, 1, 1),
@@ -389,9 +389,14 @@ def test_a_refused_attachment_undoes_the_answer(person, db, filed):
         data={"csrf_token": csrf_token(page.text), "body": "Voici", "file": (io.BytesIO(b"texte"), "a.pdf")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 422
-    assert "Ce type de fichier n'est pas accepté" in text_of(response)
-    assert "Voici" in text_of(response)  # what was typed is kept
+    assert_page(
+        response,
+        status=422,
+        shows=(
+            "Ce type de fichier n'est pas accepté",
+            "Voici",  # what was typed is kept
+        ),
+    )
     assert signalement(db).state is SignalementState.COMPLEMENT_REQUESTED
     assert len(signalement(db).messages) == 1  # only the technician's
 
@@ -405,8 +410,7 @@ def test_messages_go_both_ways(person, db, filed, mail_sink):
     assert "Oui, merci." in page
     assert "Nouveau message" in mail_sink.messages[-1]["Subject"]
     empty = post_form(person, filed, "messages", body="")
-    assert empty.status_code == 422
-    assert "Écrivez votre message." in text_of(empty)
+    assert_page(empty, status=422, shows="Écrivez votre message.")
 
 
 def test_the_decision_shows_each_period_its_motive_and_the_recourse(person, db, filed):
@@ -451,8 +455,6 @@ def test_a_year_can_be_confirmed_until_it_changes(person, db, assure, period):
     response = person.post("/ma-carriere/confirmer", data={"csrf_token": csrf_token(page.text), "annee": "2012"})
     assert response.status_code == 303
     assert "Confirmée le" in text_of(person.get("/ma-carriere"))
-    from portal.careers import services as careers_services
-
     careers_services.supersede_period(period.period, recorded_by="Caisse", reason="Rectification", quarters=3)
     db.session.flush()
     assert "Confirmée le" not in text_of(person.get("/ma-carriere"))
@@ -463,14 +465,11 @@ def test_uploads_are_rate_limited(person, db, draft, app, monkeypatch):
     assert upload(person, draft, pdf_bytes(), "a.pdf").status_code == 303
     assert upload(person, draft, pdf_bytes(), "b.pdf").status_code == 303
     response = upload(person, draft, pdf_bytes(), "c.pdf")
-    assert response.status_code == 429
-    assert "Trop de tentatives" in text_of(response)
+    assert_page(response, status=429, shows="Trop de tentatives")
     assert count(db, Document) == 2
 
 
 def test_the_orphan_sweep_deletes_files_without_rows_and_reports_rows_without_files(app, person, db, draft):
-    import io
-
     upload(person, draft, pdf_bytes(), "a.pdf")
     kept = db.session.execute(select(Document)).scalar_one()
     orphan = documents_services.storage().put(io.BytesIO(b"left by a crash"))
@@ -487,14 +486,10 @@ def test_the_orphan_sweep_deletes_files_without_rows_and_reports_rows_without_fi
 
 
 def test_the_releve_downloads_as_a_pdf_with_the_career(person, period):
-    from pypdf import PdfReader
-
     response = person.get("/ma-carriere/releve.pdf")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="releve-de-carriere-')
-    import io
-
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "Garage Moderne" in text
     assert "1 62 05 69 383 045 84" in text

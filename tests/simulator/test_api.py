@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
-from portal.simulation import io
-from portal.simulation.engine import REGIMES
-from portal.simulation.model import Kind
+from portal.pension_rules import io
+from portal.pension_rules.engine import REGIMES
+from portal.pension_rules.model import Kind
 from portal.simulator import api
 from tests.conftest import text_of
 from tests.simulator.schema import assert_valid, openapi
@@ -433,7 +433,7 @@ def test_the_input_schema_refuses_what_the_engine_refuses(instance, valid):
 
 
 def test_the_example_of_docs_simulation_md_is_the_one_of_the_openapi_document():
-    from portal import ROOT_DIR
+    from portal.paths import ROOT_DIR
 
     text = (ROOT_DIR / "docs" / "simulation.md").read_text(encoding="utf-8")
     first_json_block = text.split("```json\n", 1)[1].split("```", 1)[0]

@@ -8,15 +8,16 @@ import pytest
 
 from portal import clock
 from portal.demo.seed import seed_demo
+from portal.pension_rules.dates import add_months, next_month_start
+from portal.pension_rules.text import day
 from portal.signalements.models import Signalement
-from portal.simulation.dates import add_months, next_month_start
-from portal.simulation.text import day
 from portal.simulator.chart import value_ticks
-from tests.backoffice_views.helpers import CAMILLE
-from tests.backoffice_views.test_backoffice import agent_client
+from tests.backoffice.helpers import CAMILLE
+from tests.backoffice.test_backoffice import agent_client
 from tests.builders import create_assure, create_period
 from tests.conftest import csrf_token, text_of
 from tests.fc import login_and_bind
+from tests.pages import assert_page
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -48,8 +49,7 @@ def _form_data(page_text: str, **overrides) -> dict:
 
 def test_the_page_opens_prefilled_with_the_earliest_departure(martin):
     page = martin.get("/ma-retraite/simulation")
-    assert page.status_code == 200
-    text = text_of(page)
+    text = assert_page(page)
     # Jean-Pierre MARTIN was born in 1962: 62 years 6 months, 169 quarters (CSS L161-17-2, L161-17-3).
     assert "62 ans et 6 mois" in text
     assert "169 trimestres" in text
@@ -65,8 +65,7 @@ def test_two_scenarios_side_by_side_with_their_dates(martin):
     data = _form_data(page.text, **{"first-departure": f"{FIRST:%Y-%m}", "second-departure": f"{SECOND:%Y-%m}",
                                     "second-part_time_percent": "50"})  # fmt: skip
     response = martin.post("/ma-retraite/simulation", data=data)
-    assert response.status_code == 200, text_of(response)
-    text = text_of(response)
+    text = assert_page(response)
     assert "Scénario 1" in text
     assert "Scénario 2" in text
     assert day(FIRST) in text
@@ -80,8 +79,7 @@ def test_a_departure_before_the_earliest_date_is_refused_in_french(martin):
         "/ma-retraite/simulation",
         data=_form_data(page.text, **{"first-departure": f"{FIRST:%Y-%m}", "second-departure": "2019-01"}),
     )
-    assert response.status_code == 422
-    assert "La simulation n'a pas pu être faite" in text_of(response)
+    assert_page(response, status=422, shows="La simulation n'a pas pu être faite")
     # Scenario 2's January 2019 is checked by the engine against the first possible departure.
     assert f"Le 1er janvier 2019 est avant votre premier départ possible, le {day(NEXT)}." in text_of(response)
 
@@ -89,9 +87,7 @@ def test_a_departure_before_the_earliest_date_is_refused_in_french(martin):
 def test_a_badly_typed_amount_keeps_what_was_typed(martin):
     page = martin.get("/ma-retraite/simulation")
     response = martin.post("/ma-retraite/simulation", data=_form_data(page.text, **{"first-annual_earnings": "abc"}))
-    assert response.status_code == 422
-    assert "Saisissez un montant en euros" in text_of(response)
-    assert 'value="abc"' in response.text
+    assert_page(response, status=422, shows="Saisissez un montant en euros", markup='value="abc"')
 
 
 def test_the_effect_of_a_pending_signalement(martin, db):
@@ -99,8 +95,7 @@ def test_the_effect_of_a_pending_signalement(martin, db):
         db.select(Signalement).join(Signalement.assure).where(Signalement.assure.has(birth_name="MARTIN"))
     ).scalar_one()
     page = martin.get(f"/mes-demandes/{signalement.id}/effet-sur-ma-retraite")
-    assert page.status_code == 200
-    text = text_of(page)
+    text = assert_page(page)
     assert "Si votre demande est acceptée" in text
     assert "Aujourd'hui" in text
 
@@ -118,8 +113,7 @@ def test_a_generation_the_rules_do_not_cover_gets_a_french_message_not_an_error(
     assure.birth_date = date(1949, 3, 2)  # born before the cohorts the tables cover
     db.session.flush()
     page = client.get("/ma-retraite/simulation")
-    assert page.status_code == 200
-    assert "La simulation n'est pas proposée pour votre génération" in text_of(page)
+    assert_page(page, shows="La simulation n'est pas proposée pour votre génération")
 
 
 @pytest.fixture
@@ -202,6 +196,5 @@ def test_no_simulation_table_has_an_empty_header(martin, app, db):
         agent_client(app, CAMILLE).get(f"/espace-agents/demandes/{signalement.id}/simulation"),
     ]
     for page in pages:
-        assert page.status_code == 200
-        assert "Ce qui est comparé" in text_of(page)
+        assert_page(page, shows="Ce qui est comparé")
         assert re.findall(r"<th[^>]*>\s*</th>", page.text) == []

@@ -1,0 +1,1402 @@
+"""The retirement rules engine: from a career to the age, the rate and the amount of every departure option.
+
+Pure Python: it takes a SimulationInput and returns a SimulationResult, every figure with its explanation. The
+legislation lives in data/ (see parameters.py); the rules applied are those of docs/pension-rules.md, and where
+that file marks a point as uncertain the engine keeps to what is certain and says so in `limits`.
+
+Scope: the basic pension of the régime général and the aligned schemes (CNAV, artisans and commerçants, salariés
+agricoles, liquidated together since 2017) and the Agirc-Arrco complementary pension. Quarters of every base scheme
+count for the rate; the pensions of the other schemes (fonction publique, exploitants agricoles, Ircantec, RAFP,
+abroad) are not computed.
+
+Amounts after the last known year are in constant 2026 euros: the quarter threshold, the PASS and the Agirc-Arrco
+values of 2026 are kept for the years after it.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from portal.pension_rules import parameters, text
+from portal.pension_rules.dates import (
+    add_months,
+    age_at,
+    age_reached_on,
+    first_pension_date,
+    months_between,
+    next_month_start,
+    quarter_of,
+)
+from portal.pension_rules.model import (
+    CONTRIBUTED_KINDS,
+    EARNINGS_KINDS,
+    KIND_LABELS,
+    Age,
+    CareerEntry,
+    Departure,
+    Explanation,
+    Kind,
+    LongCareer,
+    SimulationInput,
+    SimulationResult,
+    YearQuarters,
+)
+
+REGIME_GENERAL = parameters.ALIGNED_SCHEMES
+OTHER_BASE = frozenset({"MSA_EXPLOITANTS", "SRE", "CNRACL"})
+COMPLEMENTARY = frozenset({"AGIRC_ARRCO", "IRCANTEC", "RAFP"})
+FOREIGN = frozenset({parameters.ABROAD_SCHEME})
+REGIMES = REGIME_GENERAL | OTHER_BASE | COMPLEMENTARY | FOREIGN
+REGIME_LABELS = {
+    "CNAV": "régime général",
+    "SSI": "indépendants (ex-RSI)",
+    "MSA_SALARIES": "MSA salariés",
+    "MSA_EXPLOITANTS": "MSA exploitants",
+    "SRE": "fonction publique d'État",
+    "CNRACL": "CNRACL",
+    "AGIRC_ARRCO": "Agirc-Arrco",
+    "IRCANTEC": "Ircantec",
+    "RAFP": "RAFP",
+    "ETRANGER": "étranger",
+}
+# Agirc-Arrco points are computed from salaries only where the unified scheme's rules apply (from 2019); before, the
+# relevé's own points are needed (several funds, other rates).
+AGIRC_ARRCO_FROM = 2019
+LAST_PARAMETER_YEAR = 2026
+ZERO = Decimal(0)
+ONE = Decimal(1)
+CENT = Decimal("0.01")
+QUARTERS_PER_YEAR = parameters.MAX_QUARTERS_PER_YEAR
+LFSS_2026_FROM = date(2026, 9, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _DayRules:
+    """The scalar rules in force for a pension taking effect on one day, read once."""
+
+    full_rate: Decimal
+    max_decote: int
+    surcote: Decimal
+    cap_in_pass: Decimal
+    children_needed: int
+    children_majoration: Decimal
+    base_deductions: Decimal
+    complementary_deductions: Decimal
+    service_value: parameters.DatedValue
+
+
+@cache
+def _day_rules(day: date) -> _DayRules:
+    base_deductions = sum(
+        (parameters.rule(name, day).value for name in ("csg_pension_normal_rate", "crds_rate", "casa_rate")), ZERO
+    )
+    return _DayRules(
+        full_rate=parameters.rule("full_rate", day).value,
+        max_decote=int(parameters.rule("max_decote_quarters", day).value),
+        surcote=parameters.rule("surcote_per_quarter", day).value,
+        cap_in_pass=parameters.rule("pension_cap_in_pass", day).value,
+        children_needed=int(parameters.rule("children_for_majoration", day).value),
+        children_majoration=parameters.rule("children_majoration", day).value,
+        base_deductions=base_deductions,
+        complementary_deductions=base_deductions + parameters.rule("complementary_health_contribution", day).value,
+        service_value=parameters.value_on(parameters.agirc_arrco()["service_value"], day),
+    )
+
+
+class LazyExplanations(Mapping[str, Explanation]):
+    """A departure's explanations, written in French only when read: a simulation computes some twenty departures
+    and a page or an API answer reads them, a comparison of amounts does not."""
+
+    __slots__ = ("_build", "_data")
+
+    def __init__(self, build: Callable[[], dict[str, Explanation]]):
+        self._build = build
+        self._data: dict[str, Explanation] | None = None
+
+    def _get(self) -> dict[str, Explanation]:
+        if self._data is None:
+            self._data = self._build()
+        return self._data
+
+    def __getitem__(self, key: str) -> Explanation:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+class SimulationError(ValueError):
+    """The input cannot be simulated; `message` is French and says why."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(slots=True)
+class _Year:
+    """One calendar year of rights, after the cap of four quarters."""
+
+    year: int
+    # Quarters retained: of every base scheme, of the régime général and the aligned schemes, cotisés.
+    all: int = 0
+    aligned: int = 0
+    contributed: int = 0
+    # Assimilated quarters retained, by kind: the carrière longue counts some of them, within caps.
+    assimilated: dict[str, int] = field(default_factory=dict)
+    # Salaries and incomes of the régime général and the aligned schemes (SAM), and whether the year validated a
+    # quarter there.
+    aligned_earnings: Decimal = ZERO
+    sam_year: bool = False
+    points: Decimal = ZERO
+    points_missing: bool = False
+    # Projected years: the earnings counted for the SAM, capped at the PASS.
+    sam_capped: Decimal = ZERO
+    steps: list[str] = field(default_factory=list)
+    entries: tuple[CareerEntry, ...] = ()
+    projected: bool = False
+
+
+def _cap(sources: list[tuple[int, bool, bool, str]]) -> tuple[int, int, int, dict[str, int], int]:
+    """Retain at most four quarters in a year, cotisés first then régime général first (the most useful for the
+    carrière longue, the surcote and the proratisation). sources: (quarters, contributed, regime_general, kind)."""
+    room = QUARTERS_PER_YEAR
+    total = aligned = contributed = 0
+    assimilated: dict[str, int] = {}
+    offered = sum(source[0] for source in sources)
+    for quarters, is_contributed, is_aligned, kind in sorted(sources, key=lambda s: (not s[1], not s[2])):
+        kept = min(quarters, room)
+        if kept <= 0:
+            continue
+        room -= kept
+        total += kept
+        if is_aligned:
+            aligned += kept
+        if is_contributed:
+            contributed += kept
+        else:
+            assimilated[kind] = assimilated.get(kind, 0) + kept
+    return total, aligned, contributed, assimilated, offered
+
+
+def _threshold(year: int) -> Decimal:
+    return parameters.quarter_threshold(min(year, LAST_PARAMETER_YEAR))
+
+
+def _pass(year: int) -> Decimal:
+    return parameters.pass_annual(min(year, LAST_PARAMETER_YEAR))
+
+
+def _agirc_arrco_points(year: int, salary: Decimal, explain: bool = True) -> tuple[Decimal, str]:
+    """Points bought by a year's salary: (tranche 1 × 6,20 % + tranche 2 × 17 %) / valeur d'achat (ANI 2017)."""
+    if year < AGIRC_ARRCO_FROM:
+        return ZERO, "Agirc-Arrco : avant 2019, les points ne peuvent pas être déduits du salaire."
+    day = date(min(year, LAST_PARAMETER_YEAR), 1, 1)
+    series = parameters.agirc_arrco()
+    ceiling = _pass(year)
+    t2_top = ceiling * parameters.value_on(series["t2_ceiling_in_pass"], day).value
+    tranche_1 = min(salary, ceiling)
+    tranche_2 = max(ZERO, min(salary, t2_top) - ceiling)
+    purchase = parameters.value_on(series["purchase_value"], day).value
+    rate_1 = parameters.value_on(series["rate_t1"], day).value
+    rate_2 = parameters.value_on(series["rate_t2"], day).value
+    points = ((tranche_1 * rate_1 + tranche_2 * rate_2) / purchase).quantize(CENT, ROUND_HALF_UP)
+    if not explain:
+        return points, ""
+    step = (
+        f"Agirc-Arrco : ({text.euros(tranche_1)} × {text.percent(rate_1)}"
+        + (f" + {text.euros(tranche_2)} × {text.percent(rate_2)}" if tranche_2 else "")
+        + f") ÷ {text.number(purchase, 4)} € (valeur d'achat {day.year}) = {text.number(points)} points."
+    )
+    return points, step
+
+
+def _past_years(career: Iterable[CareerEntry]) -> dict[int, _Year]:
+    """The recorded career, year by year: quarters by R351-9 and R351-12, capped at four, the SAM salary, points.
+    The French steps of a year are written only when its explanation is read (`_past_year(..., explain=True)`)."""
+    by_year: dict[int, list[CareerEntry]] = {}
+    for entry in career:
+        by_year.setdefault(entry.year, []).append(entry)
+    return {year: _past_year(year, tuple(by_year[year]), explain=False) for year in sorted(by_year)}
+
+
+def _past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool) -> _Year:
+    per_quarter_days = parameters.days_per_quarter()
+    record = _Year(year_number)
+    record.entries = entries
+    sources: list[tuple[int, bool, bool, str]] = []
+    # Earnings validate quarters per scheme and year, pooled (R351-9): two jobs in one year add up.
+    pooled: dict[tuple[str, Kind], Decimal] = {}
+    pooled_days: dict[tuple[str, Kind], int] = {}
+    agirc_points = ZERO
+    has_agirc_entry = False
+    aligned_salaries = ZERO
+    for entry in entries:
+        regime_label = REGIME_LABELS[entry.regime]
+        if entry.regime in COMPLEMENTARY:
+            if entry.regime == "AGIRC_ARRCO" and entry.points is not None:
+                has_agirc_entry = True
+                agirc_points += entry.points
+                if explain:
+                    record.steps.append(f"Agirc-Arrco : {text.number(entry.points)} points inscrits à votre relevé.")
+            continue
+        if entry.kind is Kind.ABROAD or entry.regime in FOREIGN:
+            if explain:
+                record.steps.append(
+                    "Activité à l'étranger : elle ne donne pas de trimestres dans les régimes français ; selon le "
+                    "pays, une convention peut la retenir pour le taux, et l'organisme étranger verse sa pension."
+                )
+            continue
+        is_aligned = entry.regime in REGIME_GENERAL
+        contributed = entry.kind in CONTRIBUTED_KINDS
+        if is_aligned and entry.kind in EARNINGS_KINDS and entry.earnings:
+            record.aligned_earnings += entry.earnings
+            if entry.kind is Kind.SALARIED:
+                aligned_salaries += entry.earnings
+        if entry.quarters is not None:
+            sources.append((entry.quarters, contributed, is_aligned, entry.kind.value))
+            if explain:
+                record.steps.append(
+                    f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : "
+                    f"{text.quarters_as(entry.quarters, 'inscrit')} à votre relevé."
+                )
+            if is_aligned and entry.kind in EARNINGS_KINDS and entry.quarters:
+                record.sam_year = True
+        elif entry.kind in EARNINGS_KINDS:
+            key = (entry.regime, entry.kind)
+            pooled[key] = pooled.get(key, ZERO) + (entry.earnings or ZERO)
+        elif entry.days is not None:
+            # Days of one kind add up over the year before they are divided (R351-12: "par 50 jours").
+            key = (entry.regime, entry.kind)
+            pooled_days[key] = pooled_days.get(key, 0) + entry.days
+        else:
+            if explain:
+                record.steps.append(
+                    f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : ni trimestres ni jours indiqués, "
+                    "aucun trimestre compté."
+                )
+    for (regime, kind), days in pooled_days.items():
+        per = per_quarter_days[kind.value]
+        quarters = min(QUARTERS_PER_YEAR, days // per)
+        sources.append((quarters, False, regime in REGIME_GENERAL, kind.value))
+        if explain:
+            record.steps.append(
+                f"{KIND_LABELS[kind].capitalize()} : {days} jours, soit {text.quarters(quarters)} "
+                f"(un trimestre par {per} jours, CSS R351-12)."
+            )
+    for (regime, kind), earnings in pooled.items():
+        threshold = _threshold(year_number)
+        quarters = min(QUARTERS_PER_YEAR, int(earnings // threshold))
+        is_aligned = regime in REGIME_GENERAL
+        sources.append((quarters, kind in CONTRIBUTED_KINDS, is_aligned, kind.value))
+        if is_aligned and quarters:
+            record.sam_year = True
+        threshold_row = parameters.quarter_thresholds()[min(year_number, LAST_PARAMETER_YEAR)]
+        if explain:
+            record.steps.append(
+                f"{KIND_LABELS[kind].capitalize()} ({REGIME_LABELS[regime]}) : {text.euros(earnings)} bruts. "
+                f"Un trimestre est validé par tranche de {text.euros(threshold)} ({threshold_row.hours} heures de "
+                f"SMIC à {text.euros(threshold_row.smic_hourly)} au 1er janvier {threshold_row.year}), soit "
+                f"{text.quarters(int(earnings // threshold))}"
+                + (" (plafonnés à 4)." if earnings // threshold > QUARTERS_PER_YEAR else ".")
+            )
+    record.all, record.aligned, record.contributed, record.assimilated, offered = _cap(sources)
+    if offered > QUARTERS_PER_YEAR:
+        if explain:
+            record.steps.append(
+                f"Au total {offered} trimestres sont possibles, mais une année civile en valide au plus 4, tous "
+                "régimes de base confondus (CSS R351-9)."
+            )
+    if has_agirc_entry:
+        record.points = agirc_points
+    elif aligned_salaries and year_number >= AGIRC_ARRCO_FROM:
+        record.points, step = _agirc_arrco_points(year_number, aligned_salaries, explain)
+        if explain:
+            record.steps.append(step + " (calculés : le relevé n'en porte pas)")
+    elif aligned_salaries:
+        record.points_missing = True
+        if explain:
+            record.steps.append(
+                "Agirc-Arrco : aucun point inscrit pour cette année ; avant 2019 ils ne peuvent pas être déduits "
+                "du salaire. Ajoutez ceux de votre relevé Agirc-Arrco."
+            )
+    return record
+
+
+def _months_in(year: int, start: date, end_exclusive: date) -> int:
+    """Months of `year` between start (a first of month in practice) and end_exclusive."""
+    first = max(start, date(year, 1, 1))
+    last = min(end_exclusive, date(year + 1, 1, 1))
+    if last <= first:
+        return 0
+    months = months_between(first, last)
+    # A segment starting mid-month counts from the next month: earnings are annual amounts shared by month.
+    if first.day != 1:
+        months -= 1
+    if last.day != 1:
+        months += 1
+    return max(0, months)
+
+
+# A salary year counted for the SAM: (revalued value, year, salary capped at the PASS, revaluation coefficient).
+_SalaryYear = tuple[Decimal, int, Decimal, Decimal]
+# The French line of a recorded salary year, by year: (salary capped at the PASS, coefficient, revalued value).
+_SalaryLines = dict[int, tuple[Decimal, Decimal, Decimal]]
+# What decides the minimum contributif of a departure, for its explanation: quarters of the régime général and the
+# aligned schemes, quarters cotisés, required quarters, quarters cotisés for the majorée part, whether it applies,
+# the pension before it, the minimum, the supplement, the excess over the ceiling, the supplement after it.
+_MinimumContributifFacts = tuple[int, int, int, int, bool, Decimal, Decimal, Decimal, Decimal, Decimal]
+
+
+@dataclass(slots=True)
+class _BestYears:
+    """The best years for the SAM of the departures of one year, the partial year of departure left out: the
+    years chosen, best first, how many could be, and once computed their total and average."""
+
+    years: list[_SalaryYear]
+    eligible: int
+    average: tuple[Decimal, Decimal] | None = None
+
+
+@dataclass(slots=True)
+class _State:
+    """Rights at a departure date."""
+
+    # Quarters of every base scheme, of the régime général and the aligned schemes (both with the children's), cotisés,
+    # assimilated ones réputés cotisés for the carrière longue (within their caps).
+    all: int
+    aligned: int
+    contributed: int
+    reputes: int
+    # Majorations de durée d'assurance for children (CSS L351-4, L351-5).
+    children_quarters: int
+    years: dict[int, _Year]
+    future_points: Decimal = ZERO
+
+
+class _Simulation:
+    def __init__(self, simulation_input: SimulationInput):
+        self.simulation_input = simulation_input
+        self.birth = simulation_input.birth_date
+        self.summary = simulation_input.summary
+        self.past = {} if simulation_input.summary else _past_years(simulation_input.career)
+        self.children_quarters, self.children_quarters_steps = self._children_quarters()
+        self.child_count = len(simulation_input.children)
+        self.automatic_full_rate_row = parameters.full_rate_age(self.birth)
+        self.automatic_full_rate_age = Age(*self.automatic_full_rate_row.value)
+        self.automatic_full_rate_date = first_pension_date(age_reached_on(self.birth, self.automatic_full_rate_age))
+        self.decote_row = parameters.decote_reduction(self.birth)
+        # A pension is asked for in advance and starts on a first of month: the earliest is next month's first.
+        self.earliest_allowed = next_month_start(simulation_input.as_of)
+        last_past = max(self.past, default=simulation_input.as_of.year - 1)
+        self.last_recorded_year = last_past
+        self._states: dict[date, _State] = {}
+        self._past_totals: dict[int, tuple[int, int, int, int]] = {}
+        self._past_salaries: dict[date, tuple[list[_SalaryYear], _SalaryLines]] = {}
+        self._sams: dict[tuple[date, int, int], _BestYears] = {}
+        self._explained_future: dict[date, dict[int, _Year]] = {}
+        self._future_cache: dict[tuple[int, date | None, bool], _Year | None] = {}
+        self._past_points: dict[int, Decimal] = {}
+
+    # --- Children ---
+
+    def _children_quarters(self) -> tuple[int, list[str]]:
+        """Majorations de durée d'assurance for children (CSS L351-4, L351-5): 8 quarters per child to the mother by
+        default; to the father only what is declared."""
+        total = 0
+        steps = []
+        for child in self.simulation_input.children:
+            if child.mda_quarters is not None:
+                quarters = child.mda_quarters
+                steps.append(f"Enfant né le {text.day(child.birth_date)} : {text.quarters_as(quarters, 'indiqué')}.")
+            elif self.simulation_input.sex is not None and self.simulation_input.sex.value == "F":
+                quarters = int(parameters.rule("mda_quarters_per_child", date(2010, 1, 1)).value)
+                steps.append(
+                    f"Enfant né le {text.day(child.birth_date)} : {text.quarters(quarters)} à la mère (4 au titre de "
+                    "la maternité ou de l'adoption, 4 au titre de l'éducation, CSS L351-4)."
+                )
+            else:
+                quarters = 0
+                steps.append(
+                    f"Enfant né le {text.day(child.birth_date)} : les trimestres d'éducation vont à la mère, sauf "
+                    "déclaration contraire des parents ; indiquez-les s'ils vous ont été attribués."
+                )
+            total += quarters
+        return total, steps
+
+    # --- Quarters at a date ---
+
+    def future_years(self, departure: date, explain: bool = False) -> dict[int, _Year]:
+        """Projected years from the future earnings, up to the day before the departure; `explain` writes the
+        steps of each year (only the years table shows them). Years before the departure's do not depend on it:
+        they are computed once."""
+        if not self.simulation_input.future:
+            return {}
+        first = min(work.start_date.year for work in self.simulation_input.future)
+        years = {}
+        for year in range(first, departure.year + 1):
+            limit = departure if year == departure.year else None
+            key = (year, limit, explain)
+            if key not in self._future_cache:
+                self._future_cache[key] = self._future_year(year, limit, explain)
+            record = self._future_cache[key]
+            if record is not None:
+                years[year] = record
+        return years
+
+    def _future_year(self, year: int, departure: date | None, explain: bool) -> _Year | None:
+        """One projected year; `departure` when it is the year of departure (it ends the year early)."""
+        year_end = date(year + 1, 1, 1)
+        record = None
+        for work in self.simulation_input.future:
+            end = year_end if departure is None else min(year_end, departure)
+            if work.end_date is not None:
+                end = min(end, _day_after(work.end_date))
+            months = _months_in(year, work.start_date, end)
+            if months <= 0:
+                continue
+            if record is None:
+                record = _Year(year, projected=True)
+            earnings = (work.annual_earnings * work.part_time_percent * months / Decimal(1200)).quantize(
+                CENT, ROUND_HALF_UP
+            )
+            record.aligned_earnings += earnings
+            if explain:
+                record.steps.append(
+                    f"Revenus prévus : {text.euros(work.annual_earnings)} par an"
+                    + (f" à {work.part_time_percent} %" if work.part_time_percent != 100 else "")
+                    + f" pendant {months} mois, soit {text.euros(earnings)}."
+                )
+        if record is None:
+            return None
+        threshold = _threshold(year)
+        quarters = min(QUARTERS_PER_YEAR, int(record.aligned_earnings // threshold))
+        if departure is not None:
+            # Only the civil quarters already over count in the year of departure.
+            elapsed = (departure.month - 1) // 3
+            if quarters > elapsed and explain:
+                record.steps.append(
+                    f"Départ le {text.day(departure)} : seuls les {elapsed} trimestres civils déjà écoulés de "
+                    f"{year} peuvent être validés."
+                )
+            quarters = min(quarters, elapsed)
+        past = self.past.get(year)
+        room = QUARTERS_PER_YEAR - (past.all if past else 0)
+        kept = max(0, min(quarters, room))
+        record.all = record.aligned = record.contributed = kept
+        record.sam_year = kept > 0
+        record.sam_capped = min(record.aligned_earnings, _pass(year))
+        if explain:
+            record.steps.append(
+                f"Seuil de validation : {text.euros(threshold)} par trimestre"
+                + (" (valeur 2026, euros constants)" if year > LAST_PARAMETER_YEAR else "")
+                + f", soit {text.quarters(kept)}."
+            )
+        if record.aligned_earnings:
+            record.points, step = _agirc_arrco_points(year, record.aligned_earnings, explain)
+            if explain:
+                record.steps.append(step)
+        return record
+
+    def past_points(self, last_year: int) -> Decimal:
+        cached = self._past_points.get(last_year)
+        if cached is None:
+            cached = sum((r.points for year, r in self.past.items() if year <= last_year), ZERO)
+            self._past_points[last_year] = cached
+        return cached
+
+    def past_totals(self, last_year: int) -> tuple[int, int, int, int]:
+        """Quarters of the recorded career up to last_year: all, régime général, cotisés, and the assimilated ones
+        réputés cotisés for the carrière longue within their caps (D351-1-2)."""
+        cached = self._past_totals.get(last_year)
+        if cached is not None:
+            return cached
+        total = aligned = contributed = reputes = 0
+        caps = parameters.reputes_cotises_caps()
+        by_kind: dict[str, int] = {}
+        for year, record in self.past.items():
+            if year > last_year:
+                continue
+            total += record.all
+            aligned += record.aligned
+            contributed += record.contributed
+            for kind, quarters in record.assimilated.items():
+                by_kind[kind] = by_kind.get(kind, 0) + quarters
+        for kind, quarters in by_kind.items():
+            if kind in caps:
+                cap = caps[kind]
+                reputes += quarters if cap is None else min(cap, quarters)
+        cached = self._past_totals[last_year] = (total, aligned, contributed, reputes)
+        return cached
+
+    def state(self, departure: date) -> _State:
+        cached = self._states.get(departure)
+        if cached is not None:
+            return cached
+        future = self.future_years(departure)
+        if self.summary:
+            base_all = self.summary.quarters_all_regimes
+            base_aligned = self.summary.quarters_regime_general
+            base_contributed = self.summary.quarters_contributed
+            reputes = 0
+        else:
+            base_all, base_aligned, base_contributed, reputes = self.past_totals(departure.year - 1)
+            current = self.past.get(departure.year)
+            if current is not None and departure.month > 1:
+                # Only the civil quarters already over count in the year of departure.
+                kept = min(current.all, (departure.month - 1) // 3)
+                base_all += kept
+                base_aligned += min(current.aligned, kept)
+                base_contributed += min(current.contributed, kept)
+        future_all = 0
+        future_points = ZERO
+        for record in future.values():
+            future_all += record.all
+            future_points += record.points
+        state = _State(
+            all=base_all + future_all + self.children_quarters,
+            aligned=base_aligned + future_all + self.children_quarters,
+            contributed=base_contributed + future_all,
+            reputes=reputes,
+            children_quarters=self.children_quarters,
+            years=future,
+            future_points=future_points,
+        )
+        self._states[departure] = state
+        return state
+
+    # --- Ages and dates ---
+
+    def legal_age_date(self, pension_date: date) -> tuple[Age, date, parameters.CohortRow[int]]:
+        row = parameters.legal_age(self.birth, pension_date)
+        age = Age(*row.value)
+        return age, first_pension_date(age_reached_on(self.birth, age)), row
+
+    def legal_earliest(self) -> tuple[Age, date, parameters.CohortRow[int]]:
+        """The first date the legal age opens, the tables in force on that date deciding (1 September 2026)."""
+        best = None
+        switches = parameters.pension_regime_switch_dates()
+        for index, switch in enumerate(switches):
+            until = switches[index + 1] if index + 1 < len(switches) else None
+            age, reached, row = self.legal_age_date(switch)
+            candidate = max(reached, switch)
+            if until is not None and candidate >= until:
+                continue
+            if best is None or candidate < best[1]:
+                best = (age, candidate, row)
+        assert best is not None
+        return best
+
+    def required(self, departure: date) -> parameters.CohortRow[int]:
+        return parameters.required_quarters(self.birth, max(departure, parameters.FIRST_SUPPORTED_PENSION_DATE))
+
+    # --- Carrière longue ---
+
+    def quarters_by_end_of(self, year: int) -> int:
+        return sum(record.all for number, record in self.past.items() if number <= year)
+
+    def long_career_at(self, departure: date) -> tuple[parameters.CohortRow[int] | None, str | None]:
+        """The bracket that opens a carrière longue departure on this date, or None with the reason."""
+        if self.summary:
+            return None, "Le mode résumé ne dit pas quand les trimestres ont été validés."
+        brackets = parameters.long_career_brackets(self.birth, departure)
+        if not brackets:
+            return None, "Votre génération n'a pas de départ anticipé pour carrière longue dans les règles simulées."
+        start_needed = 4 if self.birth.month >= 10 else 5
+        state = self.state(departure)
+        required = self.required(departure).value[0]
+        children_quarters_cap = (
+            int(parameters.rule("long_career_mda_reputes_cotises", departure).value)
+            if departure >= LFSS_2026_FROM
+            else 0
+        )
+        counted = state.contributed + state.reputes + min(state.children_quarters, children_quarters_cap)
+        reason = None
+        for row in brackets:
+            started_before, years, months = row.value
+            opens = first_pension_date(age_reached_on(self.birth, Age(years, months)))
+            if departure < opens:
+                reason = reason or f"Avant {text.age(Age(years, months))}, aucun départ anticipé n'est possible."
+                continue
+            early = self.quarters_by_end_of(self.birth.year + started_before)
+            if early < start_needed:
+                reason = (
+                    f"{text.quarters_as(early, 'validé')} avant la fin de l'année de vos {started_before} ans : il en "
+                    f"faut {start_needed}."
+                )
+                continue
+            if counted < required:
+                reason = (
+                    f"{counted} trimestres cotisés ou réputés cotisés au {text.day(departure)}, il en faut {required}."
+                )
+                continue
+            return row, None
+        return None, reason
+
+    def long_career(self, legal_date: date) -> tuple[LongCareer, date | None]:
+        if self.summary:
+            return LongCareer(
+                False,
+                None,
+                None,
+                Explanation(
+                    "Carrière longue : non évaluée en mode résumé.",
+                    ("Il faut savoir combien de trimestres ont été validés avant 16, 18, 20 ou 21 ans.",),
+                    ("CSS L351-1-1", "CSS D351-1-1"),
+                ),
+            ), None
+        if self.earliest_allowed >= legal_date:
+            return LongCareer(
+                False,
+                None,
+                None,
+                Explanation(
+                    "Carrière longue : sans objet, vous avez déjà atteint l'âge légal.",
+                    ("Le départ anticipé pour carrière longue permet de partir avant l'âge légal.",),
+                    ("CSS L351-1-1", "CSS D351-1-1"),
+                ),
+            ), None
+        start = first_pension_date(age_reached_on(self.birth, Age(58, 0)))
+        candidate = max(start, self.earliest_allowed)
+        last_reason = None
+        while candidate < legal_date:
+            row, reason = self.long_career_at(candidate)
+            if row is not None:
+                started_before, years, months = row.value
+                state = self.state(candidate)
+                explanation = Explanation(
+                    f"Vous pouvez partir dès le {text.day(candidate)} au titre des carrières longues "
+                    f"(début de carrière avant {started_before} ans).",
+                    (
+                        f"Au moins {4 if self.birth.month >= 10 else 5} trimestres validés avant la fin de l'année "
+                        f"de vos {started_before} ans.",
+                        f"Âge de départ pour ce cas : {text.age(Age(years, months))} ({row.source}).",
+                        f"Trimestres cotisés : {state.contributed}, réputés cotisés retenus : {state.reputes}"
+                        + (
+                            f", trimestres liés aux enfants retenus : {min(state.children_quarters, 2)}"
+                            if candidate >= LFSS_2026_FROM and state.children_quarters
+                            else ""
+                        )
+                        + f" ; il en faut {self.required(candidate).value[0]}.",
+                        "Le départ anticipé se fait au taux plein, sans décote.",
+                    ),
+                    ("CSS L351-1-1", "CSS D351-1-1", "CSS D351-1-2"),
+                )
+                return LongCareer(True, candidate, started_before, explanation), candidate
+            last_reason = reason
+            candidate = add_months(candidate, 1)
+        return LongCareer(
+            False,
+            None,
+            None,
+            Explanation(
+                "Vous ne remplissez pas les conditions d'un départ anticipé pour carrière longue.",
+                tuple(filter(None, (last_reason,))),
+                ("CSS L351-1-1", "CSS D351-1-1"),
+            ),
+        ), None
+
+    # --- One departure ---
+
+    def past_salaries(self, key: date) -> tuple[list[_SalaryYear], _SalaryLines]:
+        """Recorded salaries counted for the SAM, capped at the PASS and revalued for pensions sharing the
+        revaluations in force on `key`: (value, year, capped, coefficient), best first, and their French lines."""
+        cached = self._past_salaries.get(key)
+        if cached is not None:
+            return cached
+        coefficients = parameters.revaluation_coefficients(key)
+        salaries: list[_SalaryYear] = []
+        lines: _SalaryLines = {}
+        for year, record in self.past.items():
+            if not record.sam_year:
+                continue
+            coefficient = coefficients.get(year, Decimal(1))
+            capped = min(record.aligned_earnings, _pass(year))
+            value = capped * coefficient
+            salaries.append((value, year, capped, coefficient))
+            lines[year] = (capped, coefficient, value)
+        salaries.sort(reverse=True)
+        cached = self._past_salaries[key] = (salaries, lines)
+        return cached
+
+    def sam(self, departure: date, state: _State) -> tuple[Decimal, Explanation]:
+        if self.summary:
+            return self.summary.sam, Explanation(
+                f"Salaire annuel moyen indiqué : {text.euros(self.summary.sam)}.", (), ("CSS R351-29",)
+            )
+        key = parameters.revaluation_key(departure)
+        last_year = _last_counted_year(departure)
+        # Projected years before the departure's are the same for every departure of that year (they do not depend
+        # on it); the year of departure itself is partial and rarely among the best: the best years are chosen once
+        # per departure year without it.
+        base_key = (key, last_year, departure.year)
+        base = self._sams.get(base_key)
+        if base is None:
+            full_years = [
+                (record.sam_capped, year, record.sam_capped, ONE)
+                for year, record in state.years.items()
+                if record.sam_year and year != departure.year and year not in self.past
+            ]
+            base = self._sams[base_key] = _BestYears(*self.best_years(key, last_year, full_years))
+        partial = None
+        current = state.years.get(departure.year)
+        if current is not None and current.sam_year and departure.year not in self.past:
+            partial = (current.sam_capped, departure.year, current.sam_capped, ONE)
+        best, eligible = base.years, base.eligible
+        best_count = int(parameters.rule("sam_best_years", date(1948, 1, 1)).value)
+        changed = False
+        if partial is not None:
+            eligible += 1
+            if len(best) < best_count or partial[0] > best[-1][0]:
+                best = sorted([*best, partial], reverse=True)[:best_count]
+                changed = True
+        if not best:
+            return ZERO, Explanation(
+                "Aucune année ne compte pour le salaire annuel moyen.",
+                ("Seules les années ayant validé au moins un trimestre au régime général comptent.",),
+                ("CSS R351-29",),
+            )
+        if changed or base.average is None:
+            total = sum([item[0] for item in best], ZERO)
+            sam = (total / len(best)).quantize(CENT, ROUND_HALF_UP)
+            if not changed:
+                # The average of the base years, kept for the next departures of the same year.
+                base.average = (total, sam)
+        else:
+            total, sam = base.average
+        _, lines = self.past_salaries(key)
+        return sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines)
+
+    def best_years(self, key: date, last_year: int, projected: list[_SalaryYear]) -> tuple[list[_SalaryYear], int]:
+        """The best years (25 for people born from 1948, R351-29) among the recorded ones up to last_year and the
+        projected ones, best first, and how many years could be chosen."""
+        past, _lines = self.past_salaries(key)
+        best_count = int(parameters.rule("sam_best_years", date(1948, 1, 1)).value)
+        if not past or max(item[1] for item in past) <= last_year:
+            # The usual case: every recorded year is before the departure.
+            candidates = past[:best_count]
+            eligible = len(past)
+        else:
+            # `past` is sorted best first: its first best_count years of the period are all that can be chosen.
+            kept = [item for item in past if item[1] <= last_year]
+            candidates, eligible = kept[:best_count], len(kept)
+        if not projected:
+            return candidates, eligible
+        return sorted([*candidates, *projected], reverse=True)[:best_count], eligible + len(projected)
+
+    def sam_explanation(
+        self, best: list[_SalaryYear], eligible: int, total: Decimal, sam: Decimal, lines: _SalaryLines
+    ) -> Explanation:
+        steps = [
+            f"Les {len(best)} meilleures années sur {eligible} ayant validé au moins un trimestre au régime "
+            "général, chaque salaire plafonné au PASS de son année puis revalorisé :"
+        ]
+        for _value, year, capped, _coefficient in sorted(best, key=lambda item: item[1]):
+            if year in lines:
+                capped, coefficient, value = lines[year]
+                steps.append(f"{year} : {text.euros(capped)} × {text.number(coefficient, 3)} = {text.euros(value)}")
+            else:
+                steps.append(f"{year} : {text.euros(capped)} (prévision, euros constants de 2026)")
+        steps.append(f"Moyenne : {text.euros(total)} ÷ {len(best)} = {text.euros(sam)}.")
+        return Explanation(
+            f"Salaire annuel moyen : {text.euros(sam)}, moyenne de vos {len(best)} meilleures années.",
+            tuple(steps),
+            ("CSS R351-29", "CSS L351-11", "arrêtés annuels de revalorisation"),
+        )
+
+    def surcote_quarters(self, departure: date, legal_reached: date, required: int, state: _State) -> int:
+        """Quarters cotisés after the legal age and beyond the required duration (D351-1-4): counted by civil quarter,
+        from the one after the quarter in which the age is reached, four at most a year."""
+        if departure <= legal_reached:
+            return 0
+        age_year, age_quarter = legal_reached.year, quarter_of(legal_reached)
+        # Everything validated before the year of the legal age only moves the count towards the duration.
+        if self.summary:
+            cumulative = self.summary.quarters_all_regimes + state.children_quarters
+        else:
+            cumulative = state.children_quarters + self.past_totals(age_year - 1)[0]
+        cumulative += sum(record.all for year, record in state.years.items() if year < age_year)
+        count = 0
+        last_year = _last_counted_year(departure)
+        elapsed_in_departure_year = (departure.month - 1) // 3
+        for year in range(age_year, last_year + 1):
+            past = None if self.summary else self.past.get(year)
+            future = state.years.get(year)
+            validated = (past.all if past else 0) + (future.all if future else 0)
+            contributed = (past.contributed if past else 0) + (future.contributed if future else 0)
+            for position in range(1, validated + 1):
+                beyond = cumulative >= required
+                cumulative += 1
+                if not beyond or position > contributed:
+                    continue
+                if year == age_year and position <= age_quarter:
+                    continue
+                if year == departure.year and position > elapsed_in_departure_year:
+                    continue
+                count += 1
+        return count
+
+    def departure(self, day: date, legal_reached: date, long_career_from: date | None) -> Departure:
+        state = self.state(day)
+        required_row = self.required(day)
+        required = required_row.value[0]
+        rules = _day_rules(day)
+        full_rate_value = rules.full_rate
+        is_long_career = long_career_from is not None and day >= long_career_from and day < self.legal_date
+        by_age = day >= self.automatic_full_rate_date
+        by_quarters = state.all >= required
+        full = by_age or by_quarters or is_long_career
+        missing_by_quarters = max(0, required - state.all)
+        months_to_full_rate_age = max(0, months_between(day, self.automatic_full_rate_date))
+        missing_by_age = -(-months_to_full_rate_age // 3)
+        max_decote = rules.max_decote
+        decote = 0 if full else min(missing_by_quarters, missing_by_age, max_decote)
+        reduction = self.decote_row.value[0]
+        rate = full_rate_value * (1 - reduction * decote)
+        surcote = (
+            self.surcote_quarters(day, legal_reached, required, state) if by_quarters and not is_long_career else 0
+        )
+        surcote_rate = rules.surcote
+        proratisation_quarters = min(state.aligned, required)
+        proratisation = Decimal(proratisation_quarters) / Decimal(required)
+        sam, sam_explanation = self.sam(day, state)
+        raw = sam * rate * proratisation
+        cap = _pass(day.year) * rules.cap_in_pass
+        capped = min(raw, cap)
+        with_surcote = capped * (1 + surcote_rate * surcote)
+        majoration = rules.children_majoration if self.child_count >= rules.children_needed else ZERO
+        base = with_surcote * (1 + majoration)
+        points = (self.summary.agirc_arrco_points if self.summary else ZERO) + self.past_points(_last_counted_year(day))
+        points += state.future_points
+        service_value = rules.service_value
+        complementary = (points * service_value.value).quantize(CENT, ROUND_HALF_UP)
+        upper_bound = not full and complementary > 0
+        minimum_contributif_applied, base, minimum_contributif_explanation = self.minimum_contributif(
+            day, full, base, state, required, complementary
+        )
+        base = base.quantize(CENT, ROUND_HALF_UP)
+        base_monthly = (base / 12).quantize(CENT, ROUND_HALF_UP)
+        complementary_monthly = (complementary / 12).quantize(CENT, ROUND_HALF_UP)
+        total = base_monthly + complementary_monthly
+        net_base = base_monthly * (1 - rules.base_deductions)
+        net_complementary = complementary_monthly * (1 - rules.complementary_deductions)
+        net = (net_base + net_complementary).quantize(CENT, ROUND_HALF_UP)
+        age = age_at(self.birth, day)
+
+        def explain() -> dict[str, Explanation]:
+            return {
+                "quarters": self.quarters_explanation(day, state, required_row),
+                "rate": self.rate_explanation(
+                    day,
+                    full,
+                    by_age,
+                    by_quarters,
+                    is_long_career,
+                    decote,
+                    missing_by_quarters,
+                    missing_by_age,
+                    months_to_full_rate_age,
+                    rate,
+                    reduction,
+                    full_rate_value,
+                    state.all,
+                    required,
+                ),
+                "surcote": Explanation(
+                    f"Surcote : {text.quarters(surcote)}, soit +{text.percent(surcote_rate * surcote)} sur la pension.",
+                    (
+                        "Chaque trimestre cotisé après l'âge légal et au-delà de la durée requise ajoute 1,25 % à la "
+                        "pension de base, compté par trimestre civil à partir de celui qui suit votre anniversaire.",
+                    ),
+                    ("CSS L351-1-2", "CSS D351-1-4"),
+                ),
+                "sam": sam_explanation,
+                "proratisation": Explanation(
+                    f"Proratisation : {proratisation_quarters} / {required}.",
+                    (
+                        f"Trimestres au régime général et aux régimes alignés (enfants compris) : {state.aligned}, "
+                        f"limités à la durée requise de {required}.",
+                    ),
+                    ("CSS R351-6", "service-public F21552"),
+                ),
+                "base": self.base_explanation(
+                    sam,
+                    rate,
+                    proratisation,
+                    proratisation_quarters,
+                    required,
+                    raw,
+                    cap,
+                    capped,
+                    surcote,
+                    surcote_rate,
+                    majoration,
+                    base,
+                    minimum_contributif_applied,
+                ),
+                "minimum_contributif": minimum_contributif_explanation,
+                "complementary": Explanation(
+                    f"Agirc-Arrco : {text.number(points)} points × {text.number(service_value.value, 4)} € = "
+                    f"{text.euros(complementary)} par an" + (" au plus." if upper_bound else "."),
+                    (
+                        "Les points de chaque année sont ceux de votre relevé, ou calculés sur le salaire depuis "
+                        "2019 ; ceux des années à venir avec les valeurs de 2026.",
+                        f"Valeur de service du point au {text.day(day)} : {text.number(service_value.value, 4)} € "
+                        f"({service_value.source.split(';')[0]}).",
+                    )
+                    + (
+                        (
+                            "Sans le taux plein au régime de base, l'Agirc-Arrco applique un coefficient de minoration "
+                            "définitif que ce simulateur ne calcule pas : le montant réel sera plus bas.",
+                        )
+                        if upper_bound
+                        else ()
+                    ),
+                    ("ANI Agirc-Arrco du 17/11/2017",),
+                ),
+                "net": Explanation(
+                    f"Montant net estimé : {'au plus ' if upper_bound else ''}{text.euros(net)} par mois.",
+                    (
+                        (
+                            "Le montant Agirc-Arrco brut est un maximum (sa minoration avant le taux plein n'est pas "
+                            "calculée) : le net en est un aussi.",
+                        )
+                        if upper_bound
+                        else ()
+                    )
+                    + (
+                        "Prélèvements au taux normal : CSG "
+                        f"{text.percent(parameters.rule('csg_pension_normal_rate', day).value)}, "
+                        f"CRDS {text.percent(parameters.rule('crds_rate', day).value)}, CASA "
+                        f"{text.percent(parameters.rule('casa_rate', day).value)}, "
+                        f"et {text.percent(self.complementary_extra(day))} "
+                        "d'assurance maladie sur la complémentaire.",
+                        "Selon votre revenu fiscal de référence, la CSG peut être de 0 %, 3,8 % ou 6,6 % ; l'impôt sur "
+                        "le revenu n'est pas déduit.",
+                    ),
+                    ("CSS L136-8", "CSS L14-10-4", "CSS L131-2"),
+                ),
+            }
+
+        explanation = LazyExplanations(explain)
+        return Departure(
+            date=day,
+            age=age,
+            quarters_all_regimes=state.all,
+            quarters_regime_general=state.aligned,
+            quarters_contributed=state.contributed,
+            required_quarters=required,
+            full_rate=full,
+            long_career=is_long_career,
+            decote_quarters=decote,
+            surcote_quarters=surcote,
+            rate=_percent(rate),
+            proratisation=proratisation,
+            sam=sam,
+            minimum_contributif=minimum_contributif_applied,
+            base_annual_gross=base,
+            base_monthly_gross=base_monthly,
+            agirc_arrco_points=points,
+            complementary_annual_gross=complementary,
+            complementary_monthly_gross=complementary_monthly,
+            complementary_upper_bound=upper_bound,
+            total_monthly_gross=total,
+            total_monthly_net=net,
+            explanation=explanation,
+        )
+
+    def base_deductions(self, day: date) -> Decimal:
+        return (
+            parameters.rule("csg_pension_normal_rate", day).value
+            + parameters.rule("crds_rate", day).value
+            + parameters.rule("casa_rate", day).value
+        )
+
+    def complementary_extra(self, day: date) -> Decimal:
+        return parameters.rule("complementary_health_contribution", day).value
+
+    def minimum_contributif(
+        self, day: date, full: bool, base: Decimal, state: _State, required: int, complementary: Decimal
+    ) -> tuple[bool, Decimal, Explanation]:
+        """The minimum contributif (CSS L351-10): at the taux plein, the pension is raised to it, prorated like the
+        pension; the majorée part needs 120 quarters cotisés and is prorated on them; the supplement shrinks when all
+        pensions together pass the ceiling. Returns (applied, the pension after it, its explanation)."""
+        row = parameters.minimum_contributif(day)
+        if not full:
+            return False, base, Explanation.later(self.minimum_contributif_explanation, row, None)
+        proratisation = Decimal(min(state.aligned, required)) / Decimal(required)
+        minimum = row.monthly * 12 * proratisation
+        threshold = int(parameters.rule("minimum_contributif_contributed_quarters", day).value)
+        majore = state.contributed >= threshold
+        if majore:
+            contributed_proratisation = Decimal(min(state.contributed, required)) / Decimal(required)
+            minimum += (row.monthly_majore - row.monthly) * 12 * contributed_proratisation
+        minimum = minimum.quantize(CENT, ROUND_HALF_UP)
+        supplement = max(ZERO, minimum - base)
+        excess = base + supplement + complementary - row.ceiling_monthly * 12 if supplement else ZERO
+        reduced = max(ZERO, supplement - excess) if excess > 0 else supplement
+        facts = (
+            state.aligned,
+            state.contributed,
+            required,
+            threshold,
+            majore,
+            base,
+            minimum,
+            supplement,
+            excess,
+            reduced,
+        )
+        if reduced <= 0:
+            return False, base, Explanation.later(self.minimum_contributif_explanation, row, facts)
+        return True, base + reduced, Explanation.later(self.minimum_contributif_explanation, row, facts)
+
+    def minimum_contributif_explanation(
+        self, row: parameters.MinimumContributif, facts: _MinimumContributifFacts | None
+    ) -> Explanation:
+        references = ("CSS L351-10", "CSS D351-2-1")
+        if facts is None:
+            return Explanation(
+                "Minimum contributif : non, il ne s'applique qu'à une pension au taux plein.", (), references
+            )
+        aligned, contributed, required, threshold, majore, base, minimum, supplement, excess, reduced = facts
+        steps = [f"Minimum de base : {text.euros(row.monthly)} par mois × {min(aligned, required)}/{required}."]
+        if majore:
+            steps.append(
+                f"Majoration ({contributed} trimestres cotisés, au moins {threshold}) : "
+                f"({text.euros(row.monthly_majore)} − {text.euros(row.monthly)}) × "
+                f"{min(contributed, required)}/{required}."
+            )
+        if not supplement:
+            return Explanation(
+                f"Minimum contributif : non, votre pension ({text.euros(base)} par an) dépasse le minimum "
+                f"({text.euros(minimum)} par an).",
+                tuple(steps),
+                references,
+            )
+        if excess > 0:
+            steps.append(
+                f"Vos retraites réunies dépasseraient le plafond de {text.euros(row.ceiling_monthly)} par mois : le "
+                f"complément est réduit de {text.euros(min(excess, supplement))} par an."
+            )
+        if reduced <= 0:
+            return Explanation(
+                "Minimum contributif : non, vos retraites réunies dépassent son plafond.", tuple(steps), references
+            )
+        steps.append(f"Votre pension passe de {text.euros(base)} à {text.euros(base + reduced)} par an.")
+        steps.append(
+            "Il n'est versé que si vos retraites de tous les régimes restent sous le plafond, ce que la caisse "
+            "vérifie au départ."
+        )
+        return Explanation(
+            f"Minimum contributif : oui, votre pension est portée à {text.euros(base + reduced)} par an.",
+            tuple(steps),
+            references,
+        )
+
+    def quarters_explanation(self, day: date, state: _State, required_row: parameters.CohortRow[int]) -> Explanation:
+        steps = []
+        if self.summary:
+            steps.append(f"Trimestres indiqués (mode résumé) : {self.summary.quarters_all_regimes} tous régimes.")
+        else:
+            steps.append(f"Trimestres inscrits à votre carrière jusqu'à {self.last_recorded_year}.")
+        projected = sum(record.all for record in state.years.values())
+        if projected:
+            steps.append(f"Trimestres prévus d'ici le départ : {projected}.")
+        if state.children_quarters:
+            steps.append(f"Trimestres pour enfants (majorations de durée d'assurance) : {state.children_quarters}.")
+            steps.extend(self.children_quarters_steps)
+        steps.append(
+            f"Durée requise pour votre génération et un départ au {text.day(day)} : {required_row.value[0]} "
+            f"trimestres ({required_row.source.split(';')[0]})."
+        )
+        return Explanation(
+            f"{state.all} trimestres tous régimes, dont {state.aligned} au régime général "
+            f"et {state.contributed} cotisés.",
+            tuple(steps),
+            ("CSS L161-17-3", "CSS R351-9", "CSS L351-4"),
+        )
+
+    def rate_explanation(
+        self,
+        day: date,
+        full: bool,
+        by_age: bool,
+        by_quarters: bool,
+        is_long_career: bool,
+        decote: int,
+        missing_by_quarters: int,
+        missing_by_age: int,
+        months_to_full_rate_age: int,
+        rate: Decimal,
+        reduction: Decimal,
+        full_rate_value: Decimal,
+        quarters: int,
+        required: int,
+    ) -> Explanation:
+        references = ("CSS L351-1", "CSS L351-8", "CSS R351-27")
+        if full:
+            if is_long_career:
+                reason = "vous partez au titre des carrières longues"
+            elif by_quarters:
+                reason = f"vous avez {quarters} trimestres pour {required} requis"
+            else:
+                reason = f"vous avez atteint {text.age(self.automatic_full_rate_age)}, l'âge du taux plein automatique"
+            return Explanation(
+                f"Taux plein de {text.percent(full_rate_value)} : {reason}.",
+                ("Le taux plein est de 50 % du salaire annuel moyen.",),
+                references,
+            )
+        steps = (
+            f"Trimestres manquants par rapport à la durée requise : {required} − {quarters} = {missing_by_quarters}.",
+            "Trimestres manquants jusqu'à l'âge du taux plein automatique "
+            f"({text.age(self.automatic_full_rate_age)}, le {text.day(self.automatic_full_rate_date)}) : "
+            f"{months_to_full_rate_age} mois, soit {text.quarters(missing_by_age)} (arrondi au trimestre supérieur).",
+            "Le nombre le plus avantageux est retenu, 20 au plus : " + text.quarters(decote) + ".",
+            f"Décote : {text.percent(reduction)} de la pension par trimestre manquant, soit "
+            f"{text.percent(full_rate_value)} × (1 − {text.percent(reduction)} × {decote}) = {text.percent(rate)}.",
+        )
+        return Explanation(f"Taux de {text.percent(rate)} : une décote de {text.quarters(decote)}.", steps, references)
+
+    def base_explanation(
+        self,
+        sam: Decimal,
+        rate: Decimal,
+        proratisation: Decimal,
+        proratisation_quarters: int,
+        required: int,
+        raw: Decimal,
+        cap: Decimal,
+        capped: Decimal,
+        surcote: int,
+        surcote_rate: Decimal,
+        majoration: Decimal,
+        base: Decimal,
+        minimum_contributif_applied: bool,
+    ) -> Explanation:
+        steps = [
+            f"Salaire annuel moyen × taux × proratisation : {text.euros(sam)} × {text.percent(rate)} × "
+            f"{proratisation_quarters}/{required} = {text.euros(raw)} par an."
+        ]
+        if raw > cap:
+            steps.append(f"Plafonné à la moitié du PASS de l'année : {text.euros(cap)} par an.")
+        if surcote:
+            steps.append(
+                f"Surcote de {text.quarters(surcote)} : × (1 + {text.percent(surcote_rate)} × {surcote}) = "
+                f"{text.euros(capped * (1 + surcote_rate * surcote))}."
+            )
+        if majoration:
+            steps.append(f"Majoration pour trois enfants ou plus : + {text.percent(majoration)}.")
+        if minimum_contributif_applied:
+            steps.append("Portée au minimum contributif (voir ce détail).")
+        return Explanation(
+            f"Retraite de base : {text.euros(base)} brut par an, {text.euros(base / 12)} par mois.",
+            tuple(steps),
+            ("CSS R351-29", "CSS L351-12", "service-public F21552"),
+        )
+
+    # --- The whole result ---
+
+    def run(self) -> SimulationResult:
+        simulation_input = self.simulation_input
+        legal_age, legal_date, legal_row = self.legal_earliest()
+        self.legal_date = legal_date
+        legal_reached = age_reached_on(self.birth, legal_age)
+        long_career, long_career_from = self.long_career(legal_date)
+        earliest = max(self.earliest_allowed, long_career_from or legal_date)
+        if simulation_input.pension_date is not None and simulation_input.pension_date < earliest:
+            raise SimulationError(
+                f"Le {text.day(simulation_input.pension_date)} est avant votre premier départ possible, "
+                f"le {text.day(earliest)}.",
+                "pension_date",
+            )
+        for compared in simulation_input.compare_dates:
+            if compared < earliest:
+                raise SimulationError(
+                    f"Le {text.day(compared)} est avant votre premier départ possible, le {text.day(earliest)}.",
+                    f"compare_dates[{simulation_input.compare_dates.index(compared)}]",
+                )
+        candidates = {earliest, max(earliest, legal_date), max(earliest, self.automatic_full_rate_date)}
+        cursor = date(earliest.year, 3 * ((earliest.month - 1) // 3) + 1, 1)
+        while cursor < self.automatic_full_rate_date:
+            if cursor > earliest:
+                candidates.add(cursor)
+            cursor = add_months(cursor, 3)
+        full_by_quarters = self.first_full_rate_by_quarters(max(earliest, legal_date))
+        if full_by_quarters is not None:
+            candidates.add(full_by_quarters)
+        if simulation_input.pension_date is not None:
+            candidates.add(simulation_input.pension_date)
+        candidates.update(simulation_input.compare_dates)
+        departures = tuple(
+            self.departure(day, legal_reached, long_career_from)
+            for day in sorted(candidates)
+            if day >= legal_date or (long_career_from is not None and day >= long_career_from)
+        )
+        reference = simulation_input.pension_date or max(candidates)
+        required_row = self.required(legal_date)
+        result = SimulationResult(
+            rules_version=parameters.RULES_VERSION,
+            birth_date=self.birth,
+            as_of=simulation_input.as_of,
+            legal_age=legal_age,
+            legal_age_date=legal_date,
+            earliest_date=earliest,
+            required_quarters=required_row.value[0],
+            automatic_full_rate_age=self.automatic_full_rate_age,
+            automatic_full_rate_date=self.automatic_full_rate_date,
+            quarters_by_year=self.quarters_by_year(reference),
+            long_career=long_career,
+            departures=departures,
+            explanation={
+                "legal_age": Explanation(
+                    f"Âge légal de votre génération : {text.age(legal_age)}, atteint le {text.day(legal_reached)} ; "
+                    f"première date de départ : le {text.day(legal_date)}.",
+                    (
+                        "Une retraite commence le 1er jour d'un mois, jamais avant l'âge légal : le 1er du mois "
+                        "qui suit votre anniversaire, ou le jour même si vous êtes né un 1er.",
+                        "Depuis la LFSS pour 2026, l'âge légal des générations 1964 à 1968 est abaissé, pour les "
+                        "retraites qui prennent effet à partir du 1er septembre 2026.",
+                        f"Source : {legal_row.source}.",
+                    ),
+                    ("CSS L161-17-2", "CSS L351-1", "loi 2025-1403, art. 105"),
+                ),
+                "required_quarters": Explanation(
+                    f"Durée requise pour le taux plein : {required_row.value[0]} trimestres.",
+                    (f"Source : {required_row.source}.",),
+                    ("CSS L161-17-3",),
+                ),
+                "automatic_full_rate": Explanation(
+                    f"Taux plein automatique à {text.age(self.automatic_full_rate_age)}, "
+                    f"le {text.day(self.automatic_full_rate_date)}, quel que soit le nombre de trimestres.",
+                    (f"Source : {self.automatic_full_rate_row.source}.",),
+                    ("CSS L351-8 1°",),
+                ),
+            },
+            limits=self.limits(),
+            mode="summary" if self.summary else "career",
+        )
+        return result
+
+    def first_full_rate_by_quarters(self, start: date) -> date | None:
+        candidate = start
+        while candidate < self.automatic_full_rate_date:
+            if self.state(candidate).all >= self.required(candidate).value[0]:
+                return candidate
+            candidate = add_months(candidate, 1)
+        return None
+
+    def quarters_by_year(self, reference: date) -> tuple[YearQuarters, ...]:
+        future = self.state(reference).years
+        rows = []
+        for year in sorted(set(self.past) | set(future)):
+            past = self.past.get(year)
+            projected = future.get(year)
+            quarters = aligned = contributed = 0
+            points = ZERO
+            for record in filter(None, (past, projected)):
+                quarters += record.all
+                aligned += record.aligned
+                contributed += record.contributed
+                points += record.points
+            rows.append(
+                YearQuarters(
+                    year=year,
+                    quarters=quarters,
+                    quarters_regime_general=aligned,
+                    quarters_contributed=contributed,
+                    agirc_arrco_points=points,
+                    projected=past is None,
+                    explanation=Explanation.later(self.year_explanation, year, quarters, reference),
+                )
+            )
+        return tuple(rows)
+
+    def year_explanation(self, year: int, quarters: int, reference: date) -> Explanation:
+        steps: list[str] = []
+        past = self.past.get(year)
+        if past is not None:
+            steps.extend(_past_year(year, past.entries, explain=True).steps)
+        explained = self._explained_future.get(reference)
+        if explained is None:
+            explained = self._explained_future[reference] = self.future_years(reference, explain=True)
+        projected = explained.get(year)
+        if projected is not None:
+            steps.extend(projected.steps)
+        return Explanation(
+            f"{year} : {text.quarters(quarters)}" + (" (prévision)" if past is None else "") + ".",
+            tuple(steps),
+            ("CSS R351-9", "CSS R351-12"),
+        )
+
+    def limits(self) -> tuple[str, ...]:
+        """What the result leaves out, said to the assuré: what is not counted, in which direction it moves the
+        figures, and what to do about it. Same texts in the page, the JSON API and the CLI (`limits`)."""
+        limits = [
+            "Vos revenus à venir et les montants de votre retraite sont en euros de 2026 : ils ne tiennent pas "
+            "compte des hausses futures des salaires, du plafond de la Sécurité sociale ni de la valeur du point "
+            "Agirc-Arrco. Lisez-les comme un pouvoir d'achat d'aujourd'hui.",
+            "Vos salaires passés sont revalorisés avec les coefficients officiels jusqu'en 2023, puis avec les "
+            "hausses des retraites de 2024 à 2026 : le salaire annuel moyen que calculera votre caisse peut différer "
+            "légèrement (moins de 1 %). Le montant exact figurera sur la notification de votre retraite.",
+            "Si vous partez avant d'avoir le taux plein, l'Agirc-Arrco réduit définitivement votre retraite "
+            "complémentaire. Cette réduction n'est pas calculée ici : les montants marqués « au plus » seront plus "
+            "bas. Pour l'estimer, utilisez le simulateur de l'Agirc-Arrco (agirc-arrco.fr).",
+            "La loi de financement de la Sécurité sociale pour 2026 prévoit de calculer le salaire annuel moyen des "
+            "mères sur leurs 24 meilleures années avec un enfant, 23 avec deux enfants ou plus, au lieu de 25. La "
+            "simulation garde 25 années, en attendant les textes d'application : si vous êtes concernée, votre "
+            "retraite de base pourrait être un peu plus élevée. Votre caisse appliquera la règle en vigueur à votre "
+            "demande de retraite.",
+            "Le site service-public.fr indique un départ un an plus tôt pour les parents nés à partir du 1er avril "
+            "1965 qui ont au moins un trimestre de majoration pour enfant. La simulation retient l'âge légal "
+            "habituel : si vous êtes dans ce cas, demandez à votre caisse de confirmer votre âge de départ avant de "
+            "décider.",
+            "Ne sont pas comptées ici les retraites de la fonction publique, des exploitants agricoles, de "
+            "l'Ircantec, du RAFP et des pays étrangers, ni la surcote parentale, la majoration Agirc-Arrco pour "
+            "enfants et les départs anticipés pour handicap, inaptitude ou incapacité permanente. Si l'un de ces cas "
+            "vous concerne, votre retraite totale sera différente : le simulateur de tous vos régimes sur "
+            "info-retraite.fr ou votre caisse vous renseignera.",
+        ]
+        if any(record.points_missing for record in self.past.values()):
+            limits.append(
+                "Votre relevé ne donne pas vos points Agirc-Arrco de certaines années avant 2019 : ils ne sont pas "
+                "comptés, et votre retraite complémentaire est donc sous-estimée. Consultez votre relevé de points "
+                "sur agirc-arrco.fr et, s'il en manque, signalez-le à l'Agirc-Arrco."
+            )
+        if self.birth.year in (1969, 1970):
+            limits.append(
+                "Pour les personnes nées en 1969 et 1970, un ajustement des âges de départ pour carrière longue a été "
+                "annoncé mais n'est pas encore publié : la simulation applique les âges fixés en 2023. Vérifiez votre "
+                "date de départ avec votre caisse avant de décider."
+            )
+        return tuple(limits)
+
+
+def _percent(fraction: Decimal) -> Decimal:
+    """50 for 0.5 (not 5E+1), 43.125 for 0.43125: the rate as people read it."""
+    value = (fraction * 100).normalize()
+    return value.quantize(ONE) if value == value.to_integral_value() else value
+
+
+def _last_counted_year(departure: date) -> int:
+    """The last recorded year whose rights count for a departure: the year before, or the year itself from February
+    (its quarters already validated)."""
+    return departure.year if departure.month > 1 else departure.year - 1
+
+
+def _day_after(day: date) -> date:
+    return day + timedelta(days=1)
+
+
+def simulate(simulation_input: SimulationInput) -> SimulationResult:
+    """Simulate every departure option from the earliest possible date to the automatic full rate.
+
+    Raises SimulationError (with a French message) when a requested date is before the first possible departure.
+    """
+    return _Simulation(simulation_input).run()
