@@ -10,6 +10,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.agents.models import Agent, AgentRole
 from portal.careers.models import PeriodVersion, Regime
 from portal.db import db
+from portal.pension_rules.parameters import (
+    CIVIL_SERVICE_SCHEME,
+    FARM_EMPLOYEES_SCHEME,
+    GENERAL_SCHEME,
+    SELF_EMPLOYED_SCHEME,
+)
 from portal.representation.models import Mandate, MandateState
 from portal.signalements.models import Annotation, ControlFinding, Signalement, SignalementItem
 from portal.signalements.states import DECIDED_STATES, SignalementState
@@ -28,10 +34,10 @@ QUEUES = {
 
 # The schemes an agent can filter the queues on (code, label), in the order of the filter's list.
 QUEUE_REGIMES = {
-    "CNAV": "Régime général",
-    "SSI": "Indépendants",
-    "MSA_SALARIES": "MSA salariés",
-    "SRE": "Fonction publique d'État",
+    GENERAL_SCHEME: "Régime général",
+    SELF_EMPLOYED_SCHEME: "Indépendants",
+    FARM_EMPLOYEES_SCHEME: "MSA salariés",
+    CIVIL_SERVICE_SCHEME: "Fonction publique d'État",
     "AGIRC_ARRCO": "Agirc-Arrco",
     "IRCANTEC": "Ircantec",
 }

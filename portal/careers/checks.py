@@ -12,9 +12,17 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from portal.careers.models import PeriodNature, PeriodVersion, RegimeKind
-from portal.careers.queries import MAX_QUARTERS_PER_YEAR, CareerView
+from portal.careers.queries import CareerView
 from portal.formatting import format_date, format_euros, plural
-from portal.pension_rules.parameters import quarter_thresholds, revaluation_coefficients, salary_revaluations
+from portal.pension_rules.parameters import (
+    GENERAL_SCHEME,
+    MAX_QUARTERS_PER_YEAR,
+    SELF_EMPLOYED_IN_GENERAL_SCHEME_FROM,
+    SELF_EMPLOYED_SCHEME,
+    quarter_thresholds,
+    revaluation_coefficients,
+    salary_revaluations,
+)
 
 WOMAN = "2"  # first digit of the NIR
 MAN = "1"
@@ -484,7 +492,7 @@ def _regime_change(
         "installation à votre compte, une entrée dans la fonction publique…), il arrive qu'une période soit oubliée "
         f"par l'un des deux régimes. Vérifiez que toutes vos périodes de {before_year} et de {year} figurent bien."
     )
-    if year == 2020 and "SSI" in before and "CNAV" in arrived:
+    if year == SELF_EMPLOYED_IN_GENERAL_SCHEME_FROM and SELF_EMPLOYED_SCHEME in before and GENERAL_SCHEME in arrived:
         reason += (
             " Depuis le 1er janvier 2020, les artisans et commerçants relèvent du régime général : ce changement "
             "a été automatique, mais vérifiez que vos revenus de 2019 et de 2020 ont bien été repris."

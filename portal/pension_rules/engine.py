@@ -45,21 +45,21 @@ from portal.pension_rules.model import (
 )
 
 REGIME_GENERAL = parameters.ALIGNED_SCHEMES
-OTHER_BASE = frozenset({"MSA_EXPLOITANTS", "SRE", "CNRACL"})
+OTHER_BASE = frozenset({"MSA_EXPLOITANTS", parameters.CIVIL_SERVICE_SCHEME, "CNRACL"})
 COMPLEMENTARY = frozenset({"AGIRC_ARRCO", "IRCANTEC", "RAFP"})
 FOREIGN = frozenset({parameters.ABROAD_SCHEME})
 REGIMES = REGIME_GENERAL | OTHER_BASE | COMPLEMENTARY | FOREIGN
 REGIME_LABELS = {
-    "CNAV": "régime général",
-    "SSI": "indépendants (ex-RSI)",
-    "MSA_SALARIES": "MSA salariés",
+    parameters.GENERAL_SCHEME: "régime général",
+    parameters.SELF_EMPLOYED_SCHEME: "indépendants (ex-RSI)",
+    parameters.FARM_EMPLOYEES_SCHEME: "MSA salariés",
     "MSA_EXPLOITANTS": "MSA exploitants",
-    "SRE": "fonction publique d'État",
+    parameters.CIVIL_SERVICE_SCHEME: "fonction publique d'État",
     "CNRACL": "CNRACL",
     "AGIRC_ARRCO": "Agirc-Arrco",
     "IRCANTEC": "Ircantec",
     "RAFP": "RAFP",
-    "ETRANGER": "étranger",
+    parameters.ABROAD_SCHEME: "étranger",
 }
 # Agirc-Arrco points are computed from salaries only where the unified scheme's rules apply (from 2019); before, the
 # relevé's own points are needed (several funds, other rates).

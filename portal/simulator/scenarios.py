@@ -12,7 +12,7 @@ from portal.simulator import inputs
 
 # The régimes whose last earnings go on in the default scenario: salaried and self-employed work of the régime
 # général (and the MSA's salaried scheme, aligned on it).
-CONTINUED_REGIMES = ("CNAV", "MSA_SALARIES", "SSI")
+CONTINUED_REGIMES = parameters.ALIGNED_SCHEMES
 
 
 def last_earnings(career) -> Decimal | None:
