@@ -7,7 +7,6 @@ from portal.auth.decorators import assure_required
 from portal.careers import checks, queries, services
 from portal.careers.exceptions import YearNotConfirmable
 from portal.careers.models import Assure
-from portal.careers.releve import render_releve_pdf
 from portal.careers.timeline import build_timeline
 from portal.db import utcnow
 from portal.forms import EmptyForm
@@ -110,6 +109,9 @@ def show_checks():
 def download_releve():
     """The relevé de carrière as a PDF, with the same content as the page."""
     career = queries.get_career(acting_context.subject())
+    # Imported here: WeasyPrint takes about 3 s and 20 MB to load; only a process that renders a relevé pays for it.
+    from portal.careers.releve import render_releve_pdf
+
     pdf = render_releve_pdf(
         career, generated_at=utcnow(), version_counts=queries.count_versions_by_period(acting_context.subject_id())
     )

@@ -20,7 +20,7 @@ from portal.forms import EmptyForm
 from portal.representation import context as acting_context
 from portal.representation.decorators import requires
 from portal.representation.permissions import Action
-from portal.signalements import instruction, justificatifs, permissions, queries, services
+from portal.signalements import justificatifs, permissions, queries, services
 from portal.signalements.catalog import CATALOG, PERIOD_FIELDS, AnomalyType, document_kinds
 from portal.signalements.exceptions import DraftRefused, SignalementError
 from portal.signalements.forms import (
@@ -31,6 +31,7 @@ from portal.signalements.forms import (
     SignalementForm,
     WithdrawForm,
 )
+from portal.signalements.models import ACCEPTED, BY_ASSURE, CLOSED, REFUSED
 from portal.signalements.states import SignalementState
 
 bp = Blueprint("signalements", __name__)
@@ -40,9 +41,9 @@ PREFILL_KEYS = ("annee", "periodes", "debut", "fin")
 # Routes whose form carries a file, and where their part of the request's page is.
 # The decision on an item of a request as the person sees it: DSFR badge variant and label.
 ITEM_DECISIONS = {
-    instruction.ACCEPTED: ("success", "Acceptée"),
-    instruction.REFUSED: ("error", "Refusée"),
-    instruction.CLOSED: ("", "Classée sans suite"),
+    ACCEPTED: ("success", "Acceptée"),
+    REFUSED: ("error", "Refusée"),
+    CLOSED: ("", "Classée sans suite"),
 }
 UPLOAD_ANCHORS = {
     "signalements.upload_document": "#justificatifs",
@@ -347,7 +348,7 @@ def _complement_request(signalement):
     """The technician's message asking for the complement awaited, None when no complement is awaited."""
     if not signalement.state.awaits_complement:
         return None
-    return next((message for message in reversed(signalement.messages) if message.author_kind == "agent"), None)
+    return next((message for message in reversed(signalement.messages) if not message.by_assure), None)
 
 
 @bp.get("/mes-demandes/<int:signalement_id>")
@@ -505,7 +506,7 @@ def _message_with_attachment(signalement, form, *, complement: bool):
         )
     else:
         message = services.post_message(
-            signalement, actor=acting_context.actor(), author_kind="assure", body=form.body.data
+            signalement, actor=acting_context.actor(), author_kind=BY_ASSURE, body=form.body.data
         )
     if upload is not None and upload.filename:
         justificatifs.add_document(

@@ -36,7 +36,7 @@ def _require_agent():
     return None
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _agent_navigation():
     """The back-office menu, item by item, as the role rules of portal/agents/permissions.py allow it (None when
     no agent is logged in: the menu is then not shown)."""

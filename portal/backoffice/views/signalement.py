@@ -21,6 +21,7 @@ from portal.forms import EmptyForm
 from portal.signalements import instruction, justificatifs
 from portal.signalements import services as signalements_services
 from portal.signalements.exceptions import SignalementError
+from portal.signalements.models import BY_AGENT
 from portal.signalements.states import SignalementState
 
 
@@ -198,7 +199,7 @@ def post_message(signalement_id: int):
     if form.validate_on_submit():
         try:
             signalements_services.post_message(
-                signalement, actor=current_user, author_kind="agent", body=form.body.data
+                signalement, actor=current_user, author_kind=BY_AGENT, body=form.body.data
             )
         except SignalementError as error:
             # The signalement is no longer open: the form is gone from its page, the message says why.
@@ -246,6 +247,22 @@ def _item_decisions(form: DecisionForm) -> list[instruction.ItemDecision]:
     return decisions
 
 
+def _refused_decision(signalement_id: int, form, error: SignalementError | StaleDataError):
+    """A decision or a validation that was not recorded: the signalement as it now is, and the answer's status. A
+    concurrent change (the ORM's version check or the service's own) is a 409: the agent reloads and retries; any
+    other refusal is a 422, its message on the field it names (the validation's comment) or on the form."""
+    db.session.expire_all()
+    signalement = load_signalement(signalement_id, instruct=True)
+    if isinstance(error, StaleDataError | instruction.StaleSignalement):
+        form.form_errors.append(instruction.STALE_MESSAGE)
+        return signalement, 409
+    if error.field == "note" and "note" in form:
+        form.note.errors = [*form.note.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+    return signalement, 422
+
+
 @bp.post("/demandes/<int:signalement_id>/decision")
 def decide(signalement_id: int):
     """Decide item by item; applied at once, or sent to a second agent (four eyes)."""
@@ -260,14 +277,8 @@ def decide(signalement_id: int):
                     today=clock.today(),
                 )  # fmt: skip
         except (SignalementError, StaleDataError) as error:
-            db.session.expire_all()
-            signalement = load_signalement(signalement_id, instruct=True)
-            # A concurrent change (the ORM's version check or the service's own): the agent reloads and retries.
-            if isinstance(error, StaleDataError | instruction.StaleSignalement):
-                form.form_errors.append(instruction.STALE_MESSAGE)
-                return _render_signalement(signalement, status=409, decision_form=form)
-            form.form_errors.append(error.message)
-            return _render_signalement(signalement, status=422, decision_form=form)
+            signalement, status = _refused_decision(signalement_id, form, error)
+            return _render_signalement(signalement, status=status, decision_form=form)
         if signalement.state is SignalementState.AWAITING_VALIDATION:
             flash("Décision préparée : elle attend la validation d'un second agent.", "success")
         else:
@@ -289,17 +300,8 @@ def validate(signalement_id: int):
                     expected_version=form.version_id.data, today=clock.today(),
                 )  # fmt: skip
         except (SignalementError, StaleDataError) as error:
-            db.session.expire_all()
-            signalement = load_signalement(signalement_id, instruct=True)
-            # A concurrent change (the ORM's version check or the service's own): the agent reloads and retries.
-            if isinstance(error, StaleDataError | instruction.StaleSignalement):
-                form.form_errors.append(instruction.STALE_MESSAGE)
-                return _render_signalement(signalement, status=409, validation_form=form)
-            if error.field == "note":
-                form.note.errors = [*form.note.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-            return _render_signalement(signalement, status=422, validation_form=form)
+            signalement, status = _refused_decision(signalement_id, form, error)
+            return _render_signalement(signalement, status=status, validation_form=form)
         flash("Validation enregistrée.", "success")
         return redirect(url_for("backoffice.show_request", signalement_id=signalement_id), 303)
     return _render_signalement(signalement, status=422, validation_form=form)
