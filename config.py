@@ -153,11 +153,22 @@ class Config:
     SUBMISSION_RATE_LIMIT = "10 per day"
     MESSAGE_RATE_LIMIT = "30 per hour"
 
-    # E-mail: "inline" sends right after the commit; "queue" leaves it to `flask notifications send`. Either way a
-    # failed e-mail stays in the outbox and `flask notifications send` retries it until it has failed this often;
-    # then only an administrateur's « Renvoyer » (back-office, « E-mails en échec ») sends it.
-    NOTIFICATIONS_DELIVERY = _env("NOTIFICATIONS_DELIVERY", "inline")
-    NOTIFICATIONS_MAX_ATTEMPTS = int(_env("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
+    # E-mail. Every e-mail is first an outbox row, written with the change it tells about. Once that commits:
+    # "celery" hands it to the workers (one task per e-mail); "inline" sends it in the web process (the tests, a
+    # portal run without workers); "queue" leaves it to the sweep. A temporary failure is retried with exponential
+    # backoff (RETRY_BASE, twice, four times…, at most RETRY_MAX) until it has failed MAX_ATTEMPTS times (about
+    # three hours with these values); then, or after a bounce (SMTP 5xx), only an administrateur's « Renvoyer »
+    # (back-office, « E-mails en échec ») sends it. The sweep (beat, every SWEEP_SECONDS, or `flask notifications
+    # send`) sends what is due and whatever a lost task left behind.
+    NOTIFICATIONS_DELIVERY = _env("NOTIFICATIONS_DELIVERY", "celery")
+    NOTIFICATIONS_MAX_ATTEMPTS = int(_env("NOTIFICATIONS_MAX_ATTEMPTS", "10"))
+    NOTIFICATIONS_RETRY_BASE_SECONDS = int(_env("NOTIFICATIONS_RETRY_BASE_SECONDS", "30"))
+    NOTIFICATIONS_RETRY_MAX_SECONDS = int(_env("NOTIFICATIONS_RETRY_MAX_SECONDS", "3600"))
+    NOTIFICATIONS_SWEEP_SECONDS = int(_env("NOTIFICATIONS_SWEEP_SECONDS", "60"))
+    # While a sender talks to the mail server no other one takes the e-mail; longer than MAIL_TIMEOUT_SECONDS, so
+    # that a slow server is not mistaken for a dead sender.
+    NOTIFICATIONS_SEND_LEASE_SECONDS = int(_env("NOTIFICATIONS_SEND_LEASE_SECONDS", "120"))
+    MAIL_TIMEOUT_SECONDS = int(_env("MAIL_TIMEOUT_SECONDS", "30"))
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
@@ -166,6 +177,25 @@ class Config:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_FROM = _env("MAIL_FROM", "Ma carrière retraite <ne-pas-repondre@carriere.example.fr>")
     MAIL_DIRECTORY = _env("MAIL_DIRECTORY", str(INSTANCE_DIR / "mails"))
+
+    # Background work on Celery workers (portal/background.py). The broker: CELERY_BROKER_URL (Redis or RabbitMQ),
+    # else the rate limits' REDIS_URL. Development defaults to kombu's SQLAlchemy transport on a SQLite file of the
+    # instance: no server to install. Each deployment (or test worker) may take its own queue name.
+    CELERY_BROKER_URL = _env("CELERY_BROKER_URL") or _env("REDIS_URL")
+    CELERY_QUEUE = _env("CELERY_QUEUE", "portal")
+    # Redis (and the SQLite broker) give an unacknowledged task to another worker after this long: longer than any
+    # task runs. RabbitMQ needs none: it redelivers as soon as the dead worker's connection drops.
+    CELERY_VISIBILITY_TIMEOUT_SECONDS = int(_env("CELERY_VISIBILITY_TIMEOUT_SECONDS", "3600"))
+    # The daily jobs' times on beat (Europe/Paris), "HH:MM"; see portal/background.py for what each one does.
+    CELERY_DAILY_JOBS_AT = {
+        "portal.representation.expire_mandates": "00:05",
+        "portal.signalements.reprioritize": "00:15",
+        "portal.signalements.purge_drafts": "02:00",
+        "portal.documents.sweep": "02:30",
+        "portal.sessions.purge": "03:00",
+        "portal.audit.verify": "03:30",
+        "portal.audit.checkpoint": "04:00",
+    }
 
     SERVICE_NAME = "Ma carrière retraite"
     OPERATOR_NAME = "Assurance retraite"
@@ -191,8 +221,12 @@ class DevelopmentConfig(Config):
     # The links of e-mails lead to the address `flask run` serves (`make run PORT=…` passes it): the port of
     # FLASK_RUN_PORT, 5000 by default, unless PORTAL_BASE_URL says otherwise.
     PORTAL_BASE_URL = _env("PORTAL_BASE_URL", f"http://127.0.0.1:{_env('FLASK_RUN_PORT', '5000')}")
-    # E-mails of development are files in instance/mails, to open in any mail client.
+    # E-mails of development are files in instance/mails, to open in any mail client; `make run` sends them instead
+    # through its development mailbox (an SMTP server on 127.0.0.1:1025 with a page to read them).
     MAIL_BACKEND = _env("MAIL_BACKEND", "directory")
+    CELERY_BROKER_URL = (
+        _env("CELERY_BROKER_URL") or _env("REDIS_URL") or f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite3'}"
+    )
     # The local FranceConnect sandbox that `make run` starts beside the portal (python -m portal.sandbox).
     FRANCECONNECT_ISSUER = _env("FRANCECONNECT_ISSUER", "http://127.0.0.1:5001/api/v2")
     FRANCECONNECT_CLIENT_ID = _env("FRANCECONNECT_CLIENT_ID", "portail-carriere-local")
@@ -209,6 +243,10 @@ class TestConfig(Config):
     DEMO_COMMANDS = True
     PORTAL_BASE_URL = "http://localhost"
     MAIL_BACKEND = "smtp"
+    # The suite sends inline, in the request that committed; tests/workers run real workers on "celery".
+    NOTIFICATIONS_DELIVERY = _env("NOTIFICATIONS_DELIVERY", "inline")
+    CELERY_BROKER_URL = _env("CELERY_BROKER_URL", "memory://")
+    MAIL_TIMEOUT_SECONDS = int(_env("MAIL_TIMEOUT_SECONDS", "10"))
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     SESSION_COOKIE_SECURE = False
@@ -233,6 +271,13 @@ class ProductionConfig(Config):
         "PORTAL_BASE_URL",
         "AUDIT_CHECKPOINT_KEY",
     )
+
+    @classmethod
+    def missing_settings(cls, values: dict) -> list[str]:
+        missing = super().missing_settings(values)
+        if values.get("NOTIFICATIONS_DELIVERY") == "celery" and not values.get("CELERY_BROKER_URL"):
+            missing.append("CELERY_BROKER_URL (or REDIS_URL)")
+        return missing
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -93,6 +93,7 @@ def _check_settings(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     # Imported when the app is built, not with the package: see the module docstring.
+    from portal import background
     from portal import db as portal_db
     from portal.db import db
     from portal.extensions import csrf, limiter, login_manager, migrate
@@ -117,6 +118,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.signalements import models as _signalements_models  # noqa: F401
 
     documents_services.init_app(app)
+    background.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from flask import g, got_request_exception, has_request_context, request
+from flask import g, got_request_exception, has_app_context, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -90,6 +90,13 @@ def install_unit_of_work(app) -> None:
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Requests that may write: on SQLite their transaction takes the write lock as it begins.
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_EXPECT_WRITES = "portal_expect_writes"
+
+
+def expect_writes() -> None:
+    """Outside a request (a background task), treat every transaction of this app context as one that may write:
+    on SQLite it then takes the write lock when it begins, and waits its turn, as a write request does."""
+    g.setdefault(_EXPECT_WRITES, True)
 
 
 def configure_sqlite(engine) -> None:
@@ -115,7 +122,10 @@ def configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        writes = has_request_context() and request.method in WRITE_METHODS
+        if has_request_context():
+            writes = request.method in WRITE_METHODS
+        else:
+            writes = has_app_context() and g.get(_EXPECT_WRITES, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 

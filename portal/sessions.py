@@ -23,14 +23,15 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict, cast
 
-from flask import Flask, Request, Response, has_request_context, request, session
+from celery import shared_task
+from flask import Flask, Request, Response, current_app, has_request_context, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import JSON, CursorResult, DateTime, String, delete, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
-from portal.db import Base, db, utcnow
+from portal.db import Base, atomic, db, utcnow
 
 BACKOFFICE_PREFIX = "/espace-agents"
 CITIZEN_DOOR = "citizen"
@@ -248,3 +249,10 @@ def purge_expired_sessions(app: Flask, *, now: datetime) -> int:
         ),
     )
     return result.rowcount
+
+
+@shared_task(name="portal.sessions.purge")
+def purge_task() -> int:
+    """Beat's daily purge of expired sessions (the same function as `flask sessions purge`)."""
+    with atomic():
+        return purge_expired_sessions(current_app._get_current_object(), now=utcnow())  # type: ignore[attr-defined]

@@ -15,19 +15,21 @@ PRODUCTION_SETTINGS = {
     "PORTAL_BASE_URL": "https://carriere.example.fr",
     "AUDIT_CHECKPOINT_KEY": "c" * 32,
 }
+# The e-mails leave through the workers: a production portal needs their broker (or runs without workers).
+WITH_BROKER = {**PRODUCTION_SETTINGS, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
 
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_SETTINGS))
 def test_production_refuses_to_start_without_a_required_setting(monkeypatch, missing):
     monkeypatch.setenv("PORTAL_ENV", "production")
-    settings = {**PRODUCTION_SETTINGS, missing: None}
+    settings = {**WITH_BROKER, missing: None}
     with pytest.raises(RuntimeError, match=missing):
         create_app(settings)
 
 
 def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
-    app = create_app(PRODUCTION_SETTINGS)
+    app = create_app(WITH_BROKER)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -35,6 +37,16 @@ def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
     assert not app.debug
     response = app.test_client().get("/sante")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_production_with_workers_needs_their_broker_and_takes_the_rate_limits_redis(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    with pytest.raises(RuntimeError, match="CELERY_BROKER_URL"):
+        create_app({**PRODUCTION_SETTINGS, "CELERY_BROKER_URL": None})
+    app = create_app(WITH_BROKER)
+    assert app.extensions["celery"].conf.broker_url == "redis://127.0.0.1:6379/0"
+    # Without workers (e-mails sent by the web process), no broker is needed.
+    create_app({**PRODUCTION_SETTINGS, "CELERY_BROKER_URL": None, "NOTIFICATIONS_DELIVERY": "inline"})
 
 
 def test_an_unknown_environment_name_is_refused(monkeypatch):
@@ -51,10 +63,10 @@ def test_production_has_no_demo_commands_unless_asked(monkeypatch):
     # seed-demo and generate-requests write invented people: a production process does not even offer them.
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.delenv("DEMO_COMMANDS", raising=False)
-    app = create_app(PRODUCTION_SETTINGS)
+    app = create_app(WITH_BROKER)
     context = click.Context(app.cli)
     assert app.cli.get_command(context, "seed-demo") is None
     assert app.cli.get_command(context, "generate-requests") is None
     assert app.cli.get_command(context, "agents") is not None
-    asked = create_app({**PRODUCTION_SETTINGS, "DEMO_COMMANDS": True})
+    asked = create_app({**WITH_BROKER, "DEMO_COMMANDS": True})
     assert asked.cli.get_command(click.Context(asked.cli), "seed-demo") is not None

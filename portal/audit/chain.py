@@ -185,35 +185,66 @@ def _describe_anchor(anchor: checkpoints.AnchorReport) -> str:
     return text
 
 
+class TrailError(Exception):
+    """The trail is altered, or cannot be checked; `message` says which, in French."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def check_trail(config) -> tuple[ChainReport, checkpoints.AnchorReport]:
+    """The chain, then the trail against the last checkpoint (`flask audit verify`, beat's portal.audit.verify).
+    Raises TrailError when either fails."""
+    report = verify_chain(db.session)
+    if not report.ok:
+        raise TrailError(
+            f"Journal d'audit altéré : la ligne n° {report.first_broken_id} est invalide, {report.reason}. "
+            f"{report.rows_checked} ligne(s) examinée(s)."
+        )
+    try:
+        key = checkpoints.checkpoint_key(config)
+        anchor = checkpoints.check_anchor(db.session, checkpoints.store_from_config(config).latest(), key=key)
+    except checkpoints.CheckpointError as error:
+        raise TrailError(f"Journal d'audit non vérifiable : {error.message}") from error
+    if not anchor.ok:
+        raise TrailError(f"Journal d'audit altéré : {anchor.problem}")
+    return report, anchor
+
+
+def write_checkpoint(config) -> tuple[checkpoints.Checkpoint, str] | None:
+    """Write a signed checkpoint of the trail's head outside the database, once the trail is checked against the
+    previous one: a truncated trail is never anchored (`flask audit checkpoint`, beat's portal.audit.checkpoint).
+    Returns the checkpoint and where it was written, None when the trail is empty; raises TrailError."""
+    check_trail(config)
+    try:
+        key = checkpoints.checkpoint_key(config)
+        store = checkpoints.store_from_config(config)
+        now = utcnow()
+        head = checkpoints.current_head(db.session, now=now)
+        if head is None:
+            return None
+        checkpoint = head.signed(key)
+        return checkpoint, store.write(checkpoint, now=now)
+    except checkpoints.CheckpointError as error:
+        raise TrailError(f"Point d'ancrage non écrit : {error.message}") from error
+
+
 def register_commands(app: Flask) -> None:
     audit = click.Group("audit", help="Journal d'audit.")
 
-    def check_trail(config) -> tuple[ChainReport, checkpoints.AnchorReport]:
-        """The chain, then the trail against the last checkpoint; exits with status 1 when either fails."""
-        report = verify_chain(db.session)
-        if not report.ok:
-            click.echo(
-                f"Journal d'audit altéré : la ligne n° {report.first_broken_id} est invalide, {report.reason}. "
-                f"{report.rows_checked} ligne(s) examinée(s).",
-                err=True,
-            )
-            raise SystemExit(1)
+    def checked_trail() -> tuple[ChainReport, checkpoints.AnchorReport]:
         try:
-            key = checkpoints.checkpoint_key(config)
-            anchor = checkpoints.check_anchor(db.session, checkpoints.store_from_config(config).latest(), key=key)
-        except checkpoints.CheckpointError as error:
-            click.echo(f"Journal d'audit non vérifiable : {error.message}", err=True)
+            return check_trail(app.config)
+        except TrailError as error:
+            click.echo(error.message, err=True)
             raise SystemExit(1) from error
-        if not anchor.ok:
-            click.echo(f"Journal d'audit altéré : {anchor.problem}", err=True)
-            raise SystemExit(1)
-        return report, anchor
 
     @audit.command("verify")
     def verify_command():
         """Check the hash chain of the whole audit trail, then the trail against its last checkpoint; exit with
         status 1 if either fails."""
-        report, anchor = check_trail(app.config)
+        report, anchor = checked_trail()
         if report.rows_checked == 0:
             click.echo("Journal d'audit vide : rien à vérifier.")
             if anchor.checkpoint is None:
@@ -229,20 +260,15 @@ def register_commands(app: Flask) -> None:
     def checkpoint_command():
         """Write a signed checkpoint of the trail's head outside the database (scheduled daily), once the trail is
         checked against the previous one: a truncated trail is never anchored."""
-        check_trail(app.config)
         try:
-            key = checkpoints.checkpoint_key(app.config)
-            store = checkpoints.store_from_config(app.config)
-            now = utcnow()
-            head = checkpoints.current_head(db.session, now=now)
-            if head is None:
-                click.echo("Journal d'audit vide : aucun point d'ancrage écrit.")
-                return
-            checkpoint = head.signed(key)
-            where = store.write(checkpoint, now=now)
-        except checkpoints.CheckpointError as error:
-            click.echo(f"Point d'ancrage non écrit : {error.message}", err=True)
+            written = write_checkpoint(app.config)
+        except TrailError as error:
+            click.echo(error.message, err=True)
             raise SystemExit(1) from error
+        if written is None:
+            click.echo("Journal d'audit vide : aucun point d'ancrage écrit.")
+            return
+        checkpoint, where = written
         click.echo(
             f"Point d'ancrage écrit : ligne n° {checkpoint.last_id}, {checkpoint.row_count} ligne(s), empreinte "
             f"{checkpoint.last_hash}, {where}."

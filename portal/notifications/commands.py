@@ -12,7 +12,9 @@ def register_commands(app: Flask) -> None:
 
     @notifications_group.command("send")
     def send_command():
-        """Send the e-mails waiting in the outbox (for NOTIFICATIONS_DELIVERY=queue, or after a failure)."""
+        """Send, now and in this process, every e-mail waiting in the outbox, whatever its backoff (after a mail
+        server outage, or for NOTIFICATIONS_DELIVERY=queue without workers); beat's portal.notifications.send_due
+        does the same every minute for what is due."""
         with atomic():
             count = send_pending()
         click.echo(f"{count} e-mail(s) envoyé(s).")

@@ -28,6 +28,13 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # When a sender may try again after a temporary failure (exponential backoff); NULL: as soon as possible.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # Set while a sender talks to the mail server: no other sender takes the e-mail until then. A sender killed
+    # mid-way leaves it set; once it has passed, the e-mail is taken up again.
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # The mail server refused it for good (SMTP 5xx): never retried on its own, listed for the administrateurs.
+    bounced_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     @property
     def masked_recipient(self) -> str:

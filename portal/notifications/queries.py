@@ -17,15 +17,13 @@ class FailedPage:
     next_before_id: int | None
 
 
-def get_notification(notification_id: int, *, for_update: bool = False) -> Notification | None:
-    """One outbox row; `for_update` locks it until the commit (two administrateurs clicking « Renvoyer » at once
-    send it once: the second reads it sent)."""
-    return db.session.get(Notification, notification_id, with_for_update=for_update, populate_existing=for_update)
+def get_notification(notification_id: int) -> Notification | None:
+    return db.session.get(Notification, notification_id)
 
 
 def _failed():
-    # Tried at least once and still not sent: under the attempt cap `flask notifications send` retries them, above
-    # it only an administrateur's « Renvoyer » does.
+    # Tried at least once and still not sent: under the attempt cap the workers retry them (exponential backoff),
+    # above it, or once bounced, only an administrateur's « Renvoyer » does.
     return (Notification.sent_at.is_(None), Notification.attempts > 0)
 
 

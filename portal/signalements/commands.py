@@ -2,14 +2,11 @@
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
 from portal import clock
-from portal.db import atomic, db, utcnow
-from portal.signalements.models import Signalement
-from portal.signalements.priority import compute_priority, place_in_queue
+from portal.db import atomic, utcnow
+from portal.signalements.priority import reprioritize_open_requests
 from portal.signalements.services import purge_expired_drafts
-from portal.signalements.states import SignalementState
 
 
 def register_commands(app: Flask) -> None:
@@ -30,14 +27,8 @@ def register_commands(app: Flask) -> None:
     @backoffice.command("reprioritize")
     def reprioritize_command():
         """Recompute the priority of every open request (the deadline part moves daily; scheduled daily)."""
-        today = clock.today()
-        open_states = [state.value for state in SignalementState if state.is_open]
-        count = 0
         with atomic():
-            statement = select(Signalement).where(Signalement.state.in_(open_states)).execution_options(yield_per=500)
-            for signalement in db.session.execute(statement).scalars():
-                place_in_queue(signalement, compute_priority(signalement, today=today))
-                count += 1
+            count = reprioritize_open_requests(today=clock.today())
         click.echo(f"{count} demande(s) repriorisée(s).")
 
     app.cli.add_command(backoffice)

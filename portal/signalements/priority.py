@@ -18,6 +18,8 @@ from sqlalchemy import select
 
 from portal.careers.models import Assure, PeriodNature, PeriodVersion, Regime, RegimeKind
 from portal.db import db
+from portal.signalements.models import Signalement
+from portal.signalements.states import SignalementState
 
 
 def age_on(birth_date: date, today: date) -> int:
@@ -88,3 +90,15 @@ def queue_position(priority: int, filed_at) -> int:
 def place_in_queue(signalement, priority: int) -> None:
     signalement.priority = priority
     signalement.queue_position = queue_position(priority, signalement.filed_at)
+
+
+def reprioritize_open_requests(*, today: date) -> int:
+    """Recompute the priority of every open request: the deadline part moves daily (`flask backoffice
+    reprioritize`, beat's portal.signalements.reprioritize). Returns how many were recomputed."""
+    open_states = [state.value for state in SignalementState if state.is_open]
+    count = 0
+    statement = select(Signalement).where(Signalement.state.in_(open_states)).execution_options(yield_per=500)
+    for signalement in db.session.execute(statement).scalars():
+        place_in_queue(signalement, compute_priority(signalement, today=today))
+        count += 1
+    return count

@@ -76,6 +76,8 @@ def test_a_refused_email_stays_with_its_error_and_an_administrateur_sends_it_aga
     assert failed.subject in page
     assert "Recipient address rejected" in page
     assert PERSON_EMAIL not in page  # masked in the recipient column and in the server's message alike
+    assert "Rebond</p><br>refusé pour de bon le" in text_of(listing)  # a 550 is not retried on its own
+    assert failed.bounced_at is not None
 
     committing_app.config["MAIL_PORT"] = mail_sink.port  # the mail server is fixed
     response = administrateur.post(f"{OUTBOX}/{failed.id}/renvoyer", data={"csrf_token": csrf_token(listing.text)})
@@ -116,6 +118,8 @@ def test_a_failed_resend_keeps_the_email_listed_with_the_new_error(committing_ap
     agent_post(camille, filed, "prendre")
     (failed,) = unsent()
     listing = administrateur.get(OUTBOX)
+    assert "Nouvel essai prévu</p><br>le" in text_of(listing)  # a server that cannot be reached: retried later
+    assert failed.next_attempt_at is not None
     response = administrateur.post(f"{OUTBOX}/{failed.id}/renvoyer", data={"csrf_token": csrf_token(listing.text)})
     assert response.status_code == 303
     page = text_of(administrateur.get(OUTBOX))

@@ -62,3 +62,18 @@ def test_an_emails_links_start_with_the_configured_address(app, db, monkeypatch)
         signalement_id=42,
     )  # fmt: skip
     assert "Consulter votre demande : http://127.0.0.1:5055/mes-demandes/42\n" in notification.body
+
+
+def test_make_run_starts_a_worker_with_beat_and_a_mailbox_where_the_portal_sends():
+    printed = subprocess.run(
+        ["make", "-n", "run"], cwd=ROOT, env=environment(), capture_output=True, text=True, check=True
+    ).stdout
+    recipe = printed.replace("\\\n", " ").splitlines()
+    portal = next(line for line in recipe if " run --host " in line)
+    worker = next(line for line in recipe if "celery -A wsgi:celery_app worker --beat" in line)
+    mailbox = next(line for line in recipe if "portal.sandbox.mailbox" in line)
+    for setting in ("MAIL_BACKEND=smtp ", "MAIL_PORT=1025 ", "PORTAL_BASE_URL=http://127.0.0.1:5000 "):
+        assert setting in portal
+        assert setting in worker  # the worker sends the e-mails the portal queues, with the same links
+    assert "--smtp-port 1025 " in mailbox
+    assert "--schedule instance/celerybeat-schedule" in worker

@@ -29,15 +29,15 @@ def list_failed_emails():
 @role_required(permissions.can_manage_outbox)
 def resend_email(notification_id: int):
     """Send one failed e-mail again, now."""
-    notification = notifications_queries.get_notification(known_id(notification_id), for_update=True)
+    notification = notifications_queries.get_notification(known_id(notification_id))
     if notification is None:
         abort(404)
     try:
-        sent = notifications_services.resend(notification, actor=current_user)
+        delivery = notifications_services.resend(notification.id, actor=current_user)
     except NotificationError as error:
         flash(error.message, "info")
     else:
-        if sent:
+        if delivery.outcome is notifications_services.Outcome.SENT:
             flash(f"L'e-mail « {notification.subject} » est parti vers {notification.masked_recipient}.", "success")
         else:
             flash(
