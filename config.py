@@ -167,8 +167,10 @@ class Config:
     NOTIFICATIONS_SWEEP_SECONDS = int(_env("NOTIFICATIONS_SWEEP_SECONDS", "60"))
     # While a sender talks to the mail server no other one takes the e-mail; longer than MAIL_TIMEOUT_SECONDS, so
     # that a slow server is not mistaken for a dead sender.
-    NOTIFICATIONS_SEND_LEASE_SECONDS = int(_env("NOTIFICATIONS_SEND_LEASE_SECONDS", "120"))
-    MAIL_TIMEOUT_SECONDS = int(_env("MAIL_TIMEOUT_SECONDS", "30"))
+    # An SMTP conversation is about ten socket operations, each bounded by MAIL_TIMEOUT_SECONDS: production refuses
+    # a lease shorter than ten times it.
+    NOTIFICATIONS_SEND_LEASE_SECONDS = int(_env("NOTIFICATIONS_SEND_LEASE_SECONDS", "300"))
+    MAIL_TIMEOUT_SECONDS = int(_env("MAIL_TIMEOUT_SECONDS", "20"))
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
@@ -183,15 +185,17 @@ class Config:
     # instance: no server to install. Each deployment (or test worker) may take its own queue name.
     CELERY_BROKER_URL = _env("CELERY_BROKER_URL") or _env("REDIS_URL")
     CELERY_QUEUE = _env("CELERY_QUEUE", "portal")
-    # Redis (and the SQLite broker) give an unacknowledged task to another worker after this long: longer than any
-    # task runs. RabbitMQ needs none: it redelivers as soon as the dead worker's connection drops.
+    # Redis gives an unacknowledged task to another worker after this long: longer than any task runs. RabbitMQ
+    # needs none: it redelivers as soon as the dead worker's connection drops. The embedded broker of development has
+    # none either: a task a killed worker held is lost (an e-mail's is found again by the outbox sweep).
     CELERY_VISIBILITY_TIMEOUT_SECONDS = int(_env("CELERY_VISIBILITY_TIMEOUT_SECONDS", "3600"))
     # The daily jobs' times on beat (Europe/Paris), "HH:MM"; see portal/background.py for what each one does.
     CELERY_DAILY_JOBS_AT = {
         "portal.representation.expire_mandates": "00:05",
         "portal.signalements.reprioritize": "00:15",
-        "portal.signalements.purge_drafts": "02:00",
-        "portal.documents.sweep": "02:30",
+        # Not between 02:00 and 03:00: that hour is skipped in March and happens twice in October.
+        "portal.signalements.purge_drafts": "01:30",
+        "portal.documents.sweep": "01:45",
         "portal.sessions.purge": "03:00",
         "portal.audit.verify": "03:30",
         "portal.audit.checkpoint": "04:00",
@@ -224,6 +228,10 @@ class DevelopmentConfig(Config):
     # E-mails of development are files in instance/mails, to open in any mail client; `make run` sends them instead
     # through its development mailbox (an SMTP server on 127.0.0.1:1025 with a page to read them).
     MAIL_BACKEND = _env("MAIL_BACKEND", "directory")
+    # Never more than a minute between two tries (for an hour): a developer who restarts the mailbox sees the
+    # e-mails that waited arrive within a minute.
+    NOTIFICATIONS_RETRY_MAX_SECONDS = int(_env("NOTIFICATIONS_RETRY_MAX_SECONDS", "60"))
+    NOTIFICATIONS_MAX_ATTEMPTS = int(_env("NOTIFICATIONS_MAX_ATTEMPTS", "60"))
     CELERY_BROKER_URL = (
         _env("CELERY_BROKER_URL") or _env("REDIS_URL") or f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite3'}"
     )
@@ -275,8 +283,11 @@ class ProductionConfig(Config):
     @classmethod
     def missing_settings(cls, values: dict) -> list[str]:
         missing = super().missing_settings(values)
-        if values.get("NOTIFICATIONS_DELIVERY") == "celery" and not values.get("CELERY_BROKER_URL"):
+        # Beat runs the daily jobs (purges, mandate expiry, the audit checks), whatever delivers the e-mails.
+        if not values.get("CELERY_BROKER_URL"):
             missing.append("CELERY_BROKER_URL (or REDIS_URL)")
+        if values.get("NOTIFICATIONS_SEND_LEASE_SECONDS", 0) < 10 * values.get("MAIL_TIMEOUT_SECONDS", 0):
+            missing.append("NOTIFICATIONS_SEND_LEASE_SECONDS (at least 10 × MAIL_TIMEOUT_SECONDS)")
         return missing
 
 

@@ -80,6 +80,8 @@ def init_app(app: Flask) -> Celery:
 
 
 def _transport_options(broker_url: str, config) -> dict:
+    if broker_url.startswith(("amqp://", "amqps://", "pyamqp://")):
+        return {}
     if not broker_url.startswith(("redis://", "rediss://")):
         # RabbitMQ redelivers a dead worker's tasks as soon as its connection drops. The embedded broker's options
         # go to SQLAlchemy's create_engine: none to give.
@@ -92,6 +94,10 @@ def _transport_options(broker_url: str, config) -> dict:
         # waiting well past a short visibility timeout).
         "unacked_restore_interval": max(1, min(10, visibility // 3)),
         "unacked_restore_throttle": 1,
+        # A Redis that stops answering without closing the connection must not hang the page that queues an
+        # e-mail after its commit (nor a worker): give up, and leave the e-mail to the outbox sweep.
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
     }
 
 

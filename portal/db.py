@@ -46,7 +46,10 @@ def utcnow() -> datetime:
 
 @contextmanager
 def atomic() -> Iterator[None]:
-    """One unit of work for CLI commands and jobs: commit on success, roll back on any exception."""
+    """One unit of work for CLI commands and jobs: commit on success, roll back on any exception. Outside a
+    request its transactions may write (on SQLite they take the write lock when they begin: see expect_writes)."""
+    if has_app_context() and not has_request_context():
+        expect_writes()
     try:
         yield
         db.session.commit()

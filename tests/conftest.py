@@ -142,6 +142,34 @@ class MailSink:
         return "250 OK"
 
 
+class RefusingSink(MailSink):
+    """An SMTP server that answers every recipient with `answer` (a 550 quoting the address, as real servers do, by
+    default; a 4xx for a temporary refusal)."""
+
+    def __init__(self, answer: str = "550 5.1.1 <{address}>: Recipient address rejected: User unknown"):
+        super().__init__()
+        self.answer = answer
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return self.answer.format(address=address)
+
+
+@pytest.fixture
+def refusing_sink():
+    """Start a RefusingSink with the given answer (`refusing_sink()` for the default 550); stopped after the test."""
+    sinks = []
+
+    def start(answer: str | None = None) -> RefusingSink:
+        sink = RefusingSink(answer) if answer else RefusingSink()
+        sink.controller.start()
+        sinks.append(sink)
+        return sink
+
+    yield start
+    for sink in sinks:
+        sink.controller.stop()
+
+
 @pytest.fixture(scope="session")
 def _mail_sink():
     sink = MailSink()

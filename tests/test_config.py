@@ -39,14 +39,17 @@ def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_production_with_workers_needs_their_broker_and_takes_the_rate_limits_redis(monkeypatch):
+def test_production_needs_the_workers_broker_and_a_lease_longer_than_a_send(monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
-    with pytest.raises(RuntimeError, match="CELERY_BROKER_URL"):
-        create_app({**PRODUCTION_SETTINGS, "CELERY_BROKER_URL": None})
+    # Beat runs the daily jobs: a broker is needed however the e-mails leave.
+    for delivery in ("celery", "inline"):
+        with pytest.raises(RuntimeError, match="CELERY_BROKER_URL"):
+            create_app({**PRODUCTION_SETTINGS, "CELERY_BROKER_URL": None, "NOTIFICATIONS_DELIVERY": delivery})
+    with pytest.raises(RuntimeError, match="NOTIFICATIONS_SEND_LEASE_SECONDS"):
+        create_app({**WITH_BROKER, "MAIL_TIMEOUT_SECONDS": 60, "NOTIFICATIONS_SEND_LEASE_SECONDS": 300})
     app = create_app(WITH_BROKER)
     assert app.extensions["celery"].conf.broker_url == "redis://127.0.0.1:6379/0"
-    # Without workers (e-mails sent by the web process), no broker is needed.
-    create_app({**PRODUCTION_SETTINGS, "CELERY_BROKER_URL": None, "NOTIFICATIONS_DELIVERY": "inline"})
+    assert app.extensions["celery"].conf.broker_transport_options["socket_timeout"] == 10
 
 
 def test_an_unknown_environment_name_is_refused(monkeypatch):

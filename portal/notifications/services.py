@@ -103,16 +103,39 @@ def _sendable(now: datetime):
 
 
 def due_ids(
-    *, now: datetime, overdue_by: timedelta = timedelta(0), limit: int = 500, ignore_schedule: bool = False
+    *,
+    now: datetime,
+    overdue_by: timedelta = timedelta(0),
+    limit: int = 500,
+    ignore_schedule: bool = False,
+    after_id: int = 0,
 ) -> list[int]:
     """The e-mails a sweep should send now, oldest first: sendable, and due for at least `overdue_by` (queued, or
     their next attempt, that long ago); with `ignore_schedule`, whatever their backoff."""
-    statement = select(Notification.id).where(*_sendable(now)).order_by(Notification.id).limit(limit)
+    statement = (
+        select(Notification.id)
+        .where(*_sendable(now), Notification.id > after_id)
+        .order_by(Notification.id)
+        .limit(limit)
+    )
     if not ignore_schedule:
         statement = statement.where(
             func.coalesce(Notification.next_attempt_at, Notification.created_at) <= now - overdue_by
         )
     return list(db.session.execute(statement).scalars())
+
+
+def mark_handed_over(ids: list[int], *, now: datetime) -> None:
+    """Record that tasks are being queued for `ids` now, and commit before they leave: a sweep then leaves these
+    e-mails to their tasks until they are overdue again, instead of queueing one more task a minute for an e-mail
+    that waits in a slow queue."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.sent_at.is_(None))
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def send_pending(*, ignore_schedule: bool = True) -> int:
@@ -121,7 +144,7 @@ def send_pending(*, ignore_schedule: bool = True) -> int:
     sent = 0
     last_id = 0
     while True:
-        batch = [id_ for id_ in due_ids(now=utcnow(), ignore_schedule=ignore_schedule) if id_ > last_id]
+        batch = due_ids(now=utcnow(), ignore_schedule=ignore_schedule, after_id=last_id)
         if not batch:
             return sent
         for notification_id in batch:
@@ -139,7 +162,9 @@ def deliver(notification_id: int, *, ignore_schedule: bool = False, force: bool 
     is committed. A second run of the same task finds the e-mail sent and does nothing; a worker killed while it
     talks to the server leaves the lease, which ends, and the redelivered task then sends the e-mail. The one window
     no sender can close is a kill between the server's acceptance and our commit (RFC 5321 §6.1, « duplicate
-    delivery »): the e-mail would then leave twice; it lasts the time of one UPDATE.
+    delivery »), or a send that outlasts its lease: the e-mail could then leave twice. The lease is checked at
+    start-up to exceed ten times MAIL_TIMEOUT_SECONDS (an SMTP conversation is about ten socket operations, each
+    bounded by it).
 
     `force` (an administrateur's « Renvoyer ») ignores the attempt cap, the backoff and an earlier bounce.
     """
@@ -155,12 +180,15 @@ def deliver(notification_id: int, *, ignore_schedule: bool = False, force: bool 
         conditions = list(_sendable(now))
         if not ignore_schedule:
             conditions.append(or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
+    claim = {"claimed_until": now + lease, "attempts": Notification.attempts + 1}
+    if force:
+        claim["bounced_at"] = None  # tried again on purpose: a new failure decides what it is now
     claimed = cast(
         CursorResult,
         db.session.execute(
             update(Notification)
             .where(Notification.id == notification_id, *conditions)
-            .values(claimed_until=now + lease, attempts=Notification.attempts + 1)
+            .values(**claim)
             .execution_options(synchronize_session=False)
         ),
     ).rowcount
@@ -228,13 +256,14 @@ def backoff(attempts: int, config) -> timedelta:
 
 
 def is_permanent(error: Exception) -> bool:
-    """An SMTP 5xx answer is a refusal for good (a bounce: unknown mailbox, refused sender); 4xx and a server that
-    cannot be reached are temporary. A refused recipient list is permanent when every refusal is."""
+    """A bounce is a refusal for good of this e-mail: its recipient (every RCPT answered 5xx) or its content (DATA
+    answered 5xx), or an address the e-mail library itself refuses. A 5xx about the connection (a wrong password,
+    a refused sender, a refused greeting) is our setting's fault, not the e-mail's: retried like a server that
+    cannot be reached, so that fixing the setting sends everything that waited."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return bool(error.recipients) and all(code >= 500 for code, _message in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
+    if isinstance(error, smtplib.SMTPDataError):
         return error.smtp_code >= 500
-    # An address the e-mail library itself refuses (a line break in it) will never be sent either.
     return isinstance(error, ValueError)
 
 

@@ -7,7 +7,7 @@ from celery import shared_task
 from flask import current_app
 
 from portal.db import utcnow
-from portal.notifications.services import SEND_EMAIL_TASK, deliver, dispatch, due_ids
+from portal.notifications.services import SEND_EMAIL_TASK, deliver, dispatch, due_ids, mark_handed_over
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +27,22 @@ def send_email(self, notification_id: int) -> str:
 
 @shared_task(name="portal.notifications.send_due")
 def send_due() -> int:
-    """Queue a task for each e-mail that is due and has none running: those whose retry task was lost (a broker
-    restarted, a page that could not reach the broker), and any left by NOTIFICATIONS_DELIVERY=queue."""
+    """Queue a task for each e-mail that has waited well past its time: its task was lost (a page that could not
+    reach the broker, a broker restarted, the embedded broker's worker killed), or NOTIFICATIONS_DELIVERY=queue left
+    it to this sweep."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    # Only what has waited a little past its time: a task queued with the commit, or a retry, usually runs first.
-    ids = due_ids(now=utcnow(), overdue_by=timedelta(seconds=SWEEP_GRACE_SECONDS))
-    for notification_id in ids:
-        if app.config["NOTIFICATIONS_DELIVERY"] == "celery":
-            dispatch(app, notification_id)
-        else:
+    # Twice the sweep's period past its time: a task queued with the commit, or a retry at its time, runs first.
+    grace = timedelta(seconds=max(SWEEP_GRACE_SECONDS, 2 * app.config["NOTIFICATIONS_SWEEP_SECONDS"]))
+    now = utcnow()
+    ids = due_ids(now=now, overdue_by=grace)
+    if not ids:
+        return 0
+    log.info("Outbox sweep: %s e-mail(s) overdue", len(ids))
+    if app.config["NOTIFICATIONS_DELIVERY"] != "celery":
+        for notification_id in ids:
             deliver(notification_id)
-    if ids:
-        log.info("Outbox sweep: %s e-mail(s) due", len(ids))
+        return len(ids)
+    mark_handed_over(ids, now=now)
+    for notification_id in ids:
+        dispatch(app, notification_id)
     return len(ids)

@@ -38,7 +38,7 @@ class Mailbox:
         with self._lock:
             name = time.strftime("%Y%m%d-%H%M%S") + f"-{int(time.time() * 1_000_000) % 1_000_000:06d}.eml"
             (self.directory / name).write_bytes(envelope.content)
-        log.info("E-mail received for %s", ", ".join(envelope.rcpt_tos))
+        log.info("E-mail received (%s recipient(s)), kept as %s", len(envelope.rcpt_tos), name)
         return "250 OK"
 
     def messages(self) -> list[Path]:

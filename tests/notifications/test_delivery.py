@@ -11,32 +11,7 @@ from portal.db import db, utcnow
 from portal.notifications import services as notifications_services
 from portal.notifications.models import Notification
 from portal.notifications.services import Outcome, backoff, deliver, due_ids
-from tests.conftest import MailSink
 from tests.notifications.test_outbox import closed_port, queued
-
-
-class Refusing(MailSink):
-    def __init__(self, answer: str):
-        super().__init__()
-        self.answer = answer
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        return self.answer
-
-
-@pytest.fixture
-def refusing():
-    sinks = []
-
-    def start(answer: str) -> int:
-        sink = Refusing(answer)
-        sink.controller.start()
-        sinks.append(sink)
-        return sink.port
-
-    yield start
-    for sink in sinks:
-        sink.controller.stop()
 
 
 @pytest.fixture
@@ -60,9 +35,9 @@ def test_run_twice_the_email_leaves_once(queue_mode, mail_sink):
     assert fresh(notification_id).attempts == 1
 
 
-def test_a_temporary_failure_is_retried_later_by_exponential_backoff(queue_mode, mail_sink, refusing):
+def test_a_temporary_failure_is_retried_later_by_exponential_backoff(queue_mode, mail_sink, refusing_sink):
     queue_mode.config.update(NOTIFICATIONS_RETRY_BASE_SECONDS=30, NOTIFICATIONS_RETRY_MAX_SECONDS=3600)
-    queue_mode.config["MAIL_PORT"] = refusing("451 4.3.0 Mail server temporarily rejected message")
+    queue_mode.config["MAIL_PORT"] = refusing_sink("451 4.3.0 Mail server temporarily rejected message").port
     notification_id = queued(queue_mode, "marie@example.fr")
     before = utcnow()
     delivery = deliver(notification_id)
@@ -92,8 +67,8 @@ def test_the_backoff_doubles_up_to_its_cap(committing_app):
     assert waits == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
-def test_a_refusal_for_good_is_a_bounce_not_retried_until_an_administrateur_resends(queue_mode, refusing):
-    queue_mode.config["MAIL_PORT"] = refusing("550 5.1.1 <marie@example.fr>: Recipient address rejected")
+def test_a_refusal_for_good_is_a_bounce_not_retried_until_an_administrateur_resends(queue_mode, refusing_sink):
+    queue_mode.config["MAIL_PORT"] = refusing_sink().port
     notification_id = queued(queue_mode, "marie@example.fr")
     assert deliver(notification_id).outcome is Outcome.BOUNCED
     row = fresh(notification_id)
@@ -152,6 +127,7 @@ def test_a_page_never_fails_because_the_broker_is_down(committing_app, caplog):
         notification_id = queued(committing_app, "marie@example.fr")  # the commit hands it over, and fails
     finally:
         celery.conf.broker_url = working
+        celery.close()  # its connection pool, made for the closed port, goes too
     assert "not handed to the workers; the outbox sweep will send it" in caplog.text
     row = fresh(notification_id)
     assert row.sent_at is None

@@ -12,7 +12,7 @@ from portal.db import db
 from portal.notifications import services as notifications_services
 from portal.notifications.models import Notification
 from tests.builders import create_agent
-from tests.conftest import MailSink, csrf_token, text_of
+from tests.conftest import csrf_token, text_of
 from tests.notifications.helpers import (
     CAMILLE,
     FRANCOIS,
@@ -27,21 +27,6 @@ from tests.notifications.helpers import (
 from tests.pages import assert_page
 
 OUTBOX = "/espace-agents/e-mails-en-echec"
-
-
-class RefusingSink(MailSink):
-    """An SMTP server that refuses every recipient, quoting the address as real servers do."""
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
-
-
-@pytest.fixture
-def refusing_sink():
-    sink = RefusingSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
 
 
 def closed_port() -> int:
@@ -60,7 +45,7 @@ def administrateur(committing_app, agents):
 def test_a_refused_email_stays_with_its_error_and_an_administrateur_sends_it_again(
     committing_app, filed, camille, administrateur, refusing_sink, mail_sink
 ):
-    committing_app.config["MAIL_PORT"] = refusing_sink.port
+    committing_app.config["MAIL_PORT"] = refusing_sink().port
     page = agent_post(camille, filed, "prendre")  # the page answers as usual: the e-mail waits in the outbox
     assert "Vous suivez la demande n°" in page
     (failed,) = unsent()

@@ -37,7 +37,7 @@ LEASE_SECONDS = 3
 VISIBILITY_SECONDS = 3
 
 
-def wait_for(condition, *, timeout: float = 30, what: str = "the condition"):
+def wait_for(condition, *, timeout: float = 60, what: str = "the condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()

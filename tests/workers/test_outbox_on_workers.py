@@ -55,12 +55,14 @@ def test_a_request_filed_sends_its_email_through_a_worker(portal, workers, mail_
     create_period(assure, year=2010)
     account = create_citizen_account(assure)
     signalement = filed_request(assure, account=account, today=clock.today())
-    db.session.commit()
+    reference = signalement.reference
+    notification_id = db.session.execute(select(Notification.id)).scalar_one()
+    db.session.commit()  # the task leaves with the commit; nothing is read here until the worker has written
     mail = wait_for(lambda: mail_sink.messages, what="the filing's e-mail")[0]
     assert mail["To"] == "assure@example.fr"
-    assert signalement.reference in mail["Subject"]
-    notification_id = db.session.execute(select(Notification.id)).scalar_one()
-    assert row(notification_id).sent_at is not None
+    assert reference in mail["Subject"]
+    # The sink has the e-mail as soon as the server accepts it; the worker commits right after.
+    wait_for(lambda: row(notification_id).sent_at, what="the worker to record it sent")
     assert row(notification_id).attempts == 1
 
 
@@ -107,16 +109,18 @@ def test_a_worker_killed_while_sending_loses_nothing_and_the_email_leaves_once(
     assert stalling_sink.stalled.wait(30), "the worker never reached the mail server"
     if dies == "the whole worker":
         workers.kill(worker)  # kill -9, pool included: the task was never acknowledged
-        # Another worker: RabbitMQ redelivers the task at once, Redis after its visibility timeout. The embedded
-        # broker of `make run` keeps unacknowledged tasks in the dead worker's memory: there, beat's sweep finds
-        # the e-mail once the dead sender's lease has ended.
-        workers.start(MAIL_PORT=stalling_sink.port, beat=broker_name == "embedded", NOTIFICATIONS_SWEEP_SECONDS=1)
     else:
         os.kill(pool_process(worker), signal.SIGKILL)  # the worker replaces its pool process and requeues the task
     stalling_sink.release.set()
     waiting = row(notification_id)
     assert waiting.sent_at is None
+    assert waiting.attempts == 1
     assert waiting.claimed_until is not None  # the dead sender's lease: nobody sends it until it ends
+    if dies == "the whole worker":
+        # Another worker: RabbitMQ redelivers the task at once, Redis after its visibility timeout. The embedded
+        # broker of `make run` keeps unacknowledged tasks in the dead worker's memory: there, beat's sweep finds
+        # the e-mail once the dead sender's lease has ended.
+        workers.start(MAIL_PORT=stalling_sink.port, beat=broker_name == "embedded", NOTIFICATIONS_SWEEP_SECONDS=1)
 
     wait_for(lambda: stalling_sink.messages, timeout=60, what="the redelivered e-mail")
     # Past the lease and the visibility timeout, with the sweep's grace: no second copy comes.
@@ -144,41 +148,36 @@ def test_emails_wait_while_the_mail_server_is_down_and_leave_once_it_is_back(por
         wait_for(lambda: sink.messages, timeout=60, what="the waiting e-mail")
     finally:
         sink.controller.stop()
-    assert row(notification_id).sent_at is not None
+    # The sink has the e-mail as soon as the server accepts it; the worker commits right after.
+    wait_for(lambda: row(notification_id).sent_at, what="the worker to record it sent")
     assert len(sink.messages) == 1
 
 
-def test_a_refusal_for_good_is_a_bounce_and_is_not_retried(portal, workers):
-    class Refusing(MailSink):
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-            return "550 5.1.1 Recipient address rejected: User unknown"
-
-    sink = Refusing()
-    sink.controller.start()
-    try:
-        workers.start(MAIL_PORT=sink.port)
-        notification_id = queue_one()
-        wait_for(lambda: row(notification_id).bounced_at, what="the bounce")
-        time.sleep(3)  # longer than the backoff of these tests: a temporary failure would have been retried
-        bounced = row(notification_id)
-        assert bounced.attempts == 1
-        assert "550" in bounced.last_error
-        assert bounced.sent_at is None
-    finally:
-        sink.controller.stop()
+def test_a_refusal_for_good_is_a_bounce_and_is_not_retried(portal, workers, refusing_sink):
+    workers.start(MAIL_PORT=refusing_sink().port)
+    notification_id = queue_one()
+    wait_for(lambda: row(notification_id).bounced_at, what="the bounce")
+    time.sleep(3)  # longer than the backoff of these tests: a temporary failure would have been retried
+    bounced = row(notification_id)
+    assert bounced.attempts == 1
+    assert "550" in bounced.last_error
+    assert bounced.sent_at is None
 
 
-def test_beat_sweeps_the_outbox_for_an_email_no_task_carries(portal, workers, mail_sink):
+def test_beat_sweeps_the_outbox_for_an_email_no_task_carries(portal, workers, mail_sink, caplog):
     # The page committed while its broker could not be reached: the row is there, no task carries it.
     celery = portal.extensions["celery"]
     working_broker = celery.conf.broker_url
     celery.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
     notification_id = queue_one()  # the page does not fail: the e-mail waits in the outbox
     celery.conf.broker_url = working_broker
+    celery.close()
+    assert "not handed to the workers" in caplog.text
     assert row(notification_id).attempts == 0
     a_minute_ago = utcnow() - timedelta(minutes=1)
     db.session.execute(update(Notification).where(Notification.id == notification_id).values(created_at=a_minute_ago))
     db.session.commit()
     workers.start(beat=True, NOTIFICATIONS_SWEEP_SECONDS=1)
     wait_for(lambda: mail_sink.messages, what="the sweep to send it")
-    assert row(notification_id).sent_at is not None
+    # The sink has the e-mail as soon as the server accepts it; the worker commits right after.
+    wait_for(lambda: row(notification_id).sent_at, what="the worker to record it sent")
