@@ -871,16 +871,17 @@ class _Simulation:
         capped = min(raw, cap)
         with_surcote = capped * (1 + surcote_rate * surcote)
         majoration = rules.children_majoration if self.child_count >= rules.children_needed else ZERO
-        base = with_surcote * (1 + majoration)
         points = (self.summary.agirc_arrco_points if self.summary else ZERO) + self.past_points(_last_counted_year(day))
         points += state.future_points
         service_value = rules.service_value
         complementary = (points * service_value.value).quantize(CENT, ROUND_HALF_UP)
         upper_bound = not full and complementary > 0
-        minimum_contributif_applied, base, minimum_contributif_explanation = self.minimum_contributif(
-            day, full, base, state, required, complementary
+        minimum_contributif_applied, before_majoration, minimum_contributif_explanation = self.minimum_contributif(
+            day, full, with_surcote, state, required, complementary
         )
-        base = base.quantize(CENT, ROUND_HALF_UP)
+        # The majoration for three children comes last: 10 % of the pension as raised to the minimum contributif or
+        # cut to the maximum, which it may exceed (CSS L351-12; service-public F19643; pension-rules §14.2).
+        base = (before_majoration * (1 + majoration)).quantize(CENT, ROUND_HALF_UP)
         base_monthly = (base / 12).quantize(CENT, ROUND_HALF_UP)
         complementary_monthly = (complementary / 12).quantize(CENT, ROUND_HALF_UP)
         total = base_monthly + complementary_monthly
@@ -1191,10 +1192,13 @@ class _Simulation:
                 f"Surcote de {text.quarters(surcote)} : × (1 + {text.percent(surcote_rate)} × {surcote}) = "
                 f"{text.euros(capped * (1 + surcote_rate * surcote))}."
             )
-        if majoration:
-            steps.append(f"Majoration pour trois enfants ou plus : + {text.percent(majoration)}.")
         if minimum_contributif_applied:
             steps.append("Portée au minimum contributif (voir ce détail).")
+        if majoration:
+            steps.append(
+                f"Majoration pour trois enfants ou plus : + {text.percent(majoration)}, calculée en dernier, sur la "
+                "retraite déjà portée au minimum ou ramenée au maximum."
+            )
         return Explanation(
             f"Retraite de base : {text.euros(base)} brut par an, {text.euros(base / 12)} par mois.",
             tuple(steps),

@@ -111,6 +111,25 @@ def test_minimum_contributif_reduced_so_that_all_pensions_stay_under_the_ceiling
     assert row.total_monthly_gross == Decimal("1410.89")
 
 
+def test_the_children_majoration_comes_after_the_minimum_contributif():
+    # pension-rules.md §14.2: a mother of three, taux plein with 170 quarters all cotisés, 650 €/month computed
+    # (SAM 15 600 × 50 %), 300 €/month of Agirc-Arrco. Raised to the majoré minimum, 903,93 €, then + 10 %:
+    # 994,32 €/month. Majoration first (the former order) gave max(715,00, 903,93): 90,39 € a month lost.
+    children = [{"birth_date": "1990-01-01"}, {"birth_date": "1992-01-01"}, {"birth_date": "1994-01-01"}]
+    october = date(2026, 10, 1)
+    points = (Decimal(3600) / Decimal("1.4386")).quantize(Decimal("0.0001"))
+    data = person(
+        date(1963, 12, 5), AS_OF, pension_date=october, summary=summary(170, sam=15600, points=str(points)),
+        sex="F", children=children,
+    )  # fmt: skip
+    row = departure(run(data), october)
+    assert row.full_rate
+    assert row.minimum_contributif
+    assert row.complementary_monthly_gross == Decimal("300.00")
+    assert row.base_annual_gross == Decimal("11931.88")  # 10 847,16 × 1,10
+    assert row.base_monthly_gross == Decimal("994.32")
+
+
 def test_no_minimum_contributif_when_the_pensions_already_pass_the_ceiling():
     points = Decimal(12000) / Decimal("1.4386")
     row = leave_in_july(170, sam=12000, points=str(points.quantize(Decimal("0.0001"))))
