@@ -80,8 +80,6 @@ def init_app(app: Flask) -> Celery:
 
 
 def _transport_options(broker_url: str, config) -> dict:
-    if broker_url.startswith(("amqp://", "amqps://", "pyamqp://")):
-        return {}
     if not broker_url.startswith(("redis://", "rediss://")):
         # RabbitMQ redelivers a dead worker's tasks as soon as its connection drops. The embedded broker's options
         # go to SQLAlchemy's create_engine: none to give.

@@ -62,7 +62,7 @@ def queue_email(recipient: str | None, *, subject: str, template: str, **context
     return notification
 
 
-def dispatch(app: Flask, notification_id: int, *, countdown: float | None = None) -> None:
+def dispatch(app: Flask, notification_id: int) -> None:
     """Hand a committed outbox row to its sender, by NOTIFICATIONS_DELIVERY:
 
     - "celery": one task per e-mail on the workers (portal.notifications.send_email, the id only);
@@ -75,7 +75,7 @@ def dispatch(app: Flask, notification_id: int, *, countdown: float | None = None
     delivery = app.config["NOTIFICATIONS_DELIVERY"]
     if delivery == "celery":
         try:
-            app.extensions["celery"].send_task(SEND_EMAIL_TASK, args=[notification_id], countdown=countdown)
+            app.extensions["celery"].send_task(SEND_EMAIL_TASK, args=[notification_id])
         except Exception:
             log.exception("E-mail %s not handed to the workers; the outbox sweep will send it", notification_id)
     elif delivery == "inline":
@@ -171,18 +171,17 @@ def deliver(notification_id: int, *, ignore_schedule: bool = False, force: bool 
     config = current_app.config
     now = utcnow()
     lease = timedelta(seconds=config["NOTIFICATIONS_SEND_LEASE_SECONDS"])
+    claim = {"claimed_until": now + lease, "attempts": Notification.attempts + 1}
     if force:
         conditions = [
             Notification.sent_at.is_(None),
             or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
         ]
+        claim["bounced_at"] = None  # tried again on purpose: a new failure decides what it is now
     else:
         conditions = list(_sendable(now))
         if not ignore_schedule:
             conditions.append(or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
-    claim = {"claimed_until": now + lease, "attempts": Notification.attempts + 1}
-    if force:
-        claim["bounced_at"] = None  # tried again on purpose: a new failure decides what it is now
     claimed = cast(
         CursorResult,
         db.session.execute(

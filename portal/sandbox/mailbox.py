@@ -14,7 +14,7 @@ import logging
 import re
 import signal
 import threading
-import time
+from datetime import datetime
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,7 +36,7 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
-            name = time.strftime("%Y%m%d-%H%M%S") + f"-{int(time.time() * 1_000_000) % 1_000_000:06d}.eml"
+            name = datetime.now().strftime("%Y%m%d-%H%M%S-%f") + ".eml"
             (self.directory / name).write_bytes(envelope.content)
         log.info("E-mail received (%s recipient(s)), kept as %s", len(envelope.rcpt_tos), name)
         return "250 OK"
