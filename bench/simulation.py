@@ -4,8 +4,10 @@ The career is the one of a salarié born on 15 July 1964 who started at 20: 43 y
 2025) with their Agirc-Arrco points, a few months of unemployment, two children, and earnings to come until the
 departure; the simulation computes every departure from the earliest date to the automatic full rate (22 dates).
 
-Two figures: the engine alone (`simulate`, explanations written only when read), and the engine plus the whole
-JSON answer of the API (every explanation of every departure and year written out). Target: 2,000 per second.
+Three figures: the engine alone (`simulate`, explanations written only when read), and the engine plus the whole
+JSON answer of the API (every explanation of every departure and year written out), and the engine on a mixed
+career (régime général, fonction publique with its indice, RAFP, Ircantec, periods in the EU). Target: 2,000 per
+second.
 Run: make bench, or .venv/bin/python bench/simulation.py
 """
 
@@ -44,6 +46,29 @@ def career_input() -> dict:
     }
 
 
+def mixed_input() -> dict:
+    """A poly-pensionné: salaried (régime général, Ircantec as a contractuel) from 1985, three years in Portugal,
+    fonctionnaire d'État from 2000 (SRE, RAFP points) serving until the departure."""
+    career = [
+        {"year": year, "regime": "ETRANGER", "kind": "abroad", "quarters": 4, "country": "PT"}
+        for year in range(1982, 1985)
+    ]
+    for index, year in enumerate(range(1985, 2000)):
+        career.append({"year": year, "regime": "CNAV", "kind": "salaried", "earnings": 15000 + 700 * index})
+        career.append({"year": year, "regime": "IRCANTEC", "kind": "salaried", "points": 40 + index})
+    for year in range(2000, 2026):
+        career.append({"year": year, "regime": "SRE", "kind": "salaried", "quarters": 4})
+        if year >= 2005:
+            career.append({"year": year, "regime": "RAFP", "kind": "salaried", "points": 180})
+    return {
+        "birth_date": "1964-07-15",
+        "sex": "M",
+        "career": career,
+        "civil_service": {"scheme": "SRE", "index": 673, "index_since": "2023-09-01", "annual_bonuses": 3600},
+        "future_earnings": [{"start_date": "2026-01-01", "annual_earnings": 39757, "regime": "SRE"}],
+    }
+
+
 def rate(function, seconds: float = 3.0) -> float:
     """Calls per second of function over about `seconds`, the median of five rounds."""
     rounds = []
@@ -70,6 +95,12 @@ def main() -> None:
     answer = rate(lambda: json.dumps(io.result_to_dict(simulate(io.parse_input(data, today=TODAY)))))
     print(f"  engine (simulate)                          {engine:8.0f} simulations/s  ({1000 / engine:.2f} ms each)")
     print(f"  parse + engine + full JSON with explanations {answer:6.0f} simulations/s  ({1000 / answer:.2f} ms each)")
+    mixed = io.parse_input(mixed_input(), today=TODAY)
+    mixed_rate = rate(lambda: simulate(mixed))
+    print(
+        f"  mixed career (RG, SRE, RAFP, Ircantec, EU) {mixed_rate:6.0f} simulations/s  "
+        f"({1000 / mixed_rate:.2f} ms each), {mixed_rate / engine:.2f}× the régime général career"
+    )
     print("  target: 2000 simulations/s")
 
 

@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.representation import views as representation_views
     from portal.signalements import views as signalements_views
     from portal.simulator import api as simulator_api
+    from portal.simulator import buy_back_page as simulator_buy_back
     from portal.simulator import views as simulator_views
 
     oidc.register_providers(app)
@@ -143,5 +144,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(backoffice_views.bp)
     app.register_blueprint(simulator_views.bp)
+    app.register_blueprint(simulator_buy_back.bp)
     app.register_blueprint(representation_views.bp)
     app.register_blueprint(simulator_api.simulator_api)

@@ -13,6 +13,7 @@ from portal.careers import services as careers_services
 from portal.careers.models import Assure, DataSource, PeriodNature, Regime
 from portal.db import db
 from portal.demo.identities import DemoIdentity, get_identity
+from portal.pension_rules.civil_service import Category, CivilServiceScheme
 from portal.signalements import services as signalements_services
 from portal.signalements.catalog import AnomalyType
 from portal.signalements.models import Signalement
@@ -76,6 +77,32 @@ def create_period(
         source_reference=extra.pop("source_reference", f"DSN {year}"),
         recorded_by=extra.pop("recorded_by", "Test"),
         **extra,
+    )
+
+
+def create_civil_service_profile(
+    assure: Assure,
+    *,
+    scheme: CivilServiceScheme = CivilServiceScheme.SRE,
+    category: Category = Category.SEDENTARY,
+    index_majore: int = 673,
+    index_start_date: date = date(2023, 9, 1),
+    previous_index_majore: int | None = 640,
+    active_years: int = 0,
+    children_before_2004: int = 0,
+    annual_bonuses_cents: int | None = 357_808,
+):
+    """A fonctionnaire's civil-service profile, by default a professeur certifié's (the demo's Pierre-Yves)."""
+    return careers_services.set_civil_service_profile(
+        assure,
+        scheme=scheme,
+        category=category,
+        index_majore=index_majore,
+        index_start_date=index_start_date,
+        previous_index_majore=previous_index_majore,
+        active_years=active_years,
+        children_before_2004=children_before_2004,
+        annual_bonuses_cents=annual_bonuses_cents,
     )
 
 

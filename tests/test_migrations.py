@@ -19,7 +19,7 @@ EXPECTED_TABLES = {
     "account", "assure", "audit_event", "authorization_request", "career_period", "identity_link", "period_version",
     "mandate", "regime", "user_session", "alembic_version", "signalement", "signalement_item", "signalement_event",
     "signalement_message", "confirmation", "document", "document_period", "notification", "child", "caisse", "agent",
-    "agent_identity_link", "annotation", "control_finding", "browser_session",
+    "agent_identity_link", "annotation", "control_finding", "browser_session", "civil_service_profile",
 }  # fmt: skip
 
 

@@ -68,6 +68,7 @@ ROUTES = {
     "representation.declare_representative": ("POST", "/mes-representations/je-represente", NO_TOKEN),
     "representation.list_actions_on_my_behalf": ("GET", "/mon-espace/actions-de-mes-representants", PERSONAL),
     "simulator.simulate_retirement": ("GET", "/ma-retraite/simulation", PERSONAL),
+    "simulator_buy_back.show_buy_back": ("GET", "/ma-retraite/rachat-de-trimestres", PERSONAL),
     "simulator.show_signalement_effect": ("GET", "/mes-demandes/{own_signalement}/effet-sur-ma-retraite", PERSONAL),
     # The public simulation API: no login, exempt from CSRF (stateless); a POST without a JSON body gets 415.
     "simulator_api.run_simulation": ("POST", "/api/v1/simulations", dict.fromkeys(ROLES, 415)),

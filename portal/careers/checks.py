@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from portal.careers.models import PeriodNature, PeriodVersion, RegimeKind
 from portal.careers.queries import CareerView
 from portal.formatting import format_date, format_euros, plural
+from portal.pension_rules import countries
 from portal.pension_rules.parameters import (
     GENERAL_SCHEME,
     MAX_QUARTERS_PER_YEAR,
@@ -320,11 +321,12 @@ def check_earnings_variations(career: CareerView) -> list[Finding]:
 
 
 def check_abroad(career: CareerView) -> list[Finding]:
-    """Work abroad, one finding per uninterrupted stay.
+    """Work abroad, one finding per uninterrupted stay in one country.
 
-    Foreign periods give no French quarter: the foreign scheme counts them and pays its own pension. Within the
-    EU, the EEA, Switzerland and the countries bound to France by a social security agreement, they also count
-    towards the number of quarters needed for a full-rate pension.
+    Foreign periods give no French quarter: the foreign scheme counts them and pays its own pension. What they do to
+    the French pension depends on the agreement with the country (pension_rules.countries): the finding says it with
+    the very sentences the simulator shows for the same period (countries.advice), so that the two pages agree. A
+    period whose country is not on record gets a neutral text that asks to check it.
     """
     periods = sorted(
         (p for p in _all_periods(career) if p.regime.kind is RegimeKind.FOREIGN or p.nature is PeriodNature.ABROAD),
@@ -332,7 +334,11 @@ def check_abroad(career: CareerView) -> list[Finding]:
     )
     stays: list[list[PeriodVersion]] = []
     for period in periods:
-        if stays and period.start_date <= max(p.end_date for p in stays[-1]) + ONE_DAY:
+        if (
+            stays
+            and period.country == stays[-1][0].country
+            and period.start_date <= max(p.end_date for p in stays[-1]) + ONE_DAY
+        ):
             stays[-1].append(period)
         else:
             stays.append([period])
@@ -341,18 +347,16 @@ def check_abroad(career: CareerView) -> list[Finding]:
         start, end = stay[0].start_date, max(period.end_date for period in stay)
         employers = sorted({period.employer_name for period in stay if period.employer_name})
         at = f" (employeur : {_join(employers)})" if employers else ""
+        place = countries.country(stay[0].country) if stay[0].country else None
         findings.append(
             Finding(
                 code="abroad",
-                title="Une période à l'étranger",
+                title=f"Une période à l'étranger : {place.name}" if place else "Une période à l'étranger",
                 reason=(
                     f"Du {format_date(start, 'long')} au {format_date(end, 'long')}, vous avez travaillé à "
-                    f"l'étranger{at}. Ces périodes ne donnent pas de trimestres dans les régimes français : c'est le "
-                    "régime de retraite du pays concerné qui les compte, et qui vous versera le moment venu sa propre "
-                    "retraite. Si ce pays fait partie de l'Union européenne, de l'Espace économique européen ou de la "
-                    "Suisse, ou s'il a signé une convention de sécurité sociale avec la France, ces périodes comptent "
-                    "aussi pour savoir si vous avez assez de trimestres pour une retraite à taux plein. Vérifiez les "
-                    "dates et gardez vos justificatifs (contrats, bulletins de paie, relevés de l'organisme étranger)."
+                    f"l'étranger{at}. "
+                    + (_abroad_with_country(place, stay) if place is not None else _ABROAD_WITHOUT_COUNTRY)
+                    + _ABROAD_PROOF
                 ),
                 years=tuple(range(start.year, end.year + 1)),
                 period_ids=_ids(stay),
@@ -362,6 +366,31 @@ def check_abroad(career: CareerView) -> list[Finding]:
             )
         )
     return findings
+
+
+_ABROAD_WITHOUT_COUNTRY = (
+    "Votre relevé n'indique pas dans quel pays. Ces périodes ne donnent pas de trimestres dans les régimes "
+    "français : c'est le régime de retraite du pays concerné qui les compte, et qui vous versera le moment venu sa "
+    "propre retraite. Selon le pays, elles peuvent aussi compter pour le taux de votre retraite française (Union "
+    "européenne, Espace économique européen, Suisse, ou pays lié à la France par une convention de sécurité "
+    "sociale), ou ne compter pour rien. Vérifiez les dates, et signalez le pays s'il manque."
+)
+_ABROAD_PROOF = " Gardez vos justificatifs : contrats, bulletins de paie, relevés de l'organisme étranger."
+
+
+def _abroad_with_country(place: countries.Country, stay: list[PeriodVersion]) -> str:
+    """What the agreement with the country does to the French pension, as the simulator says it, with the quarters
+    the foreign scheme validated when they are on record."""
+    quarters = [period.quarters for period in stay]
+    validated = ""
+    if all(count is not None for count in quarters):
+        total = sum(count or 0 for count in quarters)
+        validated = (
+            f" Le régime de ce pays a validé {plural(total, 'trimestre')} pour cette période, d'après les "
+            "informations reçues de l'organisme étranger."
+        )
+    advice = " ".join(countries.advice(place.agreement.kind))
+    return f"Pays : {place.name} ({place.agreement.label}).{validated} {advice} Vérifiez les dates."
 
 
 def check_regime_changes(career: CareerView) -> list[Finding]:

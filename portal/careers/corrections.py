@@ -65,6 +65,18 @@ def split_by_calendar_year(start: date | None, end: date | None, earnings_cents:
     return tuple(parts)
 
 
+def civil_quarters_covered(start: date, end: date) -> int:
+    """Civil quarters of start's year entirely inside [start, end]: an invalidity pension counts the quarters it was
+    paid for, and a period abroad, until the foreign institution's figure is known, the quarters it covers."""
+    count = 0
+    for first_month in (1, 4, 7, 10):
+        quarter_start = date(start.year, first_month, 1)
+        quarter_end = date(start.year, first_month + 3, 1) if first_month < 10 else date(start.year + 1, 1, 1)
+        if start <= quarter_start and (end - quarter_end).days >= -1:
+            count += 1
+    return count
+
+
 def days_per_quarter(nature: PeriodNature) -> int | None:
     """Indemnified days that validate one quarter for an assimilated nature (CSS R351-12), from the rules engine's
     legislation table (portal/pension_rules/data/assimilated_periods.csv); None for the others."""

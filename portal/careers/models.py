@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, enum_column, utcnow
+from portal.pension_rules import countries
+from portal.pension_rules.civil_service import Category, CivilServiceScheme
 
 
 class RegimeKind(enum.StrEnum):
@@ -219,6 +221,9 @@ class PeriodVersion(Base):
     quarters: Mapped[int | None] = mapped_column(Integer)
     points: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     days: Mapped[int | None] = mapped_column(Integer)  # indemnified days, for assimilated periods
+    # A period abroad: the country, ISO 3166-1 alpha-2 (pension_rules.countries); `quarters` are then those the
+    # foreign scheme validated, as its liaison body reported them. None when the country is not on record.
+    country: Mapped[str | None] = mapped_column(String(2))
     source: Mapped[DataSource] = mapped_column(enum_column(DataSource))
     source_reference: Mapped[str | None] = mapped_column(String(120))
     # A version may record that a period was found not to exist (a duplicate, say): it then counts for nothing.
@@ -241,6 +246,22 @@ class PeriodVersion(Base):
     def is_current(self) -> bool:
         return self.superseded_at is None
 
+    @property
+    def country_name(self) -> str | None:
+        """The French name of the country of a period abroad, None when it is not on record."""
+        return countries.country(self.country).name if self.country else None
+
+    @property
+    def is_abroad(self) -> bool:
+        return self.nature is PeriodNature.ABROAD or self.regime.kind is RegimeKind.FOREIGN
+
+    @property
+    def nature_label(self) -> str:
+        """The nature as the pages show it: with its country for a period abroad."""
+        if self.is_abroad:
+            return f"{self.nature.label} : {self.country_name or 'pays non indiqué'}"
+        return self.nature.label
+
 
 class Child(Base):
     """A child known to the fund (birth or adoption): it can give quarters (majorations de durée d'assurance,
@@ -253,6 +274,32 @@ class Child(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     is_adopted: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(120))
+
+
+class CivilServiceProfile(Base):
+    """What a fonctionnaire's pension needs beyond the periods (pension_rules.model.CivilService): the scheme, the
+    category of the jobs, the indice majoré held and since when, the one before (the six-month rule, CPCM L15), the
+    children born before 2004 for whom the activity was interrupted or reduced (bonification, CPCM L12 b), and the
+    yearly bonuses on which the RAFP is paid. One per assuré, as the employer or the scheme reported it."""
+
+    __tablename__ = "civil_service_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"), unique=True)
+    scheme: Mapped[CivilServiceScheme] = mapped_column(enum_column(CivilServiceScheme))
+    category: Mapped[Category] = mapped_column(enum_column(Category))
+    # Years of services in the active or super-active category (the 17 or 27 years that open the earlier age).
+    active_years: Mapped[int] = mapped_column(Integer, default=0)
+    index_majore: Mapped[int] = mapped_column(Integer)
+    index_start_date: Mapped[date] = mapped_column(Date)
+    previous_index_majore: Mapped[int | None] = mapped_column(Integer)
+    children_before_2004: Mapped[int] = mapped_column(Integer, default=0)
+    annual_bonuses_cents: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def annual_bonuses(self) -> Decimal | None:
+        return None if self.annual_bonuses_cents is None else Decimal(self.annual_bonuses_cents) / 100
 
 
 class Confirmation(Base):

@@ -11,6 +11,7 @@ from portal.careers.models import (
     Assure,
     CareerPeriod,
     Child,
+    CivilServiceProfile,
     Confirmation,
     PeriodNature,
     PeriodVersion,
@@ -161,6 +162,12 @@ def count_versions_by_period(assure_id: int) -> dict[int, int]:
 def list_children_birth_years(assure_id: int) -> list[int]:
     statement = select(Child.birth_date).where(Child.assure_id == assure_id).order_by(Child.birth_date)
     return [birth_date.year for birth_date in db.session.execute(statement).scalars()]
+
+
+def get_civil_service_profile(assure_id: int) -> CivilServiceProfile | None:
+    """The assuré's civil-service profile, None when none is on record."""
+    statement = select(CivilServiceProfile).where(CivilServiceProfile.assure_id == assure_id)
+    return db.session.execute(statement).scalar_one_or_none()
 
 
 def list_valid_confirmations(assure_id: int, current_version_ids_by_year: dict[int, set[int]]):

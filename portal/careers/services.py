@@ -7,9 +7,20 @@ from portal.actors import Actor
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
 from portal.careers import queries
-from portal.careers.exceptions import InvalidPeriod, YearNotConfirmable
-from portal.careers.models import Assure, CareerPeriod, Confirmation, DataSource, PeriodNature, PeriodVersion, Regime
+from portal.careers.exceptions import InvalidCivilServiceProfile, InvalidPeriod, YearNotConfirmable
+from portal.careers.models import (
+    Assure,
+    CareerPeriod,
+    CivilServiceProfile,
+    Confirmation,
+    DataSource,
+    PeriodNature,
+    PeriodVersion,
+    Regime,
+)
 from portal.db import db, utcnow
+from portal.pension_rules import countries
+from portal.pension_rules.civil_service import Category, CivilServiceScheme
 from portal.pension_rules.parameters import MAX_QUARTERS_PER_YEAR
 
 VERSIONED_FIELDS = (
@@ -23,13 +34,16 @@ VERSIONED_FIELDS = (
     "quarters",
     "points",
     "days",
+    "country",
     "source",
     "source_reference",
     "is_withdrawn",
 )
 
 
-def _check(start_date: date, end_date: date, quarters: int | None, earnings_cents: int | None) -> None:
+def _check(
+    start_date: date, end_date: date, quarters: int | None, earnings_cents: int | None, country: str | None = None
+) -> None:
     if end_date < start_date:
         raise InvalidPeriod("La date de fin de la période est antérieure à sa date de début.")
     # Rights are reported per calendar year (annual reports, DSN aggregated by year): a period never crosses one.
@@ -39,6 +53,13 @@ def _check(start_date: date, end_date: date, quarters: int | None, earnings_cent
         raise InvalidPeriod(f"Une période valide entre 0 et {MAX_QUARTERS_PER_YEAR} trimestres.")
     if earnings_cents is not None and earnings_cents < 0:
         raise InvalidPeriod("Les revenus d'une période ne peuvent pas être négatifs.")
+    if country is not None:
+        try:
+            known = countries.country(country).code
+        except ValueError as error:
+            raise InvalidPeriod(str(error)) from None
+        if known != country:
+            raise InvalidPeriod(f"Le pays s'écrit en deux lettres capitales (norme ISO 3166-1) : « {known} ».")
 
 
 def record_period(
@@ -56,14 +77,16 @@ def record_period(
     quarters: int | None = None,
     points: Decimal | None = None,
     days: int | None = None,
+    country: str | None = None,
     source_reference: str | None = None,
     reason: str | None = None,
     signalement_id: int | None = None,
     recorded_at: datetime | None = None,
 ) -> PeriodVersion:
     """Add a new period with its first version, recorded now or, for data taken over from an earlier system (the
-    demo's careers), at `recorded_at` (naive UTC). Raises InvalidPeriod on inconsistent values."""
-    _check(start_date, end_date, quarters, earnings_cents)
+    demo's careers), at `recorded_at` (naive UTC). `country` is the ISO code of a period abroad. Raises
+    InvalidPeriod on inconsistent values (an unknown country among them)."""
+    _check(start_date, end_date, quarters, earnings_cents, country)
     assure_id = assure.id
     period = CareerPeriod(assure_id=assure_id)
     db.session.add(period)
@@ -81,6 +104,7 @@ def record_period(
         quarters=quarters,
         points=points,
         days=days,
+        country=country,
         source=source,
         source_reference=source_reference,
         recorded_at=recorded_at or utcnow(),
@@ -115,7 +139,7 @@ def supersede_period(
     values = {name: getattr(current, name) for name in VERSIONED_FIELDS} | changes
     # A correction is its own source of data, unless the caller records a new declaration.
     values["source"] = changes.get("source", DataSource.CORRECTION)
-    _check(values["start_date"], values["end_date"], values["quarters"], values["earnings_cents"])
+    _check(values["start_date"], values["end_date"], values["quarters"], values["earnings_cents"], values["country"])
     if recorded_at is not None and recorded_at < current.recorded_at:
         raise ValueError(f"a correction on {recorded_at} cannot replace a version recorded on {current.recorded_at}")
     now = recorded_at or utcnow()
@@ -155,3 +179,37 @@ def confirm_year(assure: Assure, *, actor: Actor, year: int) -> Confirmation:
     db.session.flush()
     audit(AuditAction.CAREER_CONFIRMED, actor=actor, subject=assure, year=year)
     return confirmation
+
+
+def set_civil_service_profile(
+    assure: Assure,
+    *,
+    scheme: CivilServiceScheme,
+    category: Category,
+    index_majore: int,
+    index_start_date: date,
+    previous_index_majore: int | None = None,
+    active_years: int = 0,
+    children_before_2004: int = 0,
+    annual_bonuses_cents: int | None = None,
+) -> CivilServiceProfile:
+    """Record a fonctionnaire's civil-service profile as the employer or the scheme reports it, replacing the one
+    held (a profile describes the situation now, it has no history of its own). Raises InvalidCivilServiceProfile on
+    values no fonctionnaire can have."""
+    if index_majore <= 0 or (previous_index_majore is not None and previous_index_majore <= 0):
+        raise InvalidCivilServiceProfile("Un indice majoré est un nombre entier positif.")
+    if active_years < 0 or children_before_2004 < 0:
+        raise InvalidCivilServiceProfile("Les années de services actifs et les enfants ne peuvent pas être négatifs.")
+    if annual_bonuses_cents is not None and annual_bonuses_cents < 0:
+        raise InvalidCivilServiceProfile("Les primes annuelles ne peuvent pas être négatives.")
+    profile = queries.get_civil_service_profile(assure.id)
+    if profile is None:
+        profile = CivilServiceProfile(assure_id=assure.id)
+        db.session.add(profile)
+    profile.scheme, profile.category, profile.active_years = scheme, category, active_years
+    profile.index_majore, profile.index_start_date = index_majore, index_start_date
+    profile.previous_index_majore = previous_index_majore
+    profile.children_before_2004 = children_before_2004
+    profile.annual_bonuses_cents = annual_bonuses_cents
+    db.session.flush()
+    return profile

@@ -57,14 +57,19 @@ def build_timeline(career: CareerView) -> Timeline | None:
         for period in sorted(year.periods, key=lambda version: version.start_date):
             regime_spans = spans[period.regime_id]
             previous = regime_spans[-1] if regime_spans else None
-            if previous and previous[0] is period.nature and (period.start_date - previous[2]).days <= 1:
+            if (
+                previous
+                and previous[0] is period.nature
+                and previous[3] == period.country_name
+                and (period.start_date - previous[2]).days <= 1
+            ):
                 previous[2] = max(previous[2], period.end_date)
             else:
-                regime_spans.append([period.nature, period.start_date, period.end_date])
+                regime_spans.append([period.nature, period.start_date, period.end_date, period.country_name])
     rows: list[Row] = []
     for total in career.regimes:
         row = Row(label=total.regime.short_name, y=len(rows) * ROW_HEIGHT)
-        for nature, start_date, end_date in spans[total.regime.id]:
+        for nature, start_date, end_date, country_name in spans[total.regime.id]:
             start = x_of(start_date)
             end = x_of(date.fromordinal(end_date.toordinal() + 1))
             row.bars.append(
@@ -72,7 +77,10 @@ def build_timeline(career: CareerView) -> Timeline | None:
                     x=start,
                     width=max(end - start, 1.5),
                     category=NATURE_CATEGORY[nature],
-                    title=f"{nature.label}, du {format_date(start_date)} au {format_date(end_date)}",
+                    title=(
+                        f"{nature.label}{f' ({country_name})' if country_name else ''}, du {format_date(start_date)} "
+                        f"au {format_date(end_date)}"
+                    ),
                 )
             )
         rows.append(row)

@@ -18,7 +18,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict, assert_never
 
+from portal.careers.corrections import civil_quarters_covered
 from portal.careers.models import DataSource, PeriodNature
+from portal.pension_rules import countries
 from portal.pension_rules.parameters import (
     ABROAD_SCHEME,
     CIVIL_SERVICE_SCHEME,
@@ -174,17 +176,6 @@ def rafp_points(bonus_cents: int, salary_cents: int, year: int) -> Decimal:
     return _points(base * RAFP_RATE / Decimal(RAFP_PURCHASE_VALUE[year]))
 
 
-def civil_quarters_covered(start: date, end: date) -> int:
-    """Civil quarters entirely inside [start, end]: an invalidity pension counts the quarters it was paid for."""
-    count = 0
-    for first_month in (1, 4, 7, 10):
-        quarter_start = date(start.year, first_month, 1)
-        quarter_end = date(start.year, first_month + 3, 1) if first_month < 10 else date(start.year + 1, 1, 1)
-        if start <= quarter_start and (end - quarter_end).days >= -1:
-            count += 1
-    return count
-
-
 def _days(start: date, end: date) -> int:
     return (end - start).days + 1
 
@@ -275,10 +266,11 @@ class Avpf:
 
 @dataclass(frozen=True)
 class Abroad:
-    """Work abroad: known from the foreign institution, no French quarter (counted at retirement by agreement)."""
+    """Work abroad, known from the foreign institution: no French quarter, but the quarters the foreign scheme
+    validated, which count at retirement as the agreement with the country says (pension_rules.countries)."""
 
     employer: str
-    country: str
+    country: str  # ISO 3166-1 alpha-2
     start: str
     end: str
 
@@ -310,6 +302,7 @@ class PeriodSpec:
     quarters: int | None = None
     points: Decimal | None = None
     days: int | None = None
+    country: str | None = None  # a period abroad: ISO 3166-1 alpha-2
     # When set, the period is first recorded with these values, then corrected to the ones above.
     first_declaration: FirstDeclaration | None = None
 
@@ -539,6 +532,9 @@ def _avpf_periods(avpf: Avpf) -> list[PeriodSpec]:
 
 def _abroad_periods(abroad: Abroad) -> list[PeriodSpec]:
     start, end = date.fromisoformat(abroad.start), date.fromisoformat(abroad.end)
+    name = countries.country(abroad.country).name
+    # Each foreign scheme validates periods by its own rules; the demo takes the civil quarters a period covers, what
+    # the foreign institution's statement of periods would report for a full-time job held throughout.
     return [
         PeriodSpec(
             regime=ABROAD_SCHEME,
@@ -546,8 +542,10 @@ def _abroad_periods(abroad: Abroad) -> list[PeriodSpec]:
             start_date=piece[0],
             end_date=piece[1],
             source=DataSource.FOREIGN_INSTITUTION,
-            source_reference=f"{abroad.employer} — {abroad.country}",
+            source_reference=f"{abroad.employer} — {name}",
             employer_name=abroad.employer,
+            quarters=civil_quarters_covered(*piece),
+            country=abroad.country,
         )
         for piece in _year_slices(start, end)
     ]
@@ -678,9 +676,9 @@ CAREERS: dict[str, tuple[Entry, ...]] = {
     ),
     # Engineer: first job in Algeria, studies in Grenoble (2005 empty), four years in Canada.
     "demo-karim-benali": (
-        Abroad("Tassili Ingénierie", "Algérie", "2002-09-01", "2004-06-30"),
+        Abroad("Tassili Ingénierie", "DZ", "2002-09-01", "2004-06-30"),
         Job("Alpes Ingénierie Conseil SAS", "65257294200017", "2006-09-04", "2012-03-30", gross=(31_500, 41_000)),
-        Abroad("Groupe Laurentide Génie inc.", "Canada", "2012-04-16", "2016-08-31"),
+        Abroad("Groupe Laurentide Génie inc.", "CA", "2012-04-16", "2016-08-31"),
         Job("Dauphiné Systèmes Industriels SA", "78654159900019", "2016-10-03", "2025-12-31",
             gross=(46_000, 62_000)),
     ),
@@ -741,13 +739,14 @@ CAREERS: dict[str, tuple[Entry, ...]] = {
         Benefit(SICKNESS, "2018-09-10", "2019-06-30", "CPAM de Paris"),
         Benefit(INVALIDITY, "2019-07-01", "2025-12-31", "CPAM de Paris, pension d'invalidité 2e catégorie"),
     ),
-    # A summer job, a year without work (1994), contractual teacher (Ircantec), then fonctionnaire (SRE, RAFP).
+    # A summer job, a year without work (1994), contractual teacher (Ircantec), then fonctionnaire (SRE, RAFP). His
+    # traitement of 2025 is that of his indice majoré, 673 × 59,0734 € (seed.CIVIL_SERVICE).
     "demo-pierre-yves-daubigne": (
         Job("Calanques Nautisme SARL", "80237567500021", "1993-07-01", "1993-08-31", by_year={1993: 1_780}),
         Job("Rectorat de l'académie d'Aix-Marseille", "17193786500011", "1995-09-01", "2001-08-31",
             gross=(14_200, 17_600), complementary="IRCANTEC"),
         PublicService("Lycée Marius-Fabre, Marseille", "19313735300010", "2001-09-01", "2025-12-31",
-                      salary=(20_300, 41_500), bonus_share="0.09"),
+                      salary=(20_300, "39756.40"), bonus_share="0.09"),
     ),
     # Grape harvests, farm work (MSA), a birth in 2006 then AVPF while raising two children, back to a cooperative.
     "demo-anne-sophie-girard": (
@@ -776,11 +775,11 @@ CAREERS: dict[str, tuple[Entry, ...]] = {
     ),
     # Textile work in Portugal from 16, cleaning in Paris, unemployment, a gap (1995), hotels in Geneva, care home.
     "demo-brigitte-fernandes": (
-        Abroad("Fábrica Têxtil do Ave, Lda", "Portugal", "1980-09-01", "1986-12-31"),
+        Abroad("Fábrica Têxtil do Ave, Lda", "PT", "1980-09-01", "1986-12-31"),
         Job("Nettoyage Services Parisiens SARL", "44429642000029", "1987-03-02", "1993-06-30",
             gross=(7_900, 10_600), share="0.75"),
         Benefit(UNEMPLOYMENT, "1993-07-01", "1994-12-31", "Île-de-France"),
-        Abroad("Hôtel du Lac Léman SA", "Suisse", "1996-02-01", "2002-11-30"),
+        Abroad("Hôtel du Lac Léman SA", "CH", "1996-02-01", "2002-11-30"),
         Job("Résidence Seniors Les Tilleuls SAS", "95159486000029", "2003-01-06", "2025-12-31",
             gross=(14_100, 24_600), by_year={2015: 15_700}),
         Benefit(SICKNESS, "2015-10-05", "2015-12-31", "CPAM du Val-de-Marne"),

@@ -3,6 +3,7 @@
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TypedDict
 
 from pypdf import PdfWriter
 from sqlalchemy import select
@@ -14,15 +15,30 @@ from portal.audit.services import AuditAction, record
 from portal.auth.models import Account
 from portal.careers.models import Assure, Child, PeriodNature, Regime
 from portal.careers.queries import list_current_versions
-from portal.careers.services import record_period, supersede_period
+from portal.careers.services import record_period, set_civil_service_profile, supersede_period
 from portal.db import db
 from portal.demo.agents import AGENT_IDENTITIES
 from portal.demo.careers import CAREERS, PeriodSpec, build_periods, reported_on
 from portal.demo.identities import IDENTITIES, DemoIdentity
+from portal.pension_rules.civil_service import Category, CivilServiceScheme
 from portal.pension_rules.parameters import GENERAL_SCHEME
 from portal.signalements import justificatifs
 from portal.signalements import services as signalements_services
 from portal.signalements.catalog import AnomalyType
+
+
+class CivilServiceProfileValues(TypedDict):
+    """The keywords of careers.services.set_civil_service_profile."""
+
+    scheme: CivilServiceScheme
+    category: Category
+    index_majore: int
+    index_start_date: date
+    previous_index_majore: int | None
+    active_years: int
+    children_before_2004: int
+    annual_bonuses_cents: int | None
+
 
 RECORDED_BY = "Reprise des déclarations"
 CORRECTED_BY = "Caisse (reprise historique)"
@@ -72,6 +88,8 @@ def seed_demo() -> SeedReport:
                     assure_id=assure.id, birth_date=birth_date, is_adopted=adopted, source="État civil (démonstration)"
                 )
             )
+        if identity.sub in CIVIL_SERVICE:
+            set_civil_service_profile(assure, **CIVIL_SERVICE[identity.sub])
     _register_demo_agents()
     _file_demo_signalements(created)
     record(AuditAction.DEMO_SEEDED, assures=report.assures_created)
@@ -87,6 +105,25 @@ CHILDREN: dict[str, tuple[tuple[date, bool], ...]] = {
     "demo-anne-sophie-girard": ((date(2006, 2, 9), False),),
     "demo-brigitte-fernandes": ((date(1998, 7, 23), False),),
     "demo-eric-le-gall": ((date(1995, 3, 30), False), (date(1998, 11, 5), True)),
+}
+
+
+# The civil-service profile of the fonctionnaires, as the SRE's compte individuel de retraite would hold it.
+# Pierre-Yves D'AUBIGNÉ, professeur certifié in a lycée since 2001 (CAREERS): sédentaire, near the top of the classe
+# normale (indice majoré 673 since his last step on 1 September 2023, 640 before), no child (CHILDREN), and the
+# bonuses his RAFP lines assume, 9 % of the traitement indiciaire: 673 × 59,0734 € (the point since 1 July 2023) =
+# 39 756,40 € a year, of which 9 % is 3 578,08 €.
+CIVIL_SERVICE: dict[str, CivilServiceProfileValues] = {
+    "demo-pierre-yves-daubigne": {
+        "scheme": CivilServiceScheme.SRE,
+        "category": Category.SEDENTARY,
+        "index_majore": 673,
+        "index_start_date": date(2023, 9, 1),
+        "previous_index_majore": 640,
+        "active_years": 0,
+        "children_before_2004": 0,
+        "annual_bonuses_cents": 357_808,
+    },
 }
 
 
@@ -215,6 +252,7 @@ def _record(assure: Assure, spec: PeriodSpec, regimes: dict[str, Regime]) -> Non
         quarters=first.quarters if first else spec.quarters,
         points=spec.points,
         days=spec.days,
+        country=spec.country,
         source_reference=spec.source_reference,
         recorded_at=datetime.combine(reported_on(spec), RECORDED_AT_HOUR),
     )

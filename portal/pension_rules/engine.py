@@ -4,22 +4,24 @@ Pure Python: it takes a SimulationInput and returns a SimulationResult, every fi
 legislation lives in data/ (see parameters.py); the rules applied are those of docs/pension-rules.md, and where
 that file marks a point as uncertain the engine keeps to what is certain and says so in `limits`.
 
-Scope: the basic pension of the régime général and the aligned schemes (CNAV, artisans and commerçants, salariés
-agricoles, liquidated together since 2017) and the Agirc-Arrco complementary pension. Quarters of every base scheme
-count for the rate; the pensions of the other schemes (fonction publique, exploitants agricoles, Ircantec, RAFP,
-abroad) are not computed.
+Scope: one pension per scheme (`Departure.pensions`): the régime général and the aligned schemes (CNAV, artisans and
+commerçants, salariés agricoles) liquidated as one (LURA), Agirc-Arrco with its coefficients d'anticipation, the
+fonction publique (SRE, CNRACL, civil_service.py) when the input gives the indice, the RAFP and Ircantec from their
+points; periods abroad under the EU regulation or a bilateral convention (countries.py). Quarters of every base
+scheme count for the rate. The pensions of the exploitants agricoles and of foreign schemes are listed, not computed.
 
 Amounts after the last known year are in constant 2026 euros: the quarter threshold, the PASS and the Agirc-Arrco
 values of 2026 are kept for the years after it.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from portal.pension_rules import parameters, text
+from portal.pension_rules import abroad, countries, parameters, public_sector, text
+from portal.pension_rules import complementary as complementary_rules
 from portal.pension_rules.dates import (
     add_months,
     age_at,
@@ -30,46 +32,44 @@ from portal.pension_rules.dates import (
     quarter_of,
 )
 from portal.pension_rules.model import (
-    CONTRIBUTED_KINDS,
-    EARNINGS_KINDS,
-    KIND_LABELS,
     Age,
-    CareerEntry,
+    BuyBackOption,
     Departure,
     Explanation,
-    Kind,
     LongCareer,
+    Pension,
+    PensionKind,
     SimulationInput,
     SimulationResult,
     YearQuarters,
 )
+from portal.pension_rules.quarters import (
+    CENT,
+    LAST_PARAMETER_YEAR,
+    QUARTERS_PER_YEAR,
+    ZERO,
+    YearRecord,
+    agirc_arrco_points,
+    months_in,
+    pass_of,
+    past_year,
+    past_years,
+    threshold_of,
+)
+from portal.pension_rules.schemes import (
+    CIVIL_SERVICE_SCHEMES,
+    REGIME_LABELS,
+    aligned_schemes,
+    not_computed_pensions,
+)
 
-REGIME_GENERAL = parameters.ALIGNED_SCHEMES
-OTHER_BASE = frozenset({"MSA_EXPLOITANTS", parameters.CIVIL_SERVICE_SCHEME, "CNRACL"})
-COMPLEMENTARY = frozenset({"AGIRC_ARRCO", "IRCANTEC", "RAFP"})
-FOREIGN = frozenset({parameters.ABROAD_SCHEME})
-REGIMES = REGIME_GENERAL | OTHER_BASE | COMPLEMENTARY | FOREIGN
-REGIME_LABELS = {
-    parameters.GENERAL_SCHEME: "régime général",
-    parameters.SELF_EMPLOYED_SCHEME: "indépendants (ex-RSI)",
-    parameters.FARM_EMPLOYEES_SCHEME: "MSA salariés",
-    "MSA_EXPLOITANTS": "MSA exploitants",
-    parameters.CIVIL_SERVICE_SCHEME: "fonction publique d'État",
-    "CNRACL": "CNRACL",
-    "AGIRC_ARRCO": "Agirc-Arrco",
-    "IRCANTEC": "Ircantec",
-    "RAFP": "RAFP",
-    parameters.ABROAD_SCHEME: "étranger",
-}
-# Agirc-Arrco points are computed from salaries only where the unified scheme's rules apply (from 2019); before, the
-# relevé's own points are needed (several funds, other rates).
-AGIRC_ARRCO_FROM = 2019
-LAST_PARAMETER_YEAR = 2026
-ZERO = Decimal(0)
+# The first revaluation of salaries in data/salary_revaluation.csv covers the salaries up to 1970 (arrêté of
+# 14 March 1972); the arrêtés before it were not transcribed.
+OLDEST_REVALUATION_YEAR = 1972
 ONE = Decimal(1)
-CENT = Decimal("0.01")
-QUARTERS_PER_YEAR = parameters.MAX_QUARTERS_PER_YEAR
 LFSS_2026_FROM = date(2026, 9, 1)
+# The liquidation unique (CSS L173-1-2) covers the insured born from 1 January 1953 (loi 2014-40, art. 43).
+LURA_FIRST_GENERATION = 1953
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,211 +139,6 @@ class SimulationError(ValueError):
         self.field = field
 
 
-@dataclass(slots=True)
-class _Year:
-    """One calendar year of rights, after the cap of four quarters."""
-
-    year: int
-    # Quarters retained: of every base scheme, of the régime général and the aligned schemes, cotisés.
-    all: int = 0
-    aligned: int = 0
-    contributed: int = 0
-    # Assimilated quarters retained, by kind: the carrière longue counts some of them, within caps.
-    assimilated: dict[str, int] = field(default_factory=dict)
-    # Salaries and incomes of the régime général and the aligned schemes (SAM), and whether the year validated a
-    # quarter there.
-    aligned_earnings: Decimal = ZERO
-    sam_year: bool = False
-    points: Decimal = ZERO
-    points_missing: bool = False
-    # Projected years: the earnings counted for the SAM, capped at the PASS.
-    sam_capped: Decimal = ZERO
-    steps: list[str] = field(default_factory=list)
-    entries: tuple[CareerEntry, ...] = ()
-    projected: bool = False
-
-
-def _cap(sources: list[tuple[int, bool, bool, str]]) -> tuple[int, int, int, dict[str, int], int]:
-    """Retain at most four quarters in a year, cotisés first then régime général first (the most useful for the
-    carrière longue, the surcote and the proratisation). sources: (quarters, contributed, regime_general, kind)."""
-    room = QUARTERS_PER_YEAR
-    total = aligned = contributed = 0
-    assimilated: dict[str, int] = {}
-    offered = sum(source[0] for source in sources)
-    for quarters, is_contributed, is_aligned, kind in sorted(sources, key=lambda s: (not s[1], not s[2])):
-        kept = min(quarters, room)
-        if kept <= 0:
-            continue
-        room -= kept
-        total += kept
-        if is_aligned:
-            aligned += kept
-        if is_contributed:
-            contributed += kept
-        else:
-            assimilated[kind] = assimilated.get(kind, 0) + kept
-    return total, aligned, contributed, assimilated, offered
-
-
-def _threshold(year: int) -> Decimal:
-    return parameters.quarter_threshold(min(year, LAST_PARAMETER_YEAR))
-
-
-def _pass(year: int) -> Decimal:
-    return parameters.pass_annual(min(year, LAST_PARAMETER_YEAR))
-
-
-def _agirc_arrco_points(year: int, salary: Decimal, explain: bool = True) -> tuple[Decimal, str]:
-    """Points bought by a year's salary: (tranche 1 × 6,20 % + tranche 2 × 17 %) / valeur d'achat (ANI 2017)."""
-    if year < AGIRC_ARRCO_FROM:
-        return ZERO, "Agirc-Arrco : avant 2019, les points ne peuvent pas être déduits du salaire."
-    day = date(min(year, LAST_PARAMETER_YEAR), 1, 1)
-    series = parameters.agirc_arrco()
-    ceiling = _pass(year)
-    t2_top = ceiling * parameters.value_on(series["t2_ceiling_in_pass"], day).value
-    tranche_1 = min(salary, ceiling)
-    tranche_2 = max(ZERO, min(salary, t2_top) - ceiling)
-    purchase = parameters.value_on(series["purchase_value"], day).value
-    rate_1 = parameters.value_on(series["rate_t1"], day).value
-    rate_2 = parameters.value_on(series["rate_t2"], day).value
-    points = ((tranche_1 * rate_1 + tranche_2 * rate_2) / purchase).quantize(CENT, ROUND_HALF_UP)
-    if not explain:
-        return points, ""
-    step = (
-        f"Agirc-Arrco : ({text.euros(tranche_1)} × {text.percent(rate_1)}"
-        + (f" + {text.euros(tranche_2)} × {text.percent(rate_2)}" if tranche_2 else "")
-        + f") ÷ {text.number(purchase, 4)} € (valeur d'achat {day.year}) = {text.number(points)} points."
-    )
-    return points, step
-
-
-def _past_years(career: Iterable[CareerEntry]) -> dict[int, _Year]:
-    """The recorded career, year by year: quarters by R351-9 and R351-12, capped at four, the SAM salary, points.
-    The French steps of a year are written only when its explanation is read (`_past_year(..., explain=True)`)."""
-    by_year: dict[int, list[CareerEntry]] = {}
-    for entry in career:
-        by_year.setdefault(entry.year, []).append(entry)
-    return {year: _past_year(year, tuple(by_year[year]), explain=False) for year in sorted(by_year)}
-
-
-def _past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool) -> _Year:
-    per_quarter_days = parameters.days_per_quarter()
-    record = _Year(year_number)
-    record.entries = entries
-    sources: list[tuple[int, bool, bool, str]] = []
-    # Earnings validate quarters per scheme and year, pooled (R351-9): two jobs in one year add up.
-    pooled: dict[tuple[str, Kind], Decimal] = {}
-    pooled_days: dict[tuple[str, Kind], int] = {}
-    agirc_points = ZERO
-    has_agirc_entry = False
-    aligned_salaries = ZERO
-    for entry in entries:
-        regime_label = REGIME_LABELS[entry.regime]
-        if entry.regime in COMPLEMENTARY:
-            if entry.regime == "AGIRC_ARRCO" and entry.points is not None:
-                has_agirc_entry = True
-                agirc_points += entry.points
-                if explain:
-                    record.steps.append(f"Agirc-Arrco : {text.number(entry.points)} points inscrits à votre relevé.")
-            continue
-        if entry.kind is Kind.ABROAD or entry.regime in FOREIGN:
-            if explain:
-                record.steps.append(
-                    "Activité à l'étranger : elle ne donne pas de trimestres dans les régimes français ; selon le "
-                    "pays, une convention peut la retenir pour le taux, et l'organisme étranger verse sa pension."
-                )
-            continue
-        is_aligned = entry.regime in REGIME_GENERAL
-        contributed = entry.kind in CONTRIBUTED_KINDS
-        if is_aligned and entry.kind in EARNINGS_KINDS and entry.earnings:
-            record.aligned_earnings += entry.earnings
-            if entry.kind is Kind.SALARIED:
-                aligned_salaries += entry.earnings
-        if entry.quarters is not None:
-            sources.append((entry.quarters, contributed, is_aligned, entry.kind.value))
-            if explain:
-                record.steps.append(
-                    f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : "
-                    f"{text.quarters_as(entry.quarters, 'inscrit')} à votre relevé."
-                )
-            if is_aligned and entry.kind in EARNINGS_KINDS and entry.quarters:
-                record.sam_year = True
-        elif entry.kind in EARNINGS_KINDS:
-            key = (entry.regime, entry.kind)
-            pooled[key] = pooled.get(key, ZERO) + (entry.earnings or ZERO)
-        elif entry.days is not None:
-            # Days of one kind add up over the year before they are divided (R351-12: "par 50 jours").
-            key = (entry.regime, entry.kind)
-            pooled_days[key] = pooled_days.get(key, 0) + entry.days
-        else:
-            if explain:
-                record.steps.append(
-                    f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : ni trimestres ni jours indiqués, "
-                    "aucun trimestre compté."
-                )
-    for (regime, kind), days in pooled_days.items():
-        per = per_quarter_days[kind.value]
-        quarters = min(QUARTERS_PER_YEAR, days // per)
-        sources.append((quarters, False, regime in REGIME_GENERAL, kind.value))
-        if explain:
-            record.steps.append(
-                f"{KIND_LABELS[kind].capitalize()} : {days} jours, soit {text.quarters(quarters)} "
-                f"(un trimestre par {per} jours, CSS R351-12)."
-            )
-    for (regime, kind), earnings in pooled.items():
-        threshold = _threshold(year_number)
-        quarters = min(QUARTERS_PER_YEAR, int(earnings // threshold))
-        is_aligned = regime in REGIME_GENERAL
-        sources.append((quarters, kind in CONTRIBUTED_KINDS, is_aligned, kind.value))
-        if is_aligned and quarters:
-            record.sam_year = True
-        threshold_row = parameters.quarter_thresholds()[min(year_number, LAST_PARAMETER_YEAR)]
-        if explain:
-            record.steps.append(
-                f"{KIND_LABELS[kind].capitalize()} ({REGIME_LABELS[regime]}) : {text.euros(earnings)} bruts. "
-                f"Un trimestre est validé par tranche de {text.euros(threshold)} ({threshold_row.hours} heures de "
-                f"SMIC à {text.euros(threshold_row.smic_hourly)} au 1er janvier {threshold_row.year}), soit "
-                f"{text.quarters(int(earnings // threshold))}"
-                + (" (plafonnés à 4)." if earnings // threshold > QUARTERS_PER_YEAR else ".")
-            )
-    record.all, record.aligned, record.contributed, record.assimilated, offered = _cap(sources)
-    if offered > QUARTERS_PER_YEAR:
-        if explain:
-            record.steps.append(
-                f"Au total {offered} trimestres sont possibles, mais une année civile en valide au plus 4, tous "
-                "régimes de base confondus (CSS R351-9)."
-            )
-    if has_agirc_entry:
-        record.points = agirc_points
-    elif aligned_salaries and year_number >= AGIRC_ARRCO_FROM:
-        record.points, step = _agirc_arrco_points(year_number, aligned_salaries, explain)
-        if explain:
-            record.steps.append(step + " (calculés : le relevé n'en porte pas)")
-    elif aligned_salaries:
-        record.points_missing = True
-        if explain:
-            record.steps.append(
-                "Agirc-Arrco : aucun point inscrit pour cette année ; avant 2019 ils ne peuvent pas être déduits "
-                "du salaire. Ajoutez ceux de votre relevé Agirc-Arrco."
-            )
-    return record
-
-
-def _months_in(year: int, start: date, end_exclusive: date) -> int:
-    """Months of `year` between start (a first of month in practice) and end_exclusive."""
-    first = max(start, date(year, 1, 1))
-    last = min(end_exclusive, date(year + 1, 1, 1))
-    if last <= first:
-        return 0
-    months = months_between(first, last)
-    # A segment starting mid-month counts from the next month: earnings are annual amounts shared by month.
-    if first.day != 1:
-        months -= 1
-    if last.day != 1:
-        months += 1
-    return max(0, months)
-
-
 # A salary year counted for the SAM: (revalued value, year, salary capped at the PASS, revaluation coefficient).
 _SalaryYear = tuple[Decimal, int, Decimal, Decimal]
 # The French line of a recorded salary year, by year: (salary capped at the PASS, coefficient, revalued value).
@@ -356,8 +151,8 @@ _MinimumContributifFacts = tuple[int, int, int, int, bool, Decimal, Decimal, Dec
 
 @dataclass(slots=True)
 class _BestYears:
-    """The best years for the SAM of the departures of one year, the partial year of departure left out: the
-    years chosen, best first, how many could be, and once computed their total and average."""
+    """The best years for the SAM of the departures of one year (the years before it): the years chosen, best
+    first, how many could be, and once computed their total and average."""
 
     years: list[_SalaryYear]
     eligible: int
@@ -376,8 +171,10 @@ class _State:
     reputes: int
     # Majorations de durée d'assurance for children (CSS L351-4, L351-5).
     children_quarters: int
-    years: dict[int, _Year]
+    years: dict[int, YearRecord]
     future_points: Decimal = ZERO
+    # Quarters of services in the fonction publique (SRE, CNRACL), past and to come.
+    civil_service: int = 0
 
 
 class _Simulation:
@@ -385,7 +182,35 @@ class _Simulation:
         self.simulation_input = simulation_input
         self.birth = simulation_input.birth_date
         self.summary = simulation_input.summary
-        self.past = {} if simulation_input.summary else _past_years(simulation_input.career)
+        self.past = {} if simulation_input.summary else past_years(simulation_input.career)
+        self.schemes = frozenset(entry.regime for entry in simulation_input.career)
+        self.aligned_schemes, self.aligned_payer = aligned_schemes(simulation_input.career)
+        self.civil_service = simulation_input.civil_service
+        self.has_civil_service = any(record.civil_service for record in self.past.values())
+        self.has_public_pensions = bool(
+            self.civil_service or any(scheme in CIVIL_SERVICE_SCHEMES | {"IRCANTEC", "RAFP"} for scheme in self.schemes)
+        )
+        computed_elsewhere = {"IRCANTEC", "RAFP"} | (CIVIL_SERVICE_SCHEMES if self.civil_service else set())
+        self.other_pensions = tuple(
+            pension
+            for pension in not_computed_pensions(simulation_input.career)
+            if pension.scheme not in computed_elsewhere
+        )
+        self.points_of = {
+            scheme: tuple(
+                (entry.year, entry.points)
+                for entry in simulation_input.career
+                if entry.regime == scheme and entry.points is not None
+            )
+            for scheme in ("IRCANTEC", "RAFP")
+        }
+        if self.summary:
+            # The summary mode gives the quarters abroad by country, not by year: year 0 stands for "no year".
+            self.abroad_groups, self.abroad_without_agreement, self.abroad_unknown = abroad.abroad_groups(
+                {abroad.SUMMARY_YEAR: YearRecord(abroad.SUMMARY_YEAR, abroad=dict(self.summary.quarters_abroad))}
+            )
+        else:
+            self.abroad_groups, self.abroad_without_agreement, self.abroad_unknown = abroad.abroad_groups(self.past)
         self.children_quarters, self.children_quarters_steps = self._children_quarters()
         self.child_count = len(simulation_input.children)
         self.automatic_full_rate_row = parameters.full_rate_age(self.birth)
@@ -399,9 +224,9 @@ class _Simulation:
         self._states: dict[date, _State] = {}
         self._past_totals: dict[int, tuple[int, int, int, int]] = {}
         self._past_salaries: dict[date, tuple[list[_SalaryYear], _SalaryLines]] = {}
-        self._sams: dict[tuple[date, int, int], _BestYears] = {}
-        self._explained_future: dict[date, dict[int, _Year]] = {}
-        self._future_cache: dict[tuple[int, date | None, bool], _Year | None] = {}
+        self._sams: dict[tuple[date, int], _BestYears] = {}
+        self._explained_future: dict[date, dict[int, YearRecord]] = {}
+        self._future_cache: dict[tuple[int, date | None, bool], YearRecord | None] = {}
         self._past_points: dict[int, Decimal] = {}
 
     # --- Children ---
@@ -432,7 +257,7 @@ class _Simulation:
 
     # --- Quarters at a date ---
 
-    def future_years(self, departure: date, explain: bool = False) -> dict[int, _Year]:
+    def future_years(self, departure: date, explain: bool = False) -> dict[int, YearRecord]:
         """Projected years from the future earnings, up to the day before the departure; `explain` writes the
         steps of each year (only the years table shows them). Years before the departure's do not depend on it:
         they are computed once."""
@@ -450,7 +275,7 @@ class _Simulation:
                 years[year] = record
         return years
 
-    def _future_year(self, year: int, departure: date | None, explain: bool) -> _Year | None:
+    def _future_year(self, year: int, departure: date | None, explain: bool) -> YearRecord | None:
         """One projected year; `departure` when it is the year of departure (it ends the year early)."""
         year_end = date(year + 1, 1, 1)
         record = None
@@ -458,11 +283,20 @@ class _Simulation:
             end = year_end if departure is None else min(year_end, departure)
             if work.end_date is not None:
                 end = min(end, _day_after(work.end_date))
-            months = _months_in(year, work.start_date, end)
+            months = months_in(year, work.start_date, end)
             if months <= 0:
                 continue
             if record is None:
-                record = _Year(year, projected=True)
+                record = YearRecord(year, projected=True)
+            if work.regime in CIVIL_SERVICE_SCHEMES:
+                # Services count by duration, part time as full time for the durée (CPCM L5, L11): one quarter per
+                # three months of services.
+                record.civil_service_months += months
+                if explain:
+                    record.steps.append(
+                        f"Services à venir dans la fonction publique ({REGIME_LABELS[work.regime]}) : {months} mois."
+                    )
+                continue
             earnings = (work.annual_earnings * work.part_time_percent * months / Decimal(1200)).quantize(
                 CENT, ROUND_HALF_UP
             )
@@ -475,31 +309,38 @@ class _Simulation:
                 )
         if record is None:
             return None
-        threshold = _threshold(year)
+        threshold = threshold_of(year)
         quarters = min(QUARTERS_PER_YEAR, int(record.aligned_earnings // threshold))
+        civil = min(QUARTERS_PER_YEAR, record.civil_service_months // 3)
         if departure is not None:
             # Only the civil quarters already over count in the year of departure.
             elapsed = (departure.month - 1) // 3
-            if quarters > elapsed and explain:
+            if max(quarters, civil) > elapsed and explain:
                 record.steps.append(
                     f"Départ le {text.day(departure)} : seuls les {elapsed} trimestres civils déjà écoulés de "
                     f"{year} peuvent être validés."
                 )
-            quarters = min(quarters, elapsed)
+            quarters, civil = min(quarters, elapsed), min(civil, elapsed)
         past = self.past.get(year)
         room = QUARTERS_PER_YEAR - (past.all if past else 0)
         kept = max(0, min(quarters, room))
-        record.all = record.aligned = record.contributed = kept
+        civil = max(0, min(civil, room - kept))
+        record.aligned = record.contributed = kept
+        record.all = kept + civil
+        record.contributed += civil
+        record.civil_service = civil
         record.sam_year = kept > 0
-        record.sam_capped = min(record.aligned_earnings, _pass(year))
-        if explain:
+        record.sam_capped = min(record.aligned_earnings, pass_of(year))
+        if explain and record.aligned_earnings:
             record.steps.append(
                 f"Seuil de validation : {text.euros(threshold)} par trimestre"
                 + (" (valeur 2026, euros constants)" if year > LAST_PARAMETER_YEAR else "")
                 + f", soit {text.quarters(kept)}."
             )
+        if explain and civil:
+            record.steps.append(f"Fonction publique : {text.quarters(civil)} de services.")
         if record.aligned_earnings:
-            record.points, step = _agirc_arrco_points(year, record.aligned_earnings, explain)
+            record.points, step = agirc_arrco_points(year, record.aligned_earnings, explain)
             if explain:
                 record.steps.append(step)
         return record
@@ -554,19 +395,33 @@ class _Simulation:
                 base_all += kept
                 base_aligned += min(current.aligned, kept)
                 base_contributed += min(current.contributed, kept)
-        future_all = 0
+        future_all = future_aligned = 0
         future_points = ZERO
+        civil = 0
+        if self.summary:
+            civil = sum(self.summary.quarters_by_scheme.values())
+        elif self.has_civil_service:
+            civil = sum(record.civil_service for year, record in self.past.items() if year < departure.year)
+            current = self.past.get(departure.year)
+            if current is not None:
+                civil += min(current.civil_service, (departure.month - 1) // 3)
         for record in future.values():
             future_all += record.all
+            future_aligned += record.aligned
             future_points += record.points
+            civil += record.civil_service
+        bought = self.simulation_input.bought_quarters
+        bought_all = bought.quarters if bought else 0
+        bought_aligned = bought_all if bought and bought.option is BuyBackOption.RATE_AND_DURATION else 0
         state = _State(
-            all=base_all + future_all + self.children_quarters,
-            aligned=base_aligned + future_all + self.children_quarters,
+            all=base_all + future_all + self.children_quarters + bought_all,
+            aligned=base_aligned + future_aligned + self.children_quarters + bought_aligned,
             contributed=base_contributed + future_all,
             reputes=reputes,
             children_quarters=self.children_quarters,
             years=future,
             future_points=future_points,
+            civil_service=civil,
         )
         self._states[departure] = state
         return state
@@ -579,13 +434,15 @@ class _Simulation:
         return age, first_pension_date(age_reached_on(self.birth, age)), row
 
     def legal_earliest(self) -> tuple[Age, date, parameters.CohortRow[int]]:
-        """The first date the legal age opens, the tables in force on that date deciding (1 September 2026)."""
+        """The first date the legal age opens, the tables in force on that date deciding (1 September 2026). For the
+        generations born before the 2023 reform's first cohort, the first tables' age is that of the law before
+        (62), so their true legal date, before 1 September 2023, is kept (pension-rules §14.4)."""
         best = None
         switches = parameters.pension_regime_switch_dates()
         for index, switch in enumerate(switches):
             until = switches[index + 1] if index + 1 < len(switches) else None
             age, reached, row = self.legal_age_date(switch)
-            candidate = max(reached, switch)
+            candidate = reached if index == 0 else max(reached, switch)
             if until is not None and candidate >= until:
                 continue
             if best is None or candidate < best[1]:
@@ -717,7 +574,7 @@ class _Simulation:
             if not record.sam_year:
                 continue
             coefficient = coefficients.get(year, Decimal(1))
-            capped = min(record.aligned_earnings, _pass(year))
+            capped = min(record.aligned_earnings, pass_of(year))
             value = capped * coefficient
             salaries.append((value, year, capped, coefficient))
             lines[year] = (capped, coefficient, value)
@@ -731,47 +588,32 @@ class _Simulation:
                 f"Salaire annuel moyen indiqué : {text.euros(self.summary.sam)}.", (), ("CSS R351-29",)
             )
         key = parameters.revaluation_key(departure)
-        last_year = _last_counted_year(departure)
-        # Projected years before the departure's are the same for every departure of that year (they do not depend
-        # on it); the year of departure itself is partial and rarely among the best: the best years are chosen once
-        # per departure year without it.
-        base_key = (key, last_year, departure.year)
+        # The salaries of the calendar year in which the pension takes effect are left out of the SAM, whatever the
+        # month (service-public F21552; ministerial answer QE 5108; pension-rules §14.1): its quarters still count.
+        last_year = departure.year - 1
+        base_key = (key, last_year)
         base = self._sams.get(base_key)
         if base is None:
             full_years = [
                 (record.sam_capped, year, record.sam_capped, ONE)
                 for year, record in state.years.items()
-                if record.sam_year and year != departure.year and year not in self.past
+                if record.sam_year and year <= last_year and year not in self.past
             ]
             base = self._sams[base_key] = _BestYears(*self.best_years(key, last_year, full_years))
-        partial = None
-        current = state.years.get(departure.year)
-        if current is not None and current.sam_year and departure.year not in self.past:
-            partial = (current.sam_capped, departure.year, current.sam_capped, ONE)
         best, eligible = base.years, base.eligible
-        best_count = int(parameters.rule("sam_best_years", date(1948, 1, 1)).value)
-        changed = False
-        if partial is not None:
-            eligible += 1
-            if len(best) < best_count or partial[0] > best[-1][0]:
-                best = sorted([*best, partial], reverse=True)[:best_count]
-                changed = True
         if not best:
             return ZERO, Explanation(
                 "Aucune année ne compte pour le salaire annuel moyen.",
                 ("Seules les années ayant validé au moins un trimestre au régime général comptent.",),
                 ("CSS R351-29",),
             )
-        if changed or base.average is None:
+        if base.average is None:
             total = sum([item[0] for item in best], ZERO)
-            sam = (total / len(best)).quantize(CENT, ROUND_HALF_UP)
-            if not changed:
-                # The average of the base years, kept for the next departures of the same year.
-                base.average = (total, sam)
-        else:
-            total, sam = base.average
+            # Kept for the next departures of the same year, which share their best years.
+            base.average = (total, (total / len(best)).quantize(CENT, ROUND_HALF_UP))
+        total, sam = base.average
         _, lines = self.past_salaries(key)
-        return sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines)
+        return sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines, departure.year)
 
     def best_years(self, key: date, last_year: int, projected: list[_SalaryYear]) -> tuple[list[_SalaryYear], int]:
         """The best years (25 for people born from 1948, R351-29) among the recorded ones up to last_year and the
@@ -791,11 +633,19 @@ class _Simulation:
         return sorted([*candidates, *projected], reverse=True)[:best_count], eligible + len(projected)
 
     def sam_explanation(
-        self, best: list[_SalaryYear], eligible: int, total: Decimal, sam: Decimal, lines: _SalaryLines
+        self,
+        best: list[_SalaryYear],
+        eligible: int,
+        total: Decimal,
+        sam: Decimal,
+        lines: _SalaryLines,
+        departure_year: int,
     ) -> Explanation:
         steps = [
             f"Les {len(best)} meilleures années sur {eligible} ayant validé au moins un trimestre au régime "
-            "général, chaque salaire plafonné au PASS de son année puis revalorisé :"
+            f"général jusqu'en {departure_year - 1}, chaque salaire plafonné au PASS de son année puis revalorisé. "
+            f"Les salaires de {departure_year}, l'année où la retraite commence, ne comptent pas (ses trimestres, "
+            "si) : une retraite au 1er janvier garde l'année précédente entière.",
         ]
         for _value, year, capped, _coefficient in sorted(best, key=lambda item: item[1]):
             if year in lines:
@@ -807,7 +657,7 @@ class _Simulation:
         return Explanation(
             f"Salaire annuel moyen : {text.euros(sam)}, moyenne de vos {len(best)} meilleures années.",
             tuple(steps),
-            ("CSS R351-29", "CSS L351-11", "arrêtés annuels de revalorisation"),
+            ("CSS R351-29", "CSS L351-11", "service-public F21552", "arrêtés annuels de revalorisation"),
         )
 
     def surcote_quarters(self, departure: date, legal_reached: date, required: int, state: _State) -> int:
@@ -867,27 +717,69 @@ class _Simulation:
         proratisation = Decimal(proratisation_quarters) / Decimal(required)
         sam, sam_explanation = self.sam(day, state)
         raw = sam * rate * proratisation
-        cap = _pass(day.year) * rules.cap_in_pass
+        cap = pass_of(day.year) * rules.cap_in_pass
         capped = min(raw, cap)
         with_surcote = capped * (1 + surcote_rate * surcote)
         majoration = rules.children_majoration if self.child_count >= rules.children_needed else ZERO
+        national = abroad.Computation("national", 0, full, decote, rate, with_surcote, ())
+        agreements: tuple[abroad.Computation, ...] = ()
+        best_rate = national
+        if self.abroad_groups:
+            french = abroad.FrenchFacts(
+                quarters=state.all,
+                aligned=state.aligned,
+                required=required,
+                full=full,
+                missing_by_age=missing_by_age,
+                full_rate=full_rate_value,
+                max_decote=max_decote,
+                decote_reduction=reduction,
+            )
+            agreements = tuple(
+                abroad.computation(
+                    group,
+                    abroad.foreign_quarters(group, day, self.past),
+                    french,
+                    sam,
+                    cap,
+                    1 + surcote_rate * surcote,
+                )
+                for group in self.abroad_groups
+            )
+            # Periods abroad count for the taux, hence for Agirc-Arrco's coefficient d'anticipation (§17.4).
+            best_rate = min((national, *agreements), key=lambda computation: (not computation.full, computation.decote))
         points = (self.summary.agirc_arrco_points if self.summary else ZERO) + self.past_points(_last_counted_year(day))
         points += state.future_points
         service_value = rules.service_value
-        complementary = (points * service_value.value).quantize(CENT, ROUND_HALF_UP)
-        upper_bound = not full and complementary > 0
+        anticipation = complementary_rules.anticipation(
+            best_rate.full, missing_by_age, max(0, required - state.all - best_rate.foreign_quarters)
+        )
+        complementary = (points * service_value.value * anticipation.coefficient).quantize(CENT, ROUND_HALF_UP)
+        # Kept in the schema for its clients: since the coefficients d'anticipation are computed, never a maximum.
+        upper_bound = False
         minimum_contributif_applied, before_majoration, minimum_contributif_explanation = self.minimum_contributif(
             day, full, with_surcote, state, required, complementary
         )
+        paid = national
+        # A convention with totalisation-proratisation and no national comparison leaves only its own computation.
+        national_allowed = not any(
+            group.agreement.kind is countries.AgreementKind.PRORATA and not group.agreement.national_comparison
+            for group in self.abroad_groups
+        )
+        best = before_majoration if national_allowed else None
+        for computation in agreements:
+            if best is None or computation.amount > best:
+                paid, best = computation, computation.amount
+        if paid is not national:
+            # The computation under an agreement is higher than the national one, minimum contributif included (the
+            # minimum of a prorated pension is not computed here: a limit says so).
+            before_majoration, minimum_contributif_applied = paid.amount, False
+            full, decote, rate = paid.full, paid.decote, paid.rate
         # The majoration for three children comes last: 10 % of the pension as raised to the minimum contributif or
         # cut to the maximum, which it may exceed (CSS L351-12; service-public F19643; pension-rules §14.2).
         base = (before_majoration * (1 + majoration)).quantize(CENT, ROUND_HALF_UP)
         base_monthly = (base / 12).quantize(CENT, ROUND_HALF_UP)
         complementary_monthly = (complementary / 12).quantize(CENT, ROUND_HALF_UP)
-        total = base_monthly + complementary_monthly
-        net_base = base_monthly * (1 - rules.base_deductions)
-        net_complementary = complementary_monthly * (1 - rules.complementary_deductions)
-        net = (net_base + net_complementary).quantize(CENT, ROUND_HALF_UP)
         age = age_at(self.birth, day)
 
         def explain() -> dict[str, Explanation]:
@@ -940,38 +832,29 @@ class _Simulation:
                     majoration,
                     base,
                     minimum_contributif_applied,
+                    None if paid is national else paid.amount,
                 ),
                 "minimum_contributif": minimum_contributif_explanation,
-                "complementary": Explanation(
-                    f"Agirc-Arrco : {text.number(points)} points × {text.number(service_value.value, 4)} € = "
-                    f"{text.euros(complementary)} par an" + (" au plus." if upper_bound else "."),
-                    (
-                        "Les points de chaque année sont ceux de votre relevé, ou calculés sur le salaire depuis "
-                        "2019 ; ceux des années à venir avec les valeurs de 2026.",
-                        f"Valeur de service du point au {text.day(day)} : {text.number(service_value.value, 4)} € "
-                        f"({service_value.source.split(';')[0]}).",
-                    )
-                    + (
-                        (
-                            "Sans le taux plein au régime de base, l'Agirc-Arrco applique un coefficient de minoration "
-                            "définitif que ce simulateur ne calcule pas : le montant réel sera plus bas.",
+                **(
+                    {
+                        "abroad": abroad.explanation(
+                            national,
+                            agreements,
+                            paid,
+                            before_majoration,
+                            self.abroad_without_agreement,
+                            self.abroad_unknown,
                         )
-                        if upper_bound
-                        else ()
-                    ),
-                    ("ANI Agirc-Arrco du 17/11/2017",),
+                    }
+                    if agreements or self.abroad_without_agreement or self.abroad_unknown
+                    else {}
+                ),
+                "complementary": complementary_rules.explanation(
+                    day, points, service_value, anticipation, complementary, missing_by_age, missing_by_quarters
                 ),
                 "net": Explanation(
-                    f"Montant net estimé : {'au plus ' if upper_bound else ''}{text.euros(net)} par mois.",
+                    f"Montant net estimé : {text.euros(net)} par mois.",
                     (
-                        (
-                            "Le montant Agirc-Arrco brut est un maximum (sa minoration avant le taux plein n'est pas "
-                            "calculée) : le net en est un aussi.",
-                        )
-                        if upper_bound
-                        else ()
-                    )
-                    + (
                         "Prélèvements au taux normal : CSG "
                         f"{text.percent(parameters.rule('csg_pension_normal_rate', day).value)}, "
                         f"CRDS {text.percent(parameters.rule('crds_rate', day).value)}, CASA "
@@ -986,6 +869,56 @@ class _Simulation:
             }
 
         explanation = LazyExplanations(explain)
+        pensions = [
+            Pension(
+                scheme=self.aligned_payer,
+                kind=PensionKind.BASE,
+                computed=True,
+                rate=_percent(rate),
+                decote_quarters=decote,
+                surcote_quarters=surcote,
+                annual_gross=base,
+                monthly_gross=base_monthly,
+                explanation=Explanation.later(_explanation_of, explanation, "base"),
+                merged=self.aligned_schemes,
+            )
+        ]
+        if points:
+            pensions.append(
+                Pension(
+                    scheme="AGIRC_ARRCO",
+                    kind=PensionKind.COMPLEMENTARY,
+                    computed=True,
+                    rate=None,
+                    decote_quarters=None,
+                    surcote_quarters=None,
+                    annual_gross=complementary,
+                    monthly_gross=complementary_monthly,
+                    explanation=Explanation.later(_explanation_of, explanation, "complementary"),
+                )
+            )
+        if self.has_public_pensions:
+            pensions.extend(
+                public_sector.public_pensions(
+                    day,
+                    self.birth,
+                    self.child_count,
+                    self.civil_service,
+                    public_sector.FrenchQuarters(state.all, state.civil_service, state.years),
+                    self.points_of,
+                    decote,
+                )
+            )
+        total = sum((pension.monthly_gross or ZERO for pension in pensions if pension.computed), ZERO)
+        net = sum(
+            (
+                (pension.monthly_gross or ZERO)
+                * (1 - (rules.base_deductions if pension.kind is PensionKind.BASE else rules.complementary_deductions))
+                for pension in pensions
+                if pension.computed
+            ),
+            ZERO,
+        ).quantize(CENT, ROUND_HALF_UP)
         return Departure(
             date=day,
             age=age,
@@ -1009,6 +942,7 @@ class _Simulation:
             complementary_upper_bound=upper_bound,
             total_monthly_gross=total,
             total_monthly_net=net,
+            pensions=(*pensions, *self.other_pensions),
             explanation=explanation,
         )
 
@@ -1180,11 +1114,20 @@ class _Simulation:
         majoration: Decimal,
         base: Decimal,
         minimum_contributif_applied: bool,
+        abroad_amount: Decimal | None,
     ) -> Explanation:
-        steps = [
-            f"Salaire annuel moyen × taux × proratisation : {text.euros(sam)} × {text.percent(rate)} × "
-            f"{proratisation_quarters}/{required} = {text.euros(raw)} par an."
-        ]
+        if abroad_amount is not None:
+            steps = [
+                f"Calcul selon l'accord international, plus favorable que le calcul national : "
+                f"{text.euros(abroad_amount)} par an (détail dans « Périodes à l'étranger »)."
+            ]
+            raw = ZERO
+            surcote = 0
+        else:
+            steps = [
+                f"Salaire annuel moyen × taux × proratisation : {text.euros(sam)} × {text.percent(rate)} × "
+                f"{proratisation_quarters}/{required} = {text.euros(raw)} par an."
+            ]
         if raw > cap:
             steps.append(f"Plafonné à la moitié du PASS de l'année : {text.euros(cap)} par an.")
         if surcote:
@@ -1260,11 +1203,19 @@ class _Simulation:
             departures=departures,
             explanation={
                 "legal_age": Explanation(
-                    f"Âge légal de votre génération : {text.age(legal_age)}, atteint le {text.day(legal_reached)} ; "
-                    f"première date de départ : le {text.day(legal_date)}.",
+                    (
+                        f"Âge légal de votre génération : {text.age(legal_age)}, atteint le {text.day(legal_reached)} "
+                        f"(une retraite pouvait commencer dès le {text.day(legal_date)}). Vous avez passé cet âge : "
+                        f"demandée maintenant, votre retraite peut commencer le {text.day(self.earliest_allowed)}."
+                        if self.earliest_allowed > legal_date
+                        else f"Âge légal de votre génération : {text.age(legal_age)}, atteint le "
+                        f"{text.day(legal_reached)} ; première date de départ : le {text.day(legal_date)}."
+                    ),
                     (
                         "Une retraite commence le 1er jour d'un mois, jamais avant l'âge légal : le 1er du mois "
                         "qui suit votre anniversaire, ou le jour même si vous êtes né un 1er.",
+                        "Elle se demande à l'avance et ne prend pas effet avant sa demande : au plus tôt le 1er du "
+                        "mois qui suit.",
                         "Depuis la LFSS pour 2026, l'âge légal des générations 1964 à 1968 est abaissé, pour les "
                         "retraites qui prennent effet à partir du 1er septembre 2026.",
                         f"Source : {legal_row.source}.",
@@ -1326,7 +1277,7 @@ class _Simulation:
         steps: list[str] = []
         past = self.past.get(year)
         if past is not None:
-            steps.extend(_past_year(year, past.entries, explain=True).steps)
+            steps.extend(past_year(year, past.entries, explain=True).steps)
         explained = self._explained_future.get(reference)
         if explained is None:
             explained = self._explained_future[reference] = self.future_years(reference, explain=True)
@@ -1350,8 +1301,9 @@ class _Simulation:
             "hausses des retraites de 2024 à 2026 : le salaire annuel moyen que calculera votre caisse peut différer "
             "légèrement (moins de 1 %). Le montant exact figurera sur la notification de votre retraite.",
             "Si vous partez avant d'avoir le taux plein, l'Agirc-Arrco réduit définitivement votre retraite "
-            "complémentaire. Cette réduction n'est pas calculée ici : les montants marqués « au plus » seront plus "
-            "bas. Pour l'estimer, utilisez le simulateur de l'Agirc-Arrco (agirc-arrco.fr).",
+            "complémentaire par un coefficient d'anticipation. Il est calculé ici avec les coefficients publiés par "
+            "l'Institut des politiques publiques, que l'Agirc-Arrco ne publie pas sous cette forme : confirmez le "
+            "montant avec le simulateur de l'Agirc-Arrco (agirc-arrco.fr).",
             "La loi de financement de la Sécurité sociale pour 2026 prévoit de calculer le salaire annuel moyen des "
             "mères sur leurs 24 meilleures années avec un enfant, 23 avec deux enfants ou plus, au lieu de 25. La "
             "simulation garde 25 années, en attendant les textes d'application : si vous êtes concernée, votre "
@@ -1361,17 +1313,46 @@ class _Simulation:
             "1965 qui ont au moins un trimestre de majoration pour enfant. La simulation retient l'âge légal "
             "habituel : si vous êtes dans ce cas, demandez à votre caisse de confirmer votre âge de départ avant de "
             "décider.",
-            "Ne sont pas comptées ici les retraites de la fonction publique, des exploitants agricoles, de "
-            "l'Ircantec, du RAFP et des pays étrangers, ni la surcote parentale, la majoration Agirc-Arrco pour "
-            "enfants et les départs anticipés pour handicap, inaptitude ou incapacité permanente. Si l'un de ces cas "
-            "vous concerne, votre retraite totale sera différente : le simulateur de tous vos régimes sur "
-            "info-retraite.fr ou votre caisse vous renseignera.",
+            "Ne sont pas calculées ici les retraites des exploitants agricoles (MSA) et des pays étrangers (elles "
+            "sont listées avec ce qu'il faut faire), ni la surcote parentale, la majoration Agirc-Arrco pour enfants "
+            "et les départs anticipés pour handicap, inaptitude ou incapacité permanente. La pension de la fonction "
+            "publique est calculée quand l'indice majoré est connu. Si l'un de ces cas vous concerne, votre retraite "
+            "totale sera différente : le simulateur de tous vos régimes sur info-retraite.fr ou votre caisse vous "
+            "renseignera.",
         ]
         if any(record.points_missing for record in self.past.values()):
             limits.append(
                 "Votre relevé ne donne pas vos points Agirc-Arrco de certaines années avant 2019 : ils ne sont pas "
                 "comptés, et votre retraite complémentaire est donc sous-estimée. Consultez votre relevé de points "
                 "sur agirc-arrco.fr et, s'il en manque, signalez-le à l'Agirc-Arrco."
+            )
+        if any(year < OLDEST_REVALUATION_YEAR and record.sam_year for year, record in self.past.items()):
+            limits.append(
+                "Vos salaires d'avant 1972 sont revalorisés avec les coefficients fixés depuis 1972 seulement : les "
+                "revalorisations plus anciennes ne sont pas dans les tables du simulateur. Ces années comptent "
+                "rarement parmi les 25 meilleures ; si c'est le cas pour vous, votre salaire annuel moyen est un peu "
+                "sous-estimé."
+            )
+        if self.birth.year < LURA_FIRST_GENERATION and len(self.aligned_schemes) > 1:
+            limits.append(
+                "Né avant 1953, vous ne relevez pas de la liquidation unique des régimes alignés : chacun de ces "
+                "régimes (salariés, indépendants, salariés agricoles) calcule sa propre retraite. La simulation les "
+                "calcule ensemble, comme une seule : votre caisse fera un calcul par régime."
+            )
+        if self.abroad_groups:
+            limits.append(
+                "Vos périodes à l'étranger sont comptées selon l'accord de chaque pays, avec les trimestres que le "
+                "régime étranger a validés. Quand le calcul selon un accord l'emporte, le minimum contributif d'une "
+                "retraite ainsi proratisée n'est pas calculé. Votre caisse fera le calcul définitif avec les périodes "
+                "que le pays étranger lui confirmera."
+            )
+        if self.civil_service is not None:
+            limits.append(
+                "La pension de la fonction publique est calculée sur l'indice majoré indiqué, supposé inchangé "
+                "jusqu'au départ, et sur la valeur du point d'indice de 2026. Les départs de la catégorie active "
+                "avant l'âge légal du régime général ne sont pas proposés ici ; les âges et durées des catégories "
+                "active et super-active après la LFSS 2026 sont en partie déduits (voir le détail du calcul) : "
+                "l'Ensap ou la CNRACL vous les confirmeront."
             )
         if self.birth.year in (1969, 1970):
             limits.append(
@@ -1380,6 +1361,10 @@ class _Simulation:
                 "date de départ avec votre caisse avant de décider."
             )
         return tuple(limits)
+
+
+def _explanation_of(explanations: Mapping[str, Explanation], name: str) -> Explanation:
+    return explanations[name]
 
 
 def _percent(fraction: Decimal) -> Decimal:

@@ -4,30 +4,37 @@ through here, so that they accept and refuse exactly the same things (schema: do
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from portal.pension_rules import parameters
-from portal.pension_rules.engine import REGIMES, SimulationError, simulate
+from portal.pension_rules import buy_back, countries, parameters
+from portal.pension_rules.engine import SimulationError, simulate
 from portal.pension_rules.model import (
+    BuyBackOption,
     CareerEntry,
     ChildInput,
+    CivilService,
     Departure,
     Explanation,
     FutureWork,
     Kind,
+    Pension,
     Sex,
     SimulationInput,
     SimulationResult,
     Summary,
     YearQuarters,
 )
+from portal.pension_rules.schemes import CIVIL_SERVICE_SCHEMES, REGIMES
 
 MAX_CAREER_ENTRIES = 1000
 MAX_CHILDREN = 20
 MAX_FUTURE = 20
 MAX_COMPARE = 4
+# The indices majorés of the grilles go up to about 1 500 (hors échelle letters beyond): a bound against typos.
+MAX_INDEX = 2000
 MAX_AMOUNT = Decimal("100000000")
 CENT = Decimal("0.01")
 # ASCII digits only, as the schema says: \d would also take other scripts' digits (« ２０２８-０１-０１ »).
@@ -142,7 +149,7 @@ def parse_input(data: object, *, today: date) -> SimulationInput:
         raise InvalidInput([InputError("", "La requête doit être un objet JSON.")])
     known = {
         "birth_date", "as_of", "sex", "pension_date", "compare_dates", "children", "career", "summary",
-        "future_earnings",
+        "future_earnings", "buy_back", "civil_service",
     }  # fmt: skip
     for key in data:
         if key not in known:
@@ -188,6 +195,7 @@ def parse_input(data: object, *, today: date) -> SimulationInput:
     career = _career(reader, data.get("career"), birth_date, as_of)
     summary = _summary(reader, data.get("summary"))
     future = _future(reader, data.get("future_earnings"), as_of)
+    civil = _civil_service(reader, data.get("civil_service"), as_of)
     if not career and summary is None and not any(error.field.startswith("career") for error in reader.errors):
         reader.fail(
             "career",
@@ -206,6 +214,7 @@ def parse_input(data: object, *, today: date) -> SimulationInput:
         children=tuple(children),
         summary=summary,
         future=tuple(future),
+        civil_service=civil,
     )
 
 
@@ -269,7 +278,7 @@ def _career(reader: _Reader, value: object, birth_date: date | None, as_of: date
             reader.fail(path, "Chaque ligne de carrière est un objet {year, regime, kind…}.")
             continue
         for key in item:
-            if key not in {"year", "regime", "kind", "earnings", "days", "quarters", "points"}:
+            if key not in {"year", "regime", "kind", "earnings", "days", "quarters", "points", "country"}:
                 reader.fail(f"{path}.{excerpt(key)}", "Ce champ n'existe pas pour une ligne de carrière.")
         year = reader.integer(item, "year", f"{path}.year", minimum=1)
         if year is None and item.get("year") is None:
@@ -309,9 +318,29 @@ def _career(reader: _Reader, value: object, birth_date: date | None, as_of: date
             reader.fail(
                 f"{path}.quarters", f"Le seuil de validation de {year} n'est pas connu : indiquez les trimestres."
             )
+        country = _country(reader, item, path, regime, kind)
         if year is not None and regime is not None and kind is not None:
-            entries.append(CareerEntry(year, regime, kind, earnings, days, quarters, points))
+            entries.append(CareerEntry(year, regime, kind, earnings, days, quarters, points, country))
     return entries
+
+
+def _country(reader: _Reader, item: dict[str, object], path: str, regime: str | None, kind: Kind | None) -> str | None:
+    """The country of a period abroad, ISO 3166-1 alpha-2; only for such a period (`kind: abroad` or the ETRANGER
+    régime), where it says which agreement counts its quarters (pension-rules §17)."""
+    value = item.get("country")
+    if value is None:
+        return None
+    if kind is not Kind.ABROAD and regime != parameters.ABROAD_SCHEME:
+        reader.fail(f"{path}.country", "Le pays ne s'indique que pour une période à l'étranger (kind « abroad »).")
+        return None
+    if not isinstance(value, str):
+        reader.fail(f"{path}.country", "Indiquez le code du pays en deux lettres (ISO 3166-1), par exemple « PT ».")
+        return None
+    try:
+        return countries.country(value).code
+    except ValueError as error:
+        reader.fail(f"{path}.country", str(error))
+        return None
 
 
 def _summary(reader: _Reader, value: object) -> Summary | None:
@@ -325,8 +354,11 @@ def _summary(reader: _Reader, value: object) -> Summary | None:
         reader,
         value,
         "summary",
-        {"quarters_all_regimes", "quarters_regime_general", "quarters_contributed", "sam", "agirc_arrco_points"},
-    )
+        {
+            "quarters_all_regimes", "quarters_regime_general", "quarters_contributed", "sam", "agirc_arrco_points",
+            "quarters_by_scheme", "quarters_abroad",
+        },
+    )  # fmt: skip
     quarters_all = reader.integer(value, "quarters_all_regimes", "summary.quarters_all_regimes", maximum=400)
     quarters_rg = reader.integer(value, "quarters_regime_general", "summary.quarters_regime_general", maximum=400)
     contributed = reader.integer(value, "quarters_contributed", "summary.quarters_contributed", maximum=400)
@@ -346,7 +378,100 @@ def _summary(reader: _Reader, value: object) -> Summary | None:
         reader.fail("summary.quarters_regime_general", "Le régime général ne peut pas dépasser le total.")
     if contributed > quarters_all:
         reader.fail("summary.quarters_contributed", "Les trimestres cotisés ne peuvent pas dépasser le total.")
-    return Summary(quarters_all, quarters_rg, contributed, sam, points)
+    by_scheme = _quarters_map(reader, value.get("quarters_by_scheme"), "summary.quarters_by_scheme", _scheme_code)
+    abroad = _quarters_map(reader, value.get("quarters_abroad"), "summary.quarters_abroad", _country_code)
+    if sum(by_scheme.values()) > quarters_all:
+        reader.fail("summary.quarters_by_scheme", "Les trimestres par régime ne peuvent pas dépasser le total.")
+    return Summary(quarters_all, quarters_rg, contributed, sam, points, by_scheme, abroad)
+
+
+def _scheme_code(value: str) -> str:
+    if value not in CIVIL_SERVICE_SCHEMES:
+        raise ValueError(f"Régime « {excerpt(value)} » : indiquez SRE ou CNRACL (les autres sont dans les totaux).")
+    return value
+
+
+def _country_code(value: str) -> str:
+    return countries.country(value).code
+
+
+def _quarters_map(reader: _Reader, value: object, path: str, key_of: Callable[[str], str]) -> dict[str, int]:
+    """{code: quarters} of the summary mode: quarters of a civil-service scheme, quarters abroad by country."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        reader.fail(path, "Indiquez un objet {code: nombre de trimestres}.")
+        return {}
+    result: dict[str, int] = {}
+    for raw, count in value.items():
+        try:
+            code = key_of(raw)
+        except ValueError as error:
+            reader.fail(f"{path}.{excerpt(raw)}", str(error))
+            continue
+        quarters = reader.integer(value, raw, f"{path}.{excerpt(raw)}", maximum=400)
+        if quarters is None and count is None:
+            reader.fail(f"{path}.{excerpt(raw)}", "Indiquez un nombre de trimestres.")
+        if quarters is not None:
+            result[code] = result.get(code, 0) + quarters
+    return result
+
+
+def _civil_service(reader: _Reader, value: object, as_of: date) -> CivilService | None:
+    """The civil-service block (pension-rules §16.11): what the pension of a fonctionnaire needs beyond the
+    quarters of the career."""
+    if value is None:
+        return None
+    path = "civil_service"
+    if not isinstance(value, dict):
+        reader.fail(path, "La situation de fonctionnaire est un objet {scheme, category, index, index_since…}.")
+        return None
+    before = len(reader.errors)
+    _refuse_unknown(
+        reader,
+        value,
+        path,
+        {
+            "scheme", "category", "active_years", "index", "index_since", "previous_index", "children_before_2004",
+            "annual_bonuses",
+        },
+    )  # fmt: skip
+    scheme = value.get("scheme")
+    if not isinstance(scheme, str) or scheme not in CIVIL_SERVICE_SCHEMES:
+        reader.fail(
+            f"{path}.scheme", "Indiquez « SRE » (fonction publique d'État) ou « CNRACL » (territoriale, hospitalière)."
+        )
+    category = value.get("category")
+    if category is None:
+        category = "sedentary"
+    if not isinstance(category, str) or category not in {"sedentary", "active", "super_active"}:
+        reader.fail(f"{path}.category", "Indiquez « sedentary », « active » ou « super_active ».")
+    active_years = reader.integer(value, "active_years", f"{path}.active_years", maximum=50)
+    index = reader.integer(value, "index", f"{path}.index", minimum=1, maximum=MAX_INDEX)
+    if value.get("index") is None:
+        reader.fail(f"{path}.index", "Indiquez l'indice majoré détenu (il figure sur votre bulletin de paie).")
+    index_since = reader.date(value, "index_since", f"{path}.index_since", required=True)
+    if index_since is not None and index_since > as_of:
+        reader.fail(f"{path}.index_since", "Cette date est dans le futur.")
+    previous = reader.integer(value, "previous_index", f"{path}.previous_index", minimum=1, maximum=MAX_INDEX)
+    children = reader.integer(value, "children_before_2004", f"{path}.children_before_2004", maximum=MAX_CHILDREN)
+    bonuses = reader.amount(value, "annual_bonuses", f"{path}.annual_bonuses")
+    if len(reader.errors) > before:
+        return None
+    assert isinstance(scheme, str)
+    assert isinstance(category, str)
+    assert index is not None
+    assert index_since is not None
+    return CivilService(
+        scheme=scheme,
+        category=category,
+        index=index,
+        index_since=index_since,
+        previous_index=previous,
+        active_years=active_years or 0,
+        children_before_2004=children or 0,
+        annual_bonuses=bonuses,
+    )
 
 
 def _future(reader: _Reader, value: object, as_of: date) -> list[FutureWork]:
@@ -356,7 +481,15 @@ def _future(reader: _Reader, value: object, as_of: date) -> list[FutureWork]:
         if not isinstance(item, dict):
             reader.fail(path, "Chaque période à venir est un objet {start_date, annual_earnings…}.")
             continue
-        _refuse_unknown(reader, item, path, {"start_date", "end_date", "annual_earnings", "part_time_percent"})
+        _refuse_unknown(
+            reader, item, path, {"start_date", "end_date", "annual_earnings", "part_time_percent", "regime"}
+        )
+        regime = item.get("regime")
+        if regime is None:
+            regime = parameters.GENERAL_SCHEME
+        if not isinstance(regime, str) or (regime != parameters.GENERAL_SCHEME and regime not in CIVIL_SERVICE_SCHEMES):
+            reader.fail(f"{path}.regime", "Indiquez « CNAV » (salarié), « SRE » ou « CNRACL » (fonctionnaire).")
+            regime = parameters.GENERAL_SCHEME
         start = reader.date(item, "start_date", f"{path}.start_date") or date(as_of.year, 1, 1)
         if start < date(as_of.year - 1, 1, 1):
             reader.fail(
@@ -372,19 +505,86 @@ def _future(reader: _Reader, value: object, as_of: date) -> list[FutureWork]:
         earnings = reader.amount(item, "annual_earnings", f"{path}.annual_earnings", required=True)
         part_time = reader.integer(item, "part_time_percent", f"{path}.part_time_percent", minimum=1, maximum=100)
         if earnings is not None:
-            future.append(FutureWork(start, earnings, end, 100 if part_time is None else part_time))
+            future.append(FutureWork(start, earnings, end, 100 if part_time is None else part_time, str(regime)))
     return future
 
 
-def run(data: object, *, today: date) -> dict[str, object]:
-    """Parse, simulate and serialise. Raises InvalidInput for input the schema refuses, including a requested date
-    before the first possible departure."""
-    simulation_input = parse_input(data, today=today)
+def parse_buy_back(data: object) -> buy_back.BuyBackRequest | None:
+    """The optional `buy_back` object of an input: a versement pour la retraite to price (pension-rules §22).
+    Raises InvalidInput listing every problem found."""
+    if not isinstance(data, dict) or data.get("buy_back") is None:
+        return None
+    item = data["buy_back"]
+    reader = _Reader()
+    if not isinstance(item, dict):
+        raise InvalidInput([InputError("buy_back", "Le rachat est un objet {reason, quarters, average_earnings…}.")])
+    _refuse_unknown(
+        reader,
+        item,
+        "buy_back",
+        {"reason", "quarters", "option", "average_earnings", "request_date", "reduced_tariff", "already_bought"},
+    )
+    reason = None
     try:
-        result = simulate(simulation_input)
+        reason = buy_back.BuyBackReason(str(item.get("reason")))
+    except ValueError:
+        reader.fail(
+            "buy_back.reason", "Indiquez « studies » (années d'études) ou « incomplete_years » (années incomplètes)."
+        )
+    quarters = reader.integer(item, "quarters", "buy_back.quarters", minimum=1, maximum=buy_back.MAX_QUARTERS)
+    if item.get("quarters") is None:
+        reader.fail("buy_back.quarters", "Indiquez le nombre de trimestres à racheter, de 1 à 12.")
+    option = None
+    if item.get("option") is not None:
+        try:
+            option = BuyBackOption(item["option"])
+        except ValueError:
+            reader.fail("buy_back.option", "Indiquez « rate » (taux seul) ou « rate_and_duration » (taux et durée).")
+    earnings = reader.amount(item, "average_earnings", "buy_back.average_earnings", required=True)
+    request_date = reader.date(item, "request_date", "buy_back.request_date")
+    reduced = item.get("reduced_tariff", False)
+    if not isinstance(reduced, bool):
+        reader.fail("buy_back.reduced_tariff", "Indiquez true ou false.")
+    already = reader.integer(item, "already_bought", "buy_back.already_bought", maximum=buy_back.MAX_QUARTERS)
+    if reader.errors:
+        raise InvalidInput(reader.errors)
+    assert reason is not None
+    assert quarters is not None
+    assert earnings is not None
+    return buy_back.BuyBackRequest(
+        reason=reason,
+        quarters=quarters,
+        option=option,
+        average_earnings=earnings,
+        request_date=request_date,
+        reduced_tariff=bool(reduced),
+        already_bought=already or 0,
+    )
+
+
+def run(data: object, *, today: date) -> dict[str, object]:
+    """Parse, simulate and serialise, with the buy-back when the input asks for one. Raises InvalidInput for input
+    the schema refuses, including a requested date before the first possible departure."""
+    errors: list[InputError] = []
+    simulation_input = request = None
+    try:
+        simulation_input = parse_input(data, today=today)
+    except InvalidInput as invalid:
+        errors.extend(invalid.errors)
+    try:
+        request = parse_buy_back(data)
+    except InvalidInput as invalid:
+        errors.extend(invalid.errors)
+    if errors:
+        raise InvalidInput(errors)
+    assert simulation_input is not None
+    try:
+        if request is None:
+            return result_to_dict(simulate(simulation_input))
+        evaluation = buy_back.evaluate(simulation_input, request)
     except SimulationError as error:
         raise InvalidInput([InputError(error.field or "", error.message)]) from None
-    return result_to_dict(result)
+    return {**result_to_dict(evaluation.base), "buy_back": buy_back_to_dict(evaluation)}
 
 
 # --- Output ---
@@ -407,6 +607,22 @@ def _year(row: YearQuarters) -> dict[str, object]:
         "agirc_arrco_points": _money(row.agirc_arrco_points),
         "projected": row.projected,
         "explanation": _explanation(row.explanation),
+    }
+
+
+def _pension(pension: Pension) -> dict[str, object]:
+    return {
+        "scheme": pension.scheme,
+        "label": pension.label,
+        "kind": pension.kind.value,
+        "computed": pension.computed,
+        "rate": float(pension.rate) if pension.rate is not None else None,
+        "decote_quarters": pension.decote_quarters,
+        "surcote_quarters": pension.surcote_quarters,
+        "annual_gross": _money(pension.annual_gross) if pension.annual_gross is not None else None,
+        "monthly_gross": _money(pension.monthly_gross) if pension.monthly_gross is not None else None,
+        "merged": list(pension.merged),
+        "explanation": _explanation(pension.explanation),
     }
 
 
@@ -434,6 +650,7 @@ def _departure(row: Departure) -> dict[str, object]:
         "complementary_upper_bound": row.complementary_upper_bound,
         "total_monthly_gross": _money(row.total_monthly_gross),
         "total_monthly_net": _money(row.total_monthly_net),
+        "pensions": [_pension(pension) for pension in row.pensions],
         "explanation": {name: _explanation(value) for name, value in row.explanation.items()},
     }
 
@@ -463,4 +680,51 @@ def result_to_dict(result: SimulationResult) -> dict[str, object]:
         "departures": [_departure(row) for row in result.departures],
         "explanation": {name: _explanation(value) for name, value in result.explanation.items()},
         "limits": list(result.limits),
+    }
+
+
+def buy_back_to_dict(evaluation: buy_back.BuyBackResult) -> dict[str, object]:
+    return {
+        "reason": evaluation.request.reason.value,
+        "quarters": evaluation.request.quarters,
+        "request_date": evaluation.request_date.isoformat(),
+        "age": evaluation.age,
+        "options": [
+            {
+                "option": option.option.value,
+                "cost": {
+                    "bracket": option.cost.bracket.value,
+                    "quarter_cost": _money(option.cost.quarter_cost),
+                    "quarters": option.cost.quarters,
+                    "full_total": _money(option.cost.full_total),
+                    "abatement": _money(option.cost.abatement),
+                    "total": _money(option.cost.total),
+                    "instalments": [
+                        {"years": plan.years, "monthly": _money(plan.monthly)} for plan in option.cost.instalments
+                    ],
+                    "explanation": _explanation(option.cost.explanation),
+                },
+                "departures": [
+                    {
+                        "date": row.date.isoformat(),
+                        "before_monthly_gross": _money(row.before_monthly_gross),
+                        "after_monthly_gross": _money(row.after_monthly_gross),
+                        "monthly_gain": _money(row.monthly_gain),
+                        "annual_gain": _money(row.annual_gain),
+                        "years_to_recover": (
+                            float(row.years_to_recover.quantize(Decimal("0.1"), ROUND_HALF_UP))
+                            if row.years_to_recover is not None
+                            else None
+                        ),
+                        "quarters_without_effect": row.quarters_without_effect,
+                        "explanation": _explanation(row.explanation),
+                    }
+                    for row in option.departures
+                ],
+                "explanation": _explanation(option.explanation),
+            }
+            for option in evaluation.options
+        ],
+        "explanation": _explanation(evaluation.explanation),
+        "limits": list(evaluation.limits),
     }

@@ -60,6 +60,8 @@ class CareerEntry:
     days: int | None = None
     quarters: int | None = None
     points: Decimal | None = None
+    # A period abroad: the country (ISO 3166-1 alpha-2); `quarters` are then those the foreign scheme validated.
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +81,55 @@ class Summary:
     quarters_contributed: int
     sam: Decimal
     agirc_arrco_points: Decimal
+    # Of the quarters, those of a civil-service scheme (SRE, CNRACL); and quarters validated abroad, by country.
+    quarters_by_scheme: Mapping[str, int] = field(default_factory=dict)
+    quarters_abroad: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class FutureWork:
-    """Earnings to come, from start_date to end_date (None: until the departure), at part_time_percent of them."""
+    """Earnings to come, from start_date to end_date (None: until the departure), at part_time_percent of them. In
+    the régime général by default; in a civil-service scheme (SRE, CNRACL), services to come: quarters by duration,
+    the pension on the traitement of CivilService."""
 
     start_date: date
     annual_earnings: Decimal
     end_date: date | None = None
     part_time_percent: int = 100
+    regime: str = "CNAV"
+
+
+@dataclass(frozen=True, slots=True)
+class CivilService:
+    """What the pension of a fonctionnaire needs beyond the career's quarters (pension-rules §16.11): the scheme,
+    the category, the indice majoré held at the end and since when, the previous one (the six-month rule, CPCM L15),
+    the children born before 2004 for whom the activity was interrupted or reduced (bonification, CPCM L12 b), the
+    yearly bonuses (RAFP)."""
+
+    scheme: str  # SRE or CNRACL
+    category: str  # sedentary, active, super_active
+    index: int
+    index_since: date
+    previous_index: int | None = None
+    active_years: int = 0
+    children_before_2004: int = 0
+    annual_bonuses: Decimal | None = None
+
+
+class BuyBackOption(enum.StrEnum):
+    """The two irrevocable options of a versement pour la retraite (CSS L351-14-1, D351-7)."""
+
+    RATE = "rate"  # « taux seul »: the quarters reduce the décote only
+    RATE_AND_DURATION = "rate_and_duration"  # « taux et durée d'assurance »: also the proratisation
+
+
+@dataclass(frozen=True, slots=True)
+class BoughtQuarters:
+    """Quarters bought back, credited at the departure: for the décote always, for the proratisation with
+    RATE_AND_DURATION; never for the carrière longue nor the surcote (CSS L173-7; pension-rules §22.1)."""
+
+    quarters: int
+    option: BuyBackOption
 
 
 @dataclass(frozen=True)
@@ -102,6 +143,8 @@ class SimulationInput:
     children: tuple[ChildInput, ...] = ()
     summary: Summary | None = None
     future: tuple[FutureWork, ...] = ()
+    bought_quarters: BoughtQuarters | None = None
+    civil_service: CivilService | None = None
 
 
 # The arguments of a deferred Explanation's builder.
@@ -185,6 +228,50 @@ class LongCareer:
     explanation: Explanation
 
 
+class PensionKind(enum.StrEnum):
+    BASE = "base"
+    COMPLEMENTARY = "complementary"
+    ADDITIONAL = "additional"  # the RAFP of the fonction publique
+
+
+# Not frozen, like Departure: a simulation builds some forty of them (see below).
+@dataclass(slots=True)
+class Pension:
+    """One pension paid at a departure, by one scheme. `computed` False: the scheme is in the career but its pension
+    is not simulated; the amounts are then None and the explanation says what to do."""
+
+    scheme: str
+    kind: PensionKind
+    computed: bool
+    rate: Decimal | None
+    decote_quarters: int | None
+    surcote_quarters: int | None
+    annual_gross: Decimal | None
+    monthly_gross: Decimal | None
+    explanation: Explanation
+    # For the single pension of the aligned schemes (CSS L173-1-2): the schemes it covers.
+    merged: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Its name as people read it."""
+        if self.merged:
+            return "Retraite de base : " + " et ".join(ALIGNED_LABELS.get(code, code) for code in self.merged)
+        return PENSION_LABELS.get(self.scheme, self.scheme)
+
+
+ALIGNED_LABELS = {"CNAV": "régime général", "SSI": "indépendants", "MSA_SALARIES": "salariés agricoles (MSA)"}
+PENSION_LABELS = {
+    "AGIRC_ARRCO": "Retraite complémentaire Agirc-Arrco",
+    "SRE": "Pension de la fonction publique d'État (SRE)",
+    "CNRACL": "Pension de la CNRACL (fonction publique territoriale ou hospitalière)",
+    "RAFP": "Retraite additionnelle de la fonction publique (RAFP)",
+    "IRCANTEC": "Retraite complémentaire Ircantec",
+    "MSA_EXPLOITANTS": "Retraite des non-salariés agricoles (MSA)",
+    "ETRANGER": "Retraite des pays étrangers",
+}
+
+
 # Not frozen: a simulation builds some twenty of them, and a frozen dataclass sets each field through
 # object.__setattr__. Nothing changes them once returned.
 @dataclass(slots=True)
@@ -211,8 +298,10 @@ class Departure:
     # Before the taux plein, Agirc-Arrco applies coefficients d'anticipation this simulator does not hold: the
     # complementary amount shown is then a maximum.
     complementary_upper_bound: bool
+    # The sum of the computed pensions; `pensions` says which are not computed.
     total_monthly_gross: Decimal
     total_monthly_net: Decimal
+    pensions: tuple[Pension, ...]
     # Written when read (engine.LazyExplanations): a mapping, not a dict.
     explanation: Mapping[str, Explanation]
 

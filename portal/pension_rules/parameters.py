@@ -98,7 +98,8 @@ class SocialSecurityCeiling:
 
 @cache
 def social_security_ceilings() -> MappingProxyType[int, SocialSecurityCeiling]:
-    """The table of data/pass.csv, by year (IPP series from 1972, francs converted; docs/pension-rules.md §6.1)."""
+    """The table of data/pass.csv, by year (IPP series from 1962, francs converted; docs/pension-rules.md §6.1): the
+    14th birthday of the first generation simulated is covered (pension-rules §14.3)."""
     table: dict[int, SocialSecurityCeiling] = {}
     text = resources.files(__package__).joinpath("data", "pass.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(text.splitlines()):
@@ -305,6 +306,25 @@ def agirc_arrco() -> MappingProxyType[str, tuple[DatedValue, ...]]:
 
 
 @dataclass(frozen=True, slots=True)
+class AnticipationCoefficient:
+    quarters_to_full_rate: int
+    coefficient: Decimal
+    source: str
+
+
+@cache
+def agirc_arrco_anticipation() -> tuple[AnticipationCoefficient, ...]:
+    """Agirc-Arrco's permanent coefficients d'anticipation, by quarters short of the taux plein (index = quarters,
+    0 to 40): data/agirc_arrco_anticipation.csv (pension-rules §18)."""
+    table = tuple(
+        AnticipationCoefficient(int(row["quarters_to_full_rate"]), Decimal(row["coefficient"]), row["source"])
+        for row in _rows("agirc_arrco_anticipation.csv")
+    )
+    assert [row.quarters_to_full_rate for row in table] == list(range(len(table)))
+    return table
+
+
+@dataclass(frozen=True, slots=True)
 class MinimumContributif:
     effective_from: date
     monthly: Decimal
@@ -368,7 +388,9 @@ def revaluation_coefficients(pension_date: date) -> MappingProxyType[int, Decima
     """The coefficient of each salary year for a pension taking effect on pension_date: the product of every
     revaluation in force by then that covers the year, rounded to the thousandth as the Cnav's tables are."""
     applicable = [r for r in salary_revaluations() if r.effective_from <= pension_date]
-    first_year = 1972
+    # Salaries before 1972 get the revaluations from 1972 on; the earlier arrêtés are not in the table (a limit
+    # the engine states for such careers).
+    first_year = min(social_security_ceilings())
     last_year = max((r.salaries_until for r in applicable), default=first_year - 1)
     coefficients = {}
     for year in range(first_year, pension_date.year + 1):

@@ -21,7 +21,7 @@ from portal.sessions import regenerate_session
 bp = Blueprint("representation", __name__)
 # The citizen pages a representative reads in the protected person's space: each read is audited (ARCHITECTURE:
 # every read of an assuré's data by someone else is recorded).
-AUDITED_READS = ("careers.", "signalements.", "simulator.", "documents.")
+AUDITED_READS = ("careers.", "signalements.", "simulator.", "simulator_buy_back.", "documents.")
 
 ACTION_LABELS = {
     "career.confirmed": "a confirmé une année de la carrière",

@@ -121,7 +121,4 @@ def departures_chart(scenarios: list[dict]) -> dict | None:
             _drawing(scenarios, dates, value_ticks(high, layout.most_value_ticks), layout) for layout in (WIDE, NARROW)
         ],
         "years": sorted({day.year for day in dates}),
-        "has_upper_bounds": any(
-            d.complementary_upper_bound for scenario in scenarios for d in scenario["result"].departures
-        ),
     }

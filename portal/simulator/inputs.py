@@ -11,7 +11,18 @@ from portal.careers import queries as careers_queries
 from portal.careers.models import Assure, Child, PeriodNature, PeriodVersion, RegimeKind
 from portal.db import db
 from portal.formatting import format_date, format_euros, plural
-from portal.pension_rules.model import CareerEntry, ChildInput, FutureWork, Kind, Sex, SimulationInput, Summary
+from portal.pension_rules.civil_service import CivilServiceScheme
+from portal.pension_rules.model import (
+    CareerEntry,
+    ChildInput,
+    CivilService,
+    FutureWork,
+    Kind,
+    Sex,
+    SimulationInput,
+    Summary,
+)
+from portal.pension_rules.parameters import GENERAL_SCHEME
 from portal.signalements import instruction
 from portal.signalements.states import PENDING_STATES
 
@@ -31,16 +42,27 @@ KIND_OF_NATURE = {
 }
 
 
+# The base schemes of the fonction publique: their services count by duration and their pension is computed on the
+# indice of CivilService (pension_rules.civil_service).
+CIVIL_SERVICE_SCHEMES = frozenset(scheme.value for scheme in CivilServiceScheme)
+
+
 def entry_of(version: PeriodVersion) -> CareerEntry:
     is_points = version.regime.kind is RegimeKind.COMPLEMENTARY
+    quarters = version.quarters
+    if quarters is None and version.regime.kind is RegimeKind.FOREIGN:
+        # What counts is the figure of the foreign institution, reported through the liaison bodies; until it is
+        # on record, the civil quarters the period covers stand for it, as for a job held throughout.
+        quarters = corrections.civil_quarters_covered(version.start_date, version.end_date)
     return CareerEntry(
         year=version.start_date.year,
         regime=version.regime.code,
         kind=KIND_OF_NATURE[version.nature],
         earnings=version.earnings,
         days=version.days,
-        quarters=None if is_points else (version.quarters or 0),
+        quarters=None if is_points else (quarters or 0),
         points=version.points if is_points else None,
+        country=version.country,
     )
 
 
@@ -57,6 +79,45 @@ def career_entries(assure_id: int) -> dict[int, CareerEntry]:
 def children_of(assure_id: int) -> list[ChildInput]:
     rows = db.session.execute(db.select(Child).where(Child.assure_id == assure_id).order_by(Child.birth_date))
     return [ChildInput(birth_date=child.birth_date, adopted=child.is_adopted) for child in rows.scalars()]
+
+
+def civil_service_of(assure_id: int) -> CivilService | None:
+    """The fonctionnaire's profile as the engine takes it, None when none is on record (the engine then lists the
+    civil-service pension as not computed)."""
+    profile = careers_queries.get_civil_service_profile(assure_id)
+    if profile is None:
+        return None
+    return CivilService(
+        scheme=profile.scheme.value,
+        category=profile.category.value,
+        index=profile.index_majore,
+        index_since=profile.index_start_date,
+        previous_index=profile.previous_index_majore,
+        active_years=profile.active_years,
+        children_before_2004=profile.children_before_2004,
+        annual_bonuses=profile.annual_bonuses,
+    )
+
+
+def has_civil_service(career: Iterable[CareerEntry]) -> bool:
+    """Whether the career holds services in the fonction publique (SRE, CNRACL)."""
+    return any(entry.regime in CIVIL_SERVICE_SCHEMES for entry in career)
+
+
+def current_scheme(career: Iterable[CareerEntry]) -> str:
+    """The base scheme the person works in now, in which the work to come goes by default: the scheme of the last
+    work of the last recorded year (the career in date order, as career_entries gives it), the régime général when
+    it is not a civil-service scheme. A fonctionnaire's services to come count by duration in their scheme."""
+    career = tuple(career)
+    last = last_recorded_year(career)
+    work = [
+        entry
+        for entry in career
+        if entry.year == last and entry.kind in (Kind.SALARIED, Kind.SELF_EMPLOYED) and entry.points is None
+    ]
+    if work and work[-1].regime in CIVIL_SERVICE_SCHEMES:
+        return work[-1].regime
+    return GENERAL_SCHEME
 
 
 def sex_of(assure: Assure) -> Sex:
@@ -143,6 +204,7 @@ def simulation_input(
     work_until: date | None = None,
     stop_start: date | None = None,
     stop_end: date | None = None,
+    civil_service: CivilService | None = None,
 ) -> SimulationInput:
     """The engine's input for a simulation of the portal: every face that simulates builds it here (the citizen's
     page, its default scenario and "si la demande est acceptée", and the back-office's simulators).
@@ -152,7 +214,9 @@ def simulation_input(
     a month), None for the earliest possible. Earnings to come, when `annual_earnings` is given (and not zero):
     from `default_future_start` (1 January of this year when the career is a summary), at `part_time_percent` of
     them (None: full time), until `work_until` (None: until the departure), interrupted from `stop_start` to
-    `stop_end` when both are given."""
+    `stop_end` when both are given; in the scheme the person works in now (`current_scheme`): for a fonctionnaire,
+    services to come in their scheme, `annual_earnings` being then the traitement brut. `civil_service` is what a
+    fonctionnaire's pension needs (None: the engine lists that pension as not computed)."""
     career = tuple(career)
     return SimulationInput(
         birth_date=birth_date,
@@ -165,10 +229,12 @@ def simulation_input(
         future=_future_work(
             default_future_start(career, today),
             annual_earnings,
+            regime=current_scheme(career),
             part_time_percent=part_time_percent or 100,
             until=work_until,
             stop=(stop_start, stop_end) if stop_start and stop_end else None,
         ),
+        civil_service=civil_service,
     )
 
 
@@ -176,6 +242,7 @@ def _future_work(
     start: date,
     annual_earnings: Decimal | None,
     *,
+    regime: str,
     part_time_percent: int,
     until: date | None,
     stop: tuple[date, date] | None,
@@ -188,7 +255,13 @@ def _future_work(
     else:
         segments = [(start, until)]
     return tuple(
-        FutureWork(start_date=begin, end_date=end, annual_earnings=annual_earnings, part_time_percent=part_time_percent)
+        FutureWork(
+            start_date=begin,
+            end_date=end,
+            annual_earnings=annual_earnings,
+            part_time_percent=part_time_percent,
+            regime=regime,
+        )
         for begin, end in segments
         if end is None or end >= begin
     )

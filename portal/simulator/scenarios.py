@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from portal.pension_rules import parameters
 from portal.pension_rules.engine import simulate
-from portal.pension_rules.model import ChildInput, Departure, SimulationInput, SimulationResult
+from portal.pension_rules.model import ChildInput, CivilService, Departure, SimulationInput, SimulationResult
 from portal.simulator import inputs
 
 # The régimes whose last earnings go on in the default scenario: salaried and self-employed work of the régime
@@ -16,19 +16,22 @@ CONTINUED_REGIMES = parameters.ALIGNED_SCHEMES
 
 
 def last_earnings(career) -> Decimal | None:
-    """The earnings of the last recorded year in the régime général, None when there are none."""
+    """The earnings of the last recorded year in the régime général, or for a fonctionnaire now the traitement of
+    that year in their scheme (inputs.current_scheme); None when there are none."""
     last = inputs.last_recorded_year(career)
     if last is None:
         return None
+    scheme = inputs.current_scheme(career)
+    regimes = {scheme} if scheme in inputs.CIVIL_SERVICE_SCHEMES else CONTINUED_REGIMES
     total = sum(
         (entry.earnings or Decimal(0))
         for entry in career
-        if entry.year == last and entry.regime in CONTINUED_REGIMES and entry.earnings
+        if entry.year == last and entry.regime in regimes and entry.earnings
     )
     return total or None
 
 
-def default_input(assure, career, children, today: date) -> SimulationInput:
+def default_input(assure, career, children, today: date, civil_service: CivilService | None = None) -> SimulationInput:
     """The default scenario: the same earnings as the last recorded year, until the departure."""
     return inputs.simulation_input(
         birth_date=assure.birth_date,
@@ -37,6 +40,7 @@ def default_input(assure, career, children, today: date) -> SimulationInput:
         career=career,
         children=children,
         annual_earnings=last_earnings(career),
+        civil_service=civil_service,
     )
 
 
@@ -112,10 +116,10 @@ class AssureSimulation:
 
 
 def simulate_assure(assure, *, today: date, signalement=None) -> AssureSimulation:
-    """Simulate the default scenario on the assuré's current career (one query for the career, one for the
-    children). With a signalement still pending, simulate it also as if every item were accepted as proposed
-    (inputs.apply_signalement) and compare the two. Raises nothing for an assuré the engine cannot simulate:
-    `result` is then None."""
+    """Simulate the default scenario on the assuré's current career and civil-service profile (one query for the
+    career, one for the children, one for the profile). With a signalement still pending, simulate it also as if
+    every item were accepted as proposed (inputs.apply_signalement) and compare the two. Raises nothing for an
+    assuré the engine cannot simulate: `result` is then None."""
     versions = inputs.career_versions(assure.id)
     career = [inputs.entry_of(version) for version in versions.values()]
     children = tuple(inputs.children_of(assure.id))
@@ -130,11 +134,12 @@ def simulate_assure(assure, *, today: date, signalement=None) -> AssureSimulatio
     }
     if not career or not is_supported:
         return AssureSimulation(**facts, result=None)
-    result = simulate(default_input(assure, career, children, today))
+    civil_service = inputs.civil_service_of(assure.id)
+    result = simulate(default_input(assure, career, children, today, civil_service))
     if signalement is None or not inputs.is_pending(signalement):
         return AssureSimulation(**facts, result=result)
     projected, notes = inputs.apply_signalement(versions, signalement)
-    accepted = simulate(default_input(assure, projected, children, today))
+    accepted = simulate(default_input(assure, projected, children, today, civil_service))
     return AssureSimulation(
         **facts, result=result, accepted=accepted, comparison=compare(result, accepted), notes=tuple(notes)
     )

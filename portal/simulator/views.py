@@ -1,6 +1,6 @@
 """Simuler ma retraite: the citizen's page, and the effect of a pending signalement."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from portal import clock
 from portal.audit.services import AuditAction
@@ -8,7 +8,7 @@ from portal.audit.services import record as audit
 from portal.auth.decorators import assure_required
 from portal.pension_rules import parameters
 from portal.pension_rules.engine import SimulationError, simulate
-from portal.pension_rules.model import ChildInput, SimulationInput
+from portal.pension_rules.model import ChildInput, CivilService, SimulationInput
 from portal.representation import context as acting_context
 from portal.signalements import queries as signalements_queries
 from portal.simulator import inputs, scenarios
@@ -20,9 +20,15 @@ HYPOTHESIS = (
     "Sauf si vous le changez, la simulation suppose que vous continuez à gagner ce que vous gagniez la dernière "
     "année connue, jusqu'au départ."
 )
+# The buy-back page is another blueprint's: the link to it shows once that endpoint exists.
+BUY_BACK_ENDPOINT = "simulator_buy_back.show_buy_back"
+FONCTIONNAIRE_EARNINGS_HINT = (
+    "Votre traitement indiciaire brut annuel, prérempli avec votre dernière année connue : vos services à venir "
+    "comptent dans votre régime de fonctionnaire. Laissez vide si vous ne travaillez plus."
+)
 
 
-def _scenario_input(assure, career, children, scenario, today) -> SimulationInput:
+def _scenario_input(assure, career, children, scenario, today, civil_service) -> SimulationInput:
     return inputs.simulation_input(
         birth_date=assure.birth_date,
         today=today,
@@ -35,16 +41,32 @@ def _scenario_input(assure, career, children, scenario, today) -> SimulationInpu
         work_until=scenario.work_until.data,
         stop_start=scenario.stop_start.data,
         stop_end=scenario.stop_end.data,
+        civil_service=civil_service,
     )
 
 
-def _run(assure, career, children, scenario, today, form_field):
+def _run(assure, career, children, scenario, today, form_field, civil_service):
     try:
-        result = simulate(_scenario_input(assure, career, children, scenario, today))
+        result = simulate(_scenario_input(assure, career, children, scenario, today, civil_service))
     except SimulationError as error:
         form_field.errors = [*form_field.errors, error.message]
         return None, None
     return result, scenarios.chosen_departure(result, scenario.departure.data)
+
+
+def _prefill_civil_service(subform, profile: CivilService | None, career) -> None:
+    """The fonctionnaire's part from the profile on record; without one, the scheme of the career's services."""
+    if profile is None:
+        subform.scheme.data = next(
+            (entry.regime for entry in reversed(career) if entry.regime in inputs.CIVIL_SERVICE_SCHEMES), None
+        )
+        return
+    subform.scheme.data, subform.category.data = profile.scheme, profile.category
+    subform.active_years.data = profile.active_years
+    subform.index.data, subform.index_since.data = profile.index, profile.index_since
+    subform.previous_index.data = profile.previous_index
+    subform.children_before_2004.data = profile.children_before_2004
+    subform.annual_bonuses.data = profile.annual_bonuses
 
 
 @bp.route("/ma-retraite/simulation", methods=["GET", "POST"])
@@ -55,15 +77,28 @@ def simulate_retirement():
     today = clock.today()
     career = list(inputs.career_entries(assure.id).values())
     children = inputs.children_of(assure.id)
+    # A fonctionnaire's pension needs more than the career: asked for, prefilled from the profile on record.
+    is_fonctionnaire = inputs.has_civil_service(career)
+    profile = inputs.civil_service_of(assure.id) if is_fonctionnaire else None
     form = SimulationForm()
+    if inputs.current_scheme(career) in inputs.CIVIL_SERVICE_SCHEMES:
+        for scenario in (form.first, form.second):
+            scenario.annual_earnings.description = FONCTIONNAIRE_EARNINGS_HINT
     if request.method == "GET":
         last_earnings = scenarios.last_earnings(career)
         for scenario in (form.first, form.second):
             scenario.annual_earnings.data = last_earnings
             scenario.part_time_percent.data = 100
+        _prefill_civil_service(form.civil_service, profile, career)
     results = []
     valid = form.validate_on_submit() if request.method == "POST" else True
     supported = assure.birth_date >= parameters.FIRST_SUPPORTED_BIRTH_DATE
+    civil_service = None
+    if is_fonctionnaire:
+        if request.method == "GET":
+            civil_service = profile
+        elif not form.civil_service.errors:
+            civil_service = form.civil_service.form.civil_service()
     if career and supported:
         extra = [entry.birth_date.data for entry in form.extra_children if entry.birth_date.data]
         all_children = children + [ChildInput(birth_date=born) for born in extra if born <= today]
@@ -74,7 +109,7 @@ def simulate_retirement():
                 break
             if scenario.errors:
                 continue
-            result, chosen = _run(assure, career, all_children, scenario, today, scenario.departure)
+            result, chosen = _run(assure, career, all_children, scenario, today, scenario.departure, civil_service)
             if result is None:
                 valid = False
                 continue
@@ -96,6 +131,9 @@ def simulate_retirement():
         chart=departures_chart(results) if results else None,
         hypothesis=HYPOTHESIS,
         supported=supported,
+        is_fonctionnaire=is_fonctionnaire,
+        has_civil_service_profile=profile is not None,
+        buy_back_url=url_for(BUY_BACK_ENDPOINT) if BUY_BACK_ENDPOINT in current_app.view_functions else None,
     ), (200 if valid else 422)
 
 

@@ -464,6 +464,12 @@ AUDITED = {
     ("simulator.show_signalement_effect", "GET"): _representative_read(
         lambda w: f"/mes-demandes/{w.draft()[0]}/effet-sur-ma-retraite"
     ),
+    ("simulator_buy_back.show_buy_back", "GET"): _representative_read(lambda w: "/ma-retraite/rachat-de-trimestres"),
+    ("simulator_buy_back.show_buy_back", "POST"): _representative_read(
+        lambda w: "/ma-retraite/rachat-de-trimestres",
+        method="POST",
+        reason="studies", quarters="1", option="both", average_earnings="30000",
+    ),
 }  # fmt: skip
 
 

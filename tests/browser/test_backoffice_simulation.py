@@ -30,7 +30,7 @@ def test_a_technician_simulates_from_a_request_and_from_summary_figures(live_por
     page.get_by_role("button", name="Simuler").click()
     comparison = page.locator("#comparaison + .fr-table")
     assert comparison.get_by_text("170 / 170").is_visible()
-    base = comparison.get_by_role("row", name=re.compile("^Retraite de base brute"))
+    base = comparison.get_by_role("row", name=re.compile("^Retraite de base : régime général, brute"))
     assert base.get_by_text("1\u202f102,94\u00a0€").is_visible()
     assert axe_violations(page) == []
     assert page.console_errors == []

@@ -12,7 +12,8 @@ from tests.browser.test_representation import approve_last, ask_for
 from tests.files import pdf_bytes
 
 WIDTHS = (375, 1280)
-# Jean-Pierre MARTIN and Karim BENALI are kept for the first-login tests: their NIR step must still be ahead.
+# Jean-Pierre MARTIN and Marie-Hélène LEFÈVRE-DUBOIS are kept for the first-login tests: their NIR step must still
+# be ahead.
 ASSURE, ASSURE_NIR = "Chloé ROUSSEAU", "2 90 06 31 555 077 41"
 REPRESENTATIVE = "Jules INCONNU"  # a mandataire unknown to the fund: his own space is only his representations
 PROTECTED, PROTECTED_NIR = "Lucas PETIT", "1 95 10 44 109 401 05"

@@ -64,12 +64,12 @@ def test_a_wrong_nir_shows_a_french_error_and_keeps_the_input(live_portal, brows
     page = browser_page
     page.goto(portal_url)
     page.get_by_role("button", name="S’identifier avec FranceConnect").click()
-    page.get_by_role("button", name="Karim BENALI").click()
+    page.get_by_role("button", name="Marie-Hélène LEFÈVRE-DUBOIS").click()
     page.wait_for_url(f"{portal_url}/premiere-connexion*")
-    page.get_by_label("Numéro de sécurité sociale").fill("1 80 02 99 352 027 69")
+    page.get_by_label("Numéro de sécurité sociale").fill("2 75 09 35 238 112 07")
     page.get_by_role("button", name="Retrouver mon dossier").click()
     # Said under the field (the error summary at the top of the page repeats it).
     assert page.locator("#nir-messages").get_by_text("Ce numéro de sécurité sociale n'est pas valide").is_visible()
-    assert page.get_by_label("Numéro de sécurité sociale").input_value() == "1 80 02 99 352 027 69"
+    assert page.get_by_label("Numéro de sécurité sociale").input_value() == "2 75 09 35 238 112 07"
     assert page.title().startswith("Erreur - ")
     assert axe_violations(page) == []

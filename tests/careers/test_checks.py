@@ -22,6 +22,7 @@ from portal.careers.checks import (
 )
 from portal.careers.models import PeriodNature, PeriodVersion, Regime, RegimeKind
 from portal.careers.queries import CareerView, YearView
+from portal.pension_rules import countries
 
 GENERAL = Regime(id=1, code="CNAV", name="Régime général", short_name="Régime général", kind=RegimeKind.BASE)
 MSA = Regime(id=2, code="MSA_SALARIES", name="MSA salariés", short_name="MSA salariés", kind=RegimeKind.BASE)
@@ -46,6 +47,7 @@ def period(
     quarters: int | None = None,
     employer: str | None = "Ateliers Dupont SA",
     siret: str | None = "12345678900017",
+    country: str | None = None,
 ) -> PeriodVersion:
     return PeriodVersion(
         period_id=next(_period_ids),
@@ -58,6 +60,7 @@ def period(
         employer_siret=siret if nature is SALARIED else None,
         earnings_cents=None if earnings is None else int(Decimal(str(earnings)) * 100),
         quarters=quarters,
+        country=country,
     )
 
 
@@ -443,6 +446,9 @@ def test_a_stay_abroad_is_one_information_finding():
         "fin": "2012-08-31",
     }
     assert "Lakeside Ltd" in finding.reason
+    # No country on record: a neutral text, which asks to check.
+    assert finding.title == "Une période à l'étranger"
+    assert "n'indique pas dans quel pays" in finding.reason
     assert "régime de retraite du pays concerné" in finding.reason
     assert "convention de sécurité sociale" in finding.reason
 
@@ -454,6 +460,75 @@ def test_two_stays_abroad_are_two_findings():
         period("2002-01-01", "2002-12-31", PeriodNature.ABROAD, regime=FOREIGN),
     )
     assert [finding.years for finding in check_abroad(view)] == [(2000,), (2002,)]
+
+
+def abroad_in(country: str, quarters: tuple[int, int] | None = (3, 4)) -> Finding:
+    [finding] = check_abroad(
+        career(
+            full_year(2010),
+            period("2011-04-01", "2011-12-31", PeriodNature.ABROAD, regime=FOREIGN, country=country,
+                   quarters=quarters and quarters[0]),
+            period("2012-01-01", "2012-12-31", PeriodNature.ABROAD, regime=FOREIGN, country=country,
+                   quarters=quarters and quarters[1]),
+            full_year(2013),
+        )
+    )  # fmt: skip
+    return finding
+
+
+def says_what_the_simulator_says(finding: Finding, country: str) -> None:
+    # The simulator explains periods abroad with countries.advice: « À vérifier » shows the same sentences.
+    for sentence in countries.advice(countries.country(country).agreement.kind):
+        assert sentence in finding.reason, sentence
+
+
+def test_a_period_in_the_european_union_counts_for_the_rate_with_a_national_and_a_prorated_amount():
+    finding = abroad_in("PT")
+    assert finding.title == "Une période à l'étranger : Portugal"
+    reason = plain(finding.reason)
+    assert "Pays : Portugal (règlement européen 883/2004)." in reason
+    assert "comptent pour le taux de votre retraite française" in reason
+    assert "l'un sur vos seules périodes françaises, l'autre comme si toute votre carrière avait eu lieu en France" in (
+        reason
+    )
+    assert "Le régime de ce pays a validé 7 trimestres pour cette période" in reason
+    says_what_the_simulator_says(finding, "PT")
+
+
+@pytest.mark.parametrize("country", ["DZ", "CA"])
+def test_a_convention_with_a_separate_computation_counts_the_foreign_quarters_for_the_rate_only(country):
+    finding = abroad_in(country)
+    reason = plain(finding.reason)
+    assert "comptent pour le taux de votre retraite française, mais le montant français n'est calculé que sur vos " \
+        "trimestres en France" in reason  # fmt: skip
+    assert "comme si toute votre carrière" not in reason
+    says_what_the_simulator_says(finding, country)
+
+
+def test_a_country_without_agreement_counts_for_nothing_and_the_text_says_what_exists():
+    finding = abroad_in("AE")
+    reason = plain(finding.reason)
+    assert "Pays : Émirats arabes unis (aucune convention de sécurité sociale)." in reason
+    assert "ne comptent pas pour votre retraite française" in reason
+    assert "périodes équivalentes" in reason
+    assert "racheter des cotisations" in reason
+    assert "Caisse des Français de l'étranger" in reason
+    says_what_the_simulator_says(finding, "AE")
+
+
+def test_quarters_not_on_record_are_not_invented():
+    assert "a validé" not in abroad_in("PT", quarters=None).reason
+
+
+def test_two_countries_in_a_row_are_two_stays():
+    view = career(
+        period("2000-01-01", "2000-12-31", PeriodNature.ABROAD, regime=FOREIGN, country="PT"),
+        period("2001-01-01", "2001-12-31", PeriodNature.ABROAD, regime=FOREIGN, country="CH"),
+    )
+    assert [finding.title for finding in check_abroad(view)] == [
+        "Une période à l'étranger : Portugal",
+        "Une période à l'étranger : Suisse",
+    ]
 
 
 def test_no_period_abroad_no_abroad_finding():

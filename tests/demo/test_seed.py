@@ -11,11 +11,22 @@ from stdnum.fr import siret
 
 from portal.audit.models import AuditEvent
 from portal.auth.identity import PivotIdentity, nir_mismatches, registry_mismatches
-from portal.careers.models import Assure, CareerPeriod, DataSource, PeriodNature, PeriodVersion, Regime, RegimeKind
-from portal.careers.queries import get_career
+from portal.careers.corrections import civil_quarters_covered
+from portal.careers.models import (
+    Assure,
+    CareerPeriod,
+    Child,
+    DataSource,
+    PeriodNature,
+    PeriodVersion,
+    Regime,
+    RegimeKind,
+)
+from portal.careers.queries import get_career, get_civil_service_profile
 from portal.demo.careers import quarter_threshold_cents
 from portal.demo.identities import IDENTITIES, get_identity
 from portal.demo.seed import MissingRegime, seed_demo
+from portal.pension_rules.civil_service import Category, CivilServiceScheme, indexed_salary
 from tests.fc import login_and_bind
 from tests.pages import assert_page
 
@@ -137,6 +148,10 @@ def test_quarters_follow_the_validation_rules(db, report):
     pools = defaultdict(lambda: [0, 0, 0])  # earnings, quarters, periods per (assuré, year, scheme)
     declared = defaultdict(int)  # base quarters per (assuré, year), all schemes
     for version in current_versions(db):
+        if version.regime.kind is RegimeKind.FOREIGN:
+            # The quarters the foreign scheme validated: the civil quarters the period covers.
+            assert version.quarters == civil_quarters_covered(version.start_date, version.end_date)
+            continue
         if version.regime.kind is not RegimeKind.BASE:
             assert version.quarters is None
             assert (version.points is not None) is version.regime.counts_points
@@ -212,9 +227,10 @@ def test_the_careers_show_every_kind_of_period(db, report):
     assert {version.nature for version in versions} == set(PeriodNature)
     abroad = [version for version in versions if version.regime.code == "ETRANGER"]
     assert abroad
-    assert all(v.nature is PeriodNature.ABROAD and v.quarters is None for v in abroad)
+    assert all(v.nature is PeriodNature.ABROAD and v.quarters is not None and v.country for v in abroad)
     assert all(v.source is DataSource.FOREIGN_INSTITUTION for v in abroad)
     assert {v.source_reference.rsplit(" — ", 1)[1] for v in abroad} == {"Algérie", "Canada", "Portugal", "Suisse"}
+    assert {v.country_name for v in abroad} == {"Algérie", "Canada", "Portugal", "Suisse"}
     assert {v.assure_id for v in abroad} == {
         assure_of(db, "demo-karim-benali").id,
         assure_of(db, "demo-brigitte-fernandes").id,
@@ -255,6 +271,48 @@ def test_the_contractual_then_civil_servant_has_several_schemes(db, report):
         v.start_date for v in versions if v.regime.code == "SRE"
     )
     assert min(v.start_date.year for v in versions if v.regime.code == "RAFP") == 2005  # the RAFP's creation
+
+
+def test_karims_periods_abroad_carry_their_country_and_the_quarters_validated_there(db, report):
+    abroad = sorted(
+        (v for v in current_versions(db, assure_of(db, "demo-karim-benali")) if v.nature is PeriodNature.ABROAD),
+        key=lambda version: version.start_date,
+    )
+    by_year = {(v.country, v.start_date.year): v.quarters for v in abroad}
+    # Algeria from 1 September 2002 to 30 June 2004; Canada from 16 April 2012 to 31 August 2016.
+    assert by_year == {
+        ("DZ", 2002): 1, ("DZ", 2003): 4, ("DZ", 2004): 2,
+        ("CA", 2012): 2, ("CA", 2013): 4, ("CA", 2014): 4, ("CA", 2015): 4, ("CA", 2016): 2,
+    }  # fmt: skip
+    brigitte = current_versions(db, assure_of(db, "demo-brigitte-fernandes"))
+    assert {v.country for v in brigitte if v.nature is PeriodNature.ABROAD} == {"PT", "CH"}
+
+
+def test_the_fonctionnaire_has_a_civil_service_profile_that_his_career_agrees_with(db, report):
+    pierre_yves = assure_of(db, "demo-pierre-yves-daubigne")
+    profile = get_civil_service_profile(pierre_yves.id)
+    assert profile is not None
+    assert (profile.scheme, profile.category, profile.active_years) == (
+        CivilServiceScheme.SRE,
+        Category.SEDENTARY,
+        0,
+    )
+    assert (profile.index_majore, profile.index_start_date, profile.previous_index_majore) == (
+        673,
+        date(2023, 9, 1),
+        640,
+    )
+    # No child known to the fund, so no bonification; bonuses of 9 % of the traitement, as his RAFP lines assume.
+    assert profile.children_before_2004 == 0
+    assert db.session.execute(select(func.count()).where(Child.assure_id == pierre_yves.id)).scalar_one() == 0
+    traitement = indexed_salary(profile.index_majore, date(2025, 12, 31)).annual
+    assert profile.annual_bonuses == (traitement * Decimal("0.09")).quantize(Decimal("0.01"))
+    sre_2025 = next(
+        v for v in current_versions(db, pierre_yves) if v.regime.code == "SRE" and v.start_date.year == 2025
+    )
+    assert sre_2025.earnings == traitement
+    others = [identity.sub for identity in IDENTITIES_WITH_NIR if identity.sub != "demo-pierre-yves-daubigne"]
+    assert all(get_civil_service_profile(assure_of(db, sub).id) is None for sub in others)
 
 
 def test_the_artisan_moves_from_the_ssi_to_the_regime_general_in_2020(db, report):

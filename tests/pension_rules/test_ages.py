@@ -150,3 +150,24 @@ def test_required_quarters_per_cohort(birth, required):
     result = simulate_cohort(birth, date(2025, 1, 15))
     assert result.required_quarters == required
     assert {row.required_quarters for row in result.departures} == {required}
+
+
+@pytest.mark.parametrize(
+    ("birth", "legal_date"),
+    [
+        # pension-rules.md §14.4 and §2: the generations before the 2023 reform's first cohort keep their own legal
+        # date, before 1 September 2023 (born 1955: 62 on 10 March 2017, pension from 1 April 2017; born 1952:
+        # 60 y 9 m on 15 March 2013, from 1 April 2013); a departure is possible from next month, said apart.
+        (date(1955, 3, 10), date(2017, 4, 1)),
+        (date(1952, 6, 15), date(2013, 4, 1)),
+        (date(1961, 2, 1), date(2023, 2, 1)),
+    ],
+)
+def test_older_generations_get_their_true_legal_date_and_can_leave_next_month(birth, legal_date):
+    result = simulate_cohort(birth, date(2026, 12, 3))
+    assert result.legal_age_date == legal_date
+    assert result.earliest_date == date(2027, 1, 1)
+    assert result.departures[0].date == date(2027, 1, 1)
+    summary_text = result.explanation["legal_age"].summary
+    assert "1er septembre 2023" not in summary_text
+    assert "votre retraite peut commencer le 1er janvier 2027" in summary_text

@@ -227,7 +227,11 @@ def test_agirc_arrco_points_of_a_career_are_added_up():
     row = departure(run(data), JULY)
     expected = sum(money(Decimal(30000) * Decimal("0.062") / Decimal(value)) for value in purchase.values())
     assert row.agirc_arrco_points == expected
-    assert row.complementary_annual_gross == money(expected * Decimal("1.4386"))
+    # 42 years of 4 quarters = 168 of the 170 required at 63 (1 July 2026), short of the taux plein: the coefficient
+    # d'anticipation by missing quarters, 2 → 0.98, beats the one by age, 16 quarters before 67 → 0.84 (§18).
+    assert row.quarters_all_regimes == 168
+    assert not row.full_rate
+    assert row.complementary_annual_gross == money(expected * Decimal("1.4386") * Decimal("0.98"))
 
 
 def test_maximum_pension_in_2025_is_half_the_pass_of_2025():
@@ -307,3 +311,57 @@ def test_agirc_arrco_points_of_the_relevé_count_before_2019():
     with_points = departure(run(person(BORN, AS_OF, career=career, pension_date=JULY)), JULY)
     plain = departure(run(person(BORN, AS_OF, career=without, pension_date=JULY)), JULY)
     assert with_points.agirc_arrco_points == plain.agirc_arrco_points + 150
+
+
+# --- The year the pension takes effect (pension-rules.md §14.1): its salaries are left out of the SAM, whatever
+# the month (service-public F21552: « Vos revenus de l'année au cours de laquelle vous partez à la retraite ne sont
+# pas pris en compte »); its quarters count up to the civil quarter before the effective date (CSS R351-1).
+
+
+def test_the_salaries_of_the_departure_year_are_left_out_of_the_sam():
+    # 24 years at 20 000 € (1990-2013), then one year at 40 000 € in 2026, the year of departure (1 July 2026).
+    # Derivation: counted, 2026 would be one of the 25 best years and lift the SAM; left out, the SAM is the average
+    # of the 24 recorded years only, the same as without the 2026 line.
+    base = [work(year, 20000) for year in range(1990, 2014)]
+    assert sam_of([*base, work(2026, 40000)]) == sam_of(base)
+
+
+def test_a_pension_on_1_january_keeps_the_whole_previous_year():
+    # The « 1 January effect » (jeunediplome.net, dossierfamilial, pension-rules.md §14.1): leaving on 1 January 2027
+    # keeps 2026 entire in the SAM; leaving on 1 December 2026 loses it.
+    career = [*(work(year, 20000) for year in range(1990, 2014)), work(2026, 40000)]
+    data = person(BORN, date(2026, 11, 15), career=career, compare_dates=["2026-12-01", "2027-01-01"])
+    result = run(data)
+    december, january = departure(result, date(2026, 12, 1)), departure(result, date(2027, 1, 1))
+    assert january.sam > december.sam
+    assert "Les salaires de 2027" in january.explanation["sam"].steps[0]
+    assert "Les salaires de 2026" in december.explanation["sam"].steps[0]
+
+
+def test_the_departure_year_counts_its_quarters_up_to_the_previous_civil_quarter():
+    # 2026 earns four quarters (40 000 € > 4 × 1 803 €). Effective 1 July: at most Q1 and Q2, 2 quarters; 1 October:
+    # 3; 1 January 2027: the 4 of 2026 (QE 5108: « deux trimestres maximum … pour une retraite prenant effet au 1er
+    # juillet »).
+    career = [work(2026, 40000)]
+    result = run(person(BORN, date(2026, 11, 15), career=career, compare_dates=["2026-12-01", "2027-01-01"]))
+    assert departure(result, date(2026, 12, 1)).quarters_regime_general == 3
+    assert departure(result, date(2027, 1, 1)).quarters_regime_general == 4
+    july = run(person(BORN, AS_OF, career=career, pension_date=JULY))
+    assert departure(july, JULY).quarters_regime_general == 2
+
+
+def test_a_projected_departure_year_is_left_out_of_the_sam_too():
+    # Future earnings of 45 000 € a year from 2026: a departure on 1 July 2028 counts 2026 and 2027 in full in the
+    # SAM, not the first half of 2028 (22 500 €), whatever it is worth.
+    data = person(
+        BORN,
+        AS_OF,
+        career=[work(year, 20000) for year in range(1990, 2014)],
+        future_earnings=[{"annual_earnings": 45000}],
+        compare_dates=["2028-07-01"],
+    )
+    row = departure(run(data), date(2028, 7, 1))
+    years = [line.split(" : ")[0] for line in row.explanation["sam"].steps[1:-1]]
+    assert "2026" in years
+    assert "2027" in years
+    assert "2028" not in years

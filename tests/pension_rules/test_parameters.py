@@ -105,15 +105,19 @@ def test_a_year_out_of_the_table_is_refused_clearly():
         (2000, "26892.01"),  # 176 400 F
         (2001, "27349.35"),  # 179 400 F
         (1972, "3347.78"),  # 21 960 F (IPP series)
+        # Before 1972, the IPP series of openfisca-france (new francs from 1960): 11 400 F / 6.55957.
+        (1964, "1737.92"),
+        (1971, "3018.49"),  # 19 800 F
     ],
 )
 def test_pass_values_quoted_by_the_rules(year, expected):
     assert pass_annual(year) == Decimal(expected)
 
 
-def test_the_pass_table_covers_1972_to_2026_with_sources():
+def test_the_pass_table_covers_1962_to_2026_with_sources():
+    # From 1962, so that the 14th birthday of the first generation simulated (born 1950) is covered.
     table = social_security_ceilings()
-    assert sorted(table) == list(range(1972, 2027))
+    assert sorted(table) == list(range(1962, 2027))
     assert all(row.source for row in table.values())
     amounts = [table[year].amount for year in sorted(table)]
     assert amounts == sorted(amounts)  # the ceiling never went down
@@ -135,7 +139,7 @@ def test_since_2015_the_pass_is_twelve_monthly_ceilings():
 
 
 def test_a_year_out_of_the_pass_table_is_refused_clearly():
-    with pytest.raises(KeyError, match="1971.*1972 to 2026"):
-        pass_annual(1971)
+    with pytest.raises(KeyError, match="1961.*1962 to 2026"):
+        pass_annual(1961)
     with pytest.raises(KeyError, match="2027"):
         pass_annual(2027)

@@ -160,3 +160,27 @@ def test_avpf_validates_quarters_that_are_not_cotises():
 def test_work_abroad_gives_no_french_quarter():
     row = year_row([work(2017, "30000", regime="ETRANGER", kind="abroad"), work(2018)], 2017)
     assert row.quarters == 0
+
+
+# --- Careers before 1972 (pension-rules.md §14.3): the quarters are given, the PASS is known from 1962.
+
+
+def test_a_career_line_before_1972_in_quarters_is_simulated():
+    # Born 1950: 14 in 1964. Lines of 1964-1971 given in quarters (no SMIC threshold before 1972, décret 72-78)
+    # used to fail with « No plafond annuel … 1971 ».
+    born = date(1950, 3, 10)
+    career = [
+        *(
+            {"year": year, "regime": "CNAV", "kind": "salaried", "quarters": 4, "earnings": 1500}
+            for year in range(1964, 1972)
+        ),
+        *years_of_work(1972, 2009),
+    ]
+    result = run(person(born, date(2026, 12, 3), career=career))
+    rows = {row.year: row for row in result.quarters_by_year}
+    assert rows[1964].quarters == 4
+    assert rows[1971].quarters == 4
+    first = result.departures[0]
+    assert first.quarters_all_regimes == 4 * (2009 - 1964 + 1)
+    assert first.sam > 0
+    assert any("avant 1972" in limit for limit in result.limits)

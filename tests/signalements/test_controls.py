@@ -244,10 +244,12 @@ def test_the_ceiling_concerns_the_regime_general_salaried_periods_only(db, assur
 
 
 def test_years_before_the_tables_are_skipped(db):
-    older = create_assure(identity="demo-thierry-moreau", birth_date=date(1950, 3, 1))
+    # The PASS table starts in 1962 (pension-rules.md §14.3: the 14th birthday of the first generation simulated).
+    older = create_assure(identity="demo-thierry-moreau", birth_date=date(1945, 3, 1))
     with pytest.raises(KeyError):
-        pass_annual(1971)
-    assert filing(full_year(db, older, 1971, "1000000")) == []
+        pass_annual(1961)
+    assert filing(full_year(db, older, 1961, "1000000")) == []
+    assert "above_ceiling" in codes(filing(full_year(db, older, 1971, "1000000")))
 
 
 # 5. Earnings far from the person's history -------------------------------------------------------------------------

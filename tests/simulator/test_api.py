@@ -7,8 +7,8 @@ import pytest
 from freezegun import freeze_time
 
 from portal.pension_rules import io
-from portal.pension_rules.engine import REGIMES
 from portal.pension_rules.model import Kind
+from portal.pension_rules.schemes import REGIMES
 from portal.simulator import api
 from tests.conftest import text_of
 from tests.simulator.schema import assert_valid, openapi
@@ -367,26 +367,32 @@ def test_the_input_schema_names_every_field_and_code_the_engine_accepts():
     schemas = openapi()["components"]["schemas"]
     assert set(schemas["SimulationInput"]["properties"]) == {
         "birth_date", "as_of", "sex", "pension_date", "compare_dates", "children", "career", "summary",
-        "future_earnings",
+        "future_earnings", "buy_back", "civil_service",
+    }  # fmt: skip
+    assert set(schemas["BuyBackInput"]["properties"]) == {
+        "reason", "quarters", "option", "average_earnings", "request_date", "reduced_tariff", "already_bought",
     }  # fmt: skip
     assert schemas["CareerEntry"]["properties"]["regime"]["enum"] == sorted(REGIMES)
     assert schemas["CareerEntry"]["properties"]["kind"]["enum"] == [kind.value for kind in Kind]
     assert set(schemas["CareerEntry"]["properties"]) == {
-        "year", "regime", "kind", "earnings", "days", "quarters", "points",
+        "year", "regime", "kind", "earnings", "days", "quarters", "points", "country",
     }  # fmt: skip
     assert set(schemas["Child"]["properties"]) == {"birth_date", "adopted", "mda_quarters"}
     assert set(schemas["Summary"]["properties"]) == {
         "quarters_all_regimes", "quarters_regime_general", "quarters_contributed", "sam", "agirc_arrco_points",
+        "quarters_by_scheme", "quarters_abroad",
     }  # fmt: skip
     assert set(schemas["FutureEarnings"]["properties"]) == {
-        "start_date", "end_date", "annual_earnings", "part_time_percent",
+        "start_date", "end_date", "annual_earnings", "part_time_percent", "regime",
     }  # fmt: skip
 
 
 def test_every_output_field_is_documented_as_required():
     schemas = openapi()["components"]["schemas"]
-    for name in ("SimulationResult", "YearQuarters", "LongCareer", "Departure", "Age", "Explanation"):
-        assert set(schemas[name]["required"]) == set(schemas[name]["properties"]), name
+    for name in ("SimulationResult", "YearQuarters", "LongCareer", "Departure", "Pension", "Age", "Explanation"):
+        # `buy_back` is there only when the input asks for one.
+        optional = {"buy_back"} if name == "SimulationResult" else set()
+        assert set(schemas[name]["required"]) == set(schemas[name]["properties"]) - optional, name
 
 
 SUMMARY = {"quarters_all_regimes": 160, "quarters_regime_general": 150, "quarters_contributed": 150, "sam": 30000}
@@ -439,3 +445,114 @@ def test_the_example_of_docs_simulation_md_is_the_one_of_the_openapi_document():
     first_json_block = text.split("```json\n", 1)[1].split("```", 1)[0]
     content = openapi()["paths"]["/api/v1/simulations"]["post"]["requestBody"]["content"]["application/json"]
     assert json.loads(first_json_block) == content["examples"]["carriere"]["value"]
+
+
+def test_a_career_before_1972_given_in_quarters_is_simulated(client):
+    # pension-rules.md §14.3: every year from the 14th birthday works, through the API as through the CLI.
+    early = [{"year": year, "regime": "CNAV", "kind": "salaried", "quarters": 4} for year in range(1964, 1972)]
+    response = client.post(URL, json=body(birth_date="1950-06-01", career=[*early, *salaried_career(1972, 2012)]))
+    assert response.status_code == 200, response.json
+    assert_valid("SimulationResult", response.json)
+    assert response.json["departures"][0]["quarters_all_regimes"] == 4 * (2012 - 1964 + 1)
+
+
+# --- Buying back quarters (pension-rules.md §22): the same simulation with a `buy_back` object.
+
+
+def buy_back_body(**buy_back) -> dict:
+    request = {"reason": "studies", "quarters": 4, "average_earnings": 30000, **buy_back}
+    # Born 15 July 1964: 160 quarters from 1986 to 2025, 171 required, 62 y 9 m on 15 April 2027: leaving then, the
+    # décote counts the missing quarters (fewer than those to 67), which bought quarters reduce.
+    return body(career=salaried_career(1986, 2025), buy_back=request)
+
+
+def test_a_buy_back_is_priced_for_both_options_with_its_gain_at_each_departure(client):
+    response = client.post(URL, json=buy_back_body())
+    assert response.status_code == 200, response.json
+    assert_valid("SimulationResult", response.json)
+    result = response.json["buy_back"]
+    # Age 62 on 1 December 2026; 30 000 € is under 75 % of the 2026 PASS (36 045 €): the low bracket's flat cost,
+    # 3 383 € (option 1) and 5 013 € (option 2) per quarter (pension-rules.md §22.2.4, age 62).
+    assert result["age"] == 62
+    costs = {option["option"]: option["cost"] for option in result["options"]}
+    assert costs["rate"]["quarter_cost"] == 3383
+    assert costs["rate"]["total"] == 4 * 3383
+    assert costs["rate_and_duration"]["total"] == 4 * 5013
+    for option in result["options"]:
+        assert [row["date"] for row in option["departures"]] == [row["date"] for row in response.json["departures"]]
+        first = option["departures"][0]
+        assert first["monthly_gain"] > 0
+        assert first["years_to_recover"] == pytest.approx(option["cost"]["total"] / first["annual_gain"], abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("buy_back", "field", "message"),
+    [
+        ({"quarters": 13}, "buy_back.quarters", "Au plus 12."),
+        ({"reason": "voyages"}, "buy_back.reason", "Indiquez « studies »"),
+        ({"option": "tout"}, "buy_back.option", "Indiquez « rate »"),
+        ({"quarters": 4, "already_bought": 10}, "buy_back.quarters", "12"),
+        ({"average_earnings": -5}, "buy_back.average_earnings", "négatif"),
+    ],
+)
+def test_a_refused_buy_back_gets_422_with_its_field(client, buy_back, field, message):
+    response = client.post(URL, json=buy_back_body(**buy_back))
+    assert response.status_code == 422
+    errors = {error["field"]: error["message"] for error in response.json["errors"]}
+    assert message in errors[field], errors
+
+
+# --- Every scheme of the career (pension-rules.md §15-17): pensions one by one, a civil-service block, countries.
+
+
+def test_a_fonctionnaire_gets_the_civil_service_pension_next_to_the_regime_general(client):
+    career = [
+        *salaried_career(1986, 1999),
+        *({"year": year, "regime": "SRE", "kind": "salaried", "quarters": 4} for year in range(2000, 2026)),
+    ]
+    civil = {"scheme": "SRE", "index": 650, "index_since": "2022-01-01"}
+    response = client.post(URL, json=body(career=career, civil_service=civil))
+    assert response.status_code == 200, response.json
+    assert_valid("SimulationResult", response.json)
+    first = response.json["departures"][0]
+    by_scheme = {pension["scheme"]: pension for pension in first["pensions"]}
+    assert by_scheme["CNAV"]["merged"] == ["CNAV"]
+    assert by_scheme["SRE"]["computed"] is True
+    assert by_scheme["SRE"]["decote_quarters"] == by_scheme["CNAV"]["decote_quarters"]
+    computed = sum(pension["monthly_gross"] for pension in first["pensions"] if pension["computed"])
+    assert first["total_monthly_gross"] == pytest.approx(computed, abs=0.02)
+
+
+def test_periods_abroad_take_their_country(client):
+    career = [
+        *salaried_career(1990, 2025),
+        {"year": 1988, "regime": "ETRANGER", "kind": "abroad", "quarters": 4, "country": "pt"},
+    ]
+    response = client.post(URL, json=body(career=career))
+    assert response.status_code == 200, response.json
+    assert "abroad" in response.json["departures"][0]["explanation"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "message"),
+    [
+        ({"year": 1988, "regime": "ETRANGER", "kind": "abroad", "country": "ZZ"}, "career[0].country", "Pays inconnu"),
+        (
+            {"year": 1988, "regime": "CNAV", "kind": "salaried", "earnings": 100, "country": "PT"},
+            "career[0].country",
+            "période à l'étranger",
+        ),
+    ],
+)
+def test_a_wrong_country_is_refused_in_french(client, entry, field, message):
+    response = client.post(URL, json=body(career=[entry]))
+    assert response.status_code == 422
+    errors = {error["field"]: error["message"] for error in response.json["errors"]}
+    assert message in errors[field], errors
+
+
+def test_a_civil_service_block_without_its_indice_is_refused_in_french(client):
+    response = client.post(URL, json=body(civil_service={"scheme": "SRE", "index_since": "2022-01-01"}))
+    assert response.status_code == 422
+    errors = {error["field"]: error["message"] for error in response.json["errors"]}
+    assert "indice majoré" in errors["civil_service.index"]

@@ -132,3 +132,31 @@ def test_an_as_of_that_is_not_a_date_is_refused_in_french(simulate, value):
     result = simulate(VALID, "--as-of", value)
     assert result.exit_code == 1
     assert result.stderr == f"--as-of : « {value} » n'est pas une date qui existe (format AAAA-MM-JJ).\n"
+
+
+def test_a_career_before_1972_given_in_quarters_is_simulated(simulate):
+    # pension-rules.md §14.3: it used to end in « KeyError: No plafond annuel … 1971 ».
+    early = [{"year": year, "regime": "CNAV", "kind": "salaried", "quarters": 4} for year in range(1966, 1972)]
+    result = simulate({"birth_date": "1952-04-20", "as_of": "2026-12-01", "career": [*early, *CAREER]})
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.stdout)
+    assert_valid("SimulationResult", output)
+    assert output["legal_age_date"] == "2013-02-01"  # 60 y 9 m (born 1952, pension-rules.md §2)
+    assert output["earliest_date"] == "2027-01-01"
+
+
+def test_a_buy_back_is_priced_from_the_command_line(simulate):
+    # pension-rules.md §22: the same `buy_back` object as the API; born 1964, 62 on 1 December 2026, low bracket.
+    data = {**VALID, "buy_back": {"reason": "studies", "quarters": 4, "average_earnings": 30000}}
+    result = simulate(data)
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.stdout)
+    assert_valid("SimulationResult", output)
+    totals = {option["option"]: option["cost"]["total"] for option in output["buy_back"]["options"]}
+    assert totals == {"rate": 4 * 3383, "rate_and_duration": 4 * 5013}  # barème, age 62 (§22.2.4)
+
+
+def test_a_refused_buy_back_is_said_in_french_on_stderr(simulate):
+    result = simulate({**VALID, "buy_back": {"reason": "studies", "quarters": 13, "average_earnings": 30000}})
+    assert result.exit_code == 1
+    assert "buy_back.quarters : Au plus 12." in result.stderr

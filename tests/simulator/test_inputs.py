@@ -3,12 +3,23 @@
 from datetime import date
 from decimal import Decimal
 
-from portal.pension_rules.model import CareerEntry, ChildInput, FutureWork, Kind, Sex, SimulationInput, Summary
+from portal import clock
+from portal.careers.models import PeriodNature
+from portal.pension_rules.model import (
+    CareerEntry,
+    ChildInput,
+    CivilService,
+    FutureWork,
+    Kind,
+    Sex,
+    SimulationInput,
+    Summary,
+)
 from portal.signalements import instruction, services
 from portal.signalements.catalog import AnomalyType
 from portal.signalements.states import PENDING_STATES, SignalementState
-from portal.simulator import inputs
-from tests.builders import create_assure, create_citizen_account, create_period
+from portal.simulator import inputs, scenarios
+from tests.builders import create_assure, create_citizen_account, create_civil_service_profile, create_period
 
 
 def test_corrected_earnings_give_the_quarters_a_decision_would(db):
@@ -84,3 +95,86 @@ def test_pending_means_filed_and_not_decided():
             SignalementState.AWAITING_VALIDATION,
         }
     )
+
+
+# --- Interrégime: periods abroad and fonctionnaires ----------------------------------------------------------------
+
+
+def abroad(assure, start: date, end: date, *, country: str | None, quarters: int | None):
+    return create_period(
+        assure, start=start, end=end, regime="ETRANGER", nature=PeriodNature.ABROAD, quarters=quarters,
+        earnings=None, employer_siret=None, country=country,
+    )  # fmt: skip
+
+
+def test_a_period_abroad_gives_the_engine_its_country_and_the_quarters_validated_there(db):
+    assure = create_assure()
+    entry = inputs.entry_of(abroad(assure, date(2012, 4, 16), date(2012, 12, 31), country="CA", quarters=3))
+    assert (entry.kind, entry.regime, entry.country, entry.quarters) == (Kind.ABROAD, "ETRANGER", "CA", 3)
+
+
+def test_without_the_foreign_figure_a_period_abroad_counts_the_civil_quarters_it_covers(db):
+    assure = create_assure()
+    # From 16 April: the second quarter is not covered whole; the third and the fourth are.
+    canada = inputs.entry_of(abroad(assure, date(2012, 4, 16), date(2012, 12, 31), country="CA", quarters=None))
+    assert (canada.country, canada.quarters) == ("CA", 2)
+    unknown = inputs.entry_of(abroad(assure, date(2003, 1, 1), date(2003, 12, 31), country=None, quarters=None))
+    assert (unknown.country, unknown.quarters) == (None, 4)
+    # A figure on record, even zero, is the foreign institution's: it stays.
+    nothing = inputs.entry_of(abroad(assure, date(2004, 1, 1), date(2004, 6, 30), country="DZ", quarters=0))
+    assert nothing.quarters == 0
+
+
+def test_the_civil_service_profile_becomes_the_engines_civil_service(db):
+    assure = create_assure()
+    assert inputs.civil_service_of(assure.id) is None
+    create_civil_service_profile(assure, children_before_2004=2, active_years=3)
+    assert inputs.civil_service_of(assure.id) == CivilService(
+        scheme="SRE", category="sedentary", index=673, index_since=date(2023, 9, 1), previous_index=640,
+        active_years=3, children_before_2004=2, annual_bonuses=Decimal("3578.08"),
+    )  # fmt: skip
+
+
+SRE_2025 = CareerEntry(year=2025, regime="SRE", kind=Kind.SALARIED, earnings=Decimal("39756.40"), quarters=4)
+RAFP_2025 = CareerEntry(year=2025, regime="RAFP", kind=Kind.SALARIED, earnings=Decimal("3578.08"), points=Decimal(250))
+CNAV_2024 = CareerEntry(year=2024, regime="CNAV", kind=Kind.SALARIED, earnings=Decimal("30000"), quarters=4)
+
+
+def test_a_serving_fonctionnaire_goes_on_in_the_civil_service_with_the_last_traitement():
+    career = [CNAV_2024, SRE_2025, RAFP_2025]
+    civil = CivilService(scheme="SRE", category="sedentary", index=673, index_since=date(2023, 9, 1))
+    assert inputs.current_scheme(career) == "SRE"
+    assert scenarios.last_earnings(career) == Decimal("39756.40")
+    built = inputs.simulation_input(
+        birth_date=date(1970, 7, 7), today=date(2026, 11, 2), career=career,
+        annual_earnings=scenarios.last_earnings(career), civil_service=civil,
+    )  # fmt: skip
+    assert built.civil_service == civil
+    assert built.future == (FutureWork(date(2026, 1, 1), Decimal("39756.40"), regime="SRE"),)
+
+
+def test_someone_who_left_the_civil_service_goes_on_in_the_regime_general():
+    cnav_2025 = CareerEntry(year=2025, regime="CNAV", kind=Kind.SALARIED, earnings=Decimal("32000"), quarters=4)
+    sre_2025 = CareerEntry(year=2025, regime="SRE", kind=Kind.SALARIED, earnings=Decimal("9000"), quarters=1)
+    career = [sre_2025, cnav_2025]  # in date order: the civil service first, then a job
+    assert inputs.current_scheme(career) == "CNAV"
+    assert scenarios.last_earnings(career) == Decimal("32000")
+    built = inputs.simulation_input(
+        birth_date=date(1970, 7, 7), today=date(2026, 11, 2), career=career, annual_earnings=Decimal("32000")
+    )
+    assert built.future == (FutureWork(date(2026, 1, 1), Decimal("32000")),)
+    assert built.civil_service is None
+    assert not inputs.has_civil_service([CNAV_2024])
+    assert inputs.has_civil_service(career)
+
+
+def test_the_default_scenario_of_a_fonctionnaire_uses_the_profile_on_record(db):
+    assure = create_assure(identity="demo-pierre-yves-daubigne")
+    for year in range(2002, 2026):
+        create_period(assure, year=year, regime="SRE", nature=PeriodNature.PUBLIC_SERVICE, earnings=39756)
+    create_civil_service_profile(assure)
+    career = list(inputs.career_entries(assure.id).values())
+    built = scenarios.default_input(assure, career, [], clock.today(), inputs.civil_service_of(assure.id))
+    assert built.civil_service == inputs.civil_service_of(assure.id)
+    assert {work.regime for work in built.future} == {"SRE"}
+    assert scenarios.simulate_assure(assure, today=clock.today()).result is not None

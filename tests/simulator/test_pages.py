@@ -3,6 +3,7 @@ of a pending signalement."""
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -157,21 +158,12 @@ def test_the_chart_starts_at_zero_and_a_phone_gets_a_drawing_with_fewer_labels(s
     assert 'id="chart-title-etroit"' in page.text
 
 
-def test_the_net_says_au_plus_like_the_gross_when_the_complementary_amount_is_an_upper_bound(short_career):
+def test_before_the_taux_plein_the_complementary_amount_carries_its_coefficient_d_anticipation(short_career):
+    # pension-rules.md §18: the Agirc-Arrco amount is reduced for good before the taux plein; it is computed, so no
+    # figure is a maximum any more (« au plus » is gone from the page).
     text = text_of(short_career.get("/ma-retraite/simulation"))
-    net = re.search(r'<th scope="row">Net estimé</th><td>(.*?)</td>', text).group(1)
-    gross = re.search(r'<th scope="row">Total brut</th><td>(.*?)</td>', text).group(1)
-    assert "au plus" in gross
-    assert net.startswith("au plus ")
-    departures = re.search(r"<caption>Du premier départ possible.*?</tbody>", text, re.S).group(0)
-    bounded = 0
-    for row in re.findall(r"<tr.*?</tr>", departures, re.S)[1:]:
-        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-        # At 67 the full rate is automatic: no reduction, no « au plus », for the gross as for the net.
-        assert cells[-2].startswith("<strong>au plus ") == cells[-1].startswith("au plus "), row
-        bounded += cells[-1].startswith("au plus ")
-    assert bounded > 0
-    assert "Montant net estimé : au plus " in text
+    assert not re.search(r"au plus \d", text)
+    assert "coefficient d'anticipation" in text
 
 
 def test_the_limits_tell_the_assure_what_is_not_counted_and_what_to_do(short_career):
@@ -198,3 +190,121 @@ def test_no_simulation_table_has_an_empty_header(martin, app, db):
     for page in pages:
         assert_page(page, shows="Ce qui est comparé")
         assert re.findall(r"<th[^>]*>\s*</th>", page.text) == []
+
+
+# --- A fonctionnaire's situation -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pierre_yves(client, demo):
+    """Pierre-Yves D'AUBIGNÉ, fonctionnaire d'État since 2001, with the civil-service profile of the demo."""
+    assert login_and_bind(client, "demo-pierre-yves-daubigne").status_code == 303
+    return client
+
+
+def _civil_service_data(page_text: str, **overrides) -> dict:
+    """Everything the page's form sends, the fonctionnaire's part included (its lists by their selected option)."""
+    data = _form_data(page_text)
+    for name, value in re.findall(r'name="(civil_service-[a-z_0-9]+)"[^>]*?value="([^"]*)"', page_text):
+        data[name] = value
+    for name, options in re.findall(r'<select[^>]*name="(civil_service-[a-z_]+)"[^>]*>(.*?)</select>', page_text, re.S):
+        data[name] = re.search(r'<option selected value="([^"]*)"', options).group(1)
+    data.update(overrides)
+    return data
+
+
+def test_a_fonctionnaire_finds_the_situation_the_fund_knows_prefilled_with_what_each_figure_decides(pierre_yves):
+    page = pierre_yves.get("/ma-retraite/simulation")
+    text = assert_page(
+        page,
+        shows=[
+            "Votre situation de fonctionnaire",
+            "Le montant de votre pension de fonctionnaire dépend de cet indice.",
+            "votre retraite additionnelle (RAFP) en dépend",
+            "l'âge de départ en dépend",
+            "Prérempli avec ce que votre caisse connaît",
+        ],
+        markup=['aria-labelledby="fonctionnaire-legend"', '<label class="fr-label" for="civil_service-index">'],
+    )
+    data = _civil_service_data(page.text)
+    assert data["civil_service-scheme"] == "SRE"
+    assert data["civil_service-category"] == "sedentary"
+    assert data["civil_service-index"] == "673"
+    assert data["civil_service-index_since"] == "2023-09-01"
+    assert data["civil_service-previous_index"] == "640"
+    assert data["civil_service-children_before_2004"] == "0"
+    assert data["civil_service-annual_bonuses"] == "3578,08"
+    # His services go on in his scheme: the amount to come is his traitement (IM 673 × 59,0734 €).
+    assert Decimal(data["first-annual_earnings"].replace(",", ".")) == Decimal("39756.40")
+    assert "Votre traitement indiciaire brut annuel" in text
+
+
+def test_a_fonctionnaires_simulation_runs_on_what_was_typed(pierre_yves):
+    page = pierre_yves.get("/ma-retraite/simulation")
+    response = pierre_yves.post(
+        "/ma-retraite/simulation", data=_civil_service_data(page.text, **{"civil_service-category": "active"})
+    )
+    assert_page(response, shows="Ce qui est comparé", markup='<option selected value="active">')
+
+
+def test_a_refused_indice_keeps_everything_typed_with_a_french_message(pierre_yves):
+    page = pierre_yves.get("/ma-retraite/simulation")
+    data = _civil_service_data(
+        page.text,
+        **{"civil_service-index": "six cent", "civil_service-annual_bonuses": "4 100",
+           "civil_service-category": "active", "first-part_time_percent": "80"},
+    )  # fmt: skip
+    response = pierre_yves.post("/ma-retraite/simulation", data=data)
+    text = assert_page(
+        response,
+        status=422,
+        shows=[
+            "La simulation n'a pas pu être faite",
+            "Votre situation de fonctionnaire – Indice majoré détenu : Indiquez l'indice majoré en chiffres",
+        ],
+        markup=['value="six cent"', 'value="4 100"', '<option selected value="active">', 'value="80"',
+                'aria-describedby="civil_service-index-messages"'],
+    )  # fmt: skip
+    assert "Ce qui est comparé" not in text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"civil_service-index": ""}, "Indiquez votre indice majoré : sans lui, votre pension de fonctionnaire"),
+        ({"civil_service-index_since": ""}, "Indiquez depuis quand vous détenez cet indice"),
+        ({"civil_service-index_since": "2999-01-01"}, "Cette date est dans le futur."),
+        ({"civil_service-index": "12"}, "Indiquez un indice majoré entre 100 et 1999."),
+        ({"civil_service-children_before_2004": "-1"}, "Indiquez un nombre d'enfants entre 0 et 20."),
+        ({"civil_service-scheme": "RATP"}, "Votre régime de fonctionnaire : "),
+    ],
+)
+def test_an_incomplete_or_impossible_situation_is_refused_in_french_never_a_500(pierre_yves, overrides, message):
+    page = pierre_yves.get("/ma-retraite/simulation")
+    response = pierre_yves.post("/ma-retraite/simulation", data=_civil_service_data(page.text, **overrides))
+    assert_page(response, status=422, shows=message)
+
+
+def test_left_empty_the_simulation_runs_and_says_the_civil_service_pension_is_not_computed(pierre_yves):
+    page = pierre_yves.get("/ma-retraite/simulation")
+    names = ("active_years", "index", "index_since", "previous_index", "children_before_2004", "annual_bonuses")
+    empty = {f"civil_service-{name}": "" for name in names}
+    response = pierre_yves.post("/ma-retraite/simulation", data=_civil_service_data(page.text, **empty))
+    text = assert_page(response, shows="Ce qui est comparé", markup='id="retraites-non-calculees"')
+    missing = re.search(r'id="retraites-non-calculees".*?</ul>', text, re.S).group(0)
+    assert "fonction publique" in missing.lower()
+
+
+def test_someone_without_civil_service_is_not_asked_about_it(martin):
+    page = martin.get("/ma-retraite/simulation")
+    text = assert_page(page)
+    assert "situation de fonctionnaire" not in text
+    assert "civil_service-" not in page.text
+    assert "Votre traitement indiciaire" not in text
+
+
+def test_the_page_links_to_the_buy_back_page_outside_the_results(martin):
+    text = assert_page(
+        martin.get("/ma-retraite/simulation"), shows="Racheter des trimestres : combien ça coûte, combien ça rapporte"
+    )
+    assert text.index("Racheter des trimestres") > text.index("Vos hypothèses")
