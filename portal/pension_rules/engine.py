@@ -909,16 +909,17 @@ class _Simulation:
                     decote,
                 )
             )
-        total = sum((pension.monthly_gross or ZERO for pension in pensions if pension.computed), ZERO)
-        net = sum(
-            (
-                (pension.monthly_gross or ZERO)
-                * (1 - (rules.base_deductions if pension.kind is PensionKind.BASE else rules.complementary_deductions))
-                for pension in pensions
-                if pension.computed
-            ),
-            ZERO,
-        ).quantize(CENT, ROUND_HALF_UP)
+        # The computed pensions: the aligned schemes' and Agirc-Arrco's, then those of the public sector.
+        total = base_monthly + complementary_monthly
+        net = base_monthly * (1 - rules.base_deductions) + complementary_monthly * (1 - rules.complementary_deductions)
+        for pension in pensions[2 if points else 1 :]:
+            if pension.computed and pension.monthly_gross is not None:
+                total += pension.monthly_gross
+                deductions = (
+                    rules.base_deductions if pension.kind is PensionKind.BASE else rules.complementary_deductions
+                )
+                net += pension.monthly_gross * (1 - deductions)
+        net = net.quantize(CENT, ROUND_HALF_UP)
         return Departure(
             date=day,
             age=age,

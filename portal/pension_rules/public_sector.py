@@ -6,10 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from portal.pension_rules import civil_service
 from portal.pension_rules.model import CivilService, Explanation, Pension, PensionKind
 from portal.pension_rules.quarters import ZERO, YearRecord
+
+# The points of a projected year do not depend on the departure: every departure of a simulation, and the next
+# simulations of the same person, reuse them.
+_rafp_points = lru_cache(maxsize=4096)(civil_service.rafp_points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +136,7 @@ def rafp(
             if not record.civil_service_months:
                 continue
             share = Decimal(min(12, record.civil_service_months)) / 12
-            earned = civil_service.rafp_points(profile.annual_bonuses * share, traitement * share, year)
+            earned = _rafp_points(profile.annual_bonuses * share, traitement * share, year)
             points += earned.points
             steps.append(earned.explanation.summary)
     if not points:

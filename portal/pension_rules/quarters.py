@@ -122,11 +122,11 @@ def past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool)
     pooled: dict[tuple[str, Kind], Decimal] = {}
     pooled_days: dict[tuple[str, Kind], int] = {}
     pooled_schemes: dict[tuple[str, Kind], list[tuple[str, Kind]]] = {}
+    civil_offered = 0
     agirc_points = ZERO
     has_agirc_entry = False
     aligned_salaries = ZERO
     for entry in entries:
-        regime_label = REGIME_LABELS[entry.regime]
         if entry.regime in COMPLEMENTARY:
             if entry.regime == "AGIRC_ARRCO" and entry.points is not None:
                 has_agirc_entry = True
@@ -148,6 +148,8 @@ def past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool)
             continue
         is_aligned = entry.regime in REGIME_GENERAL
         contributed = entry.kind in CONTRIBUTED_KINDS
+        if entry.regime in CIVIL_SERVICE_SCHEMES:
+            civil_offered += entry.quarters or 0
         if is_aligned and entry.kind in EARNINGS_KINDS and entry.earnings:
             record.aligned_earnings += entry.earnings
             if entry.kind is Kind.SALARIED:
@@ -156,7 +158,7 @@ def past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool)
             sources.append((entry.quarters, contributed, is_aligned, entry.kind.value))
             if explain:
                 record.steps.append(
-                    f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : "
+                    f"{KIND_LABELS[entry.kind].capitalize()} ({REGIME_LABELS[entry.regime]}) : "
                     f"{text.quarters_as(entry.quarters, 'inscrit')} à votre relevé."
                 )
             if is_aligned and entry.kind in EARNINGS_KINDS and entry.quarters:
@@ -166,7 +168,8 @@ def past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool)
             # aligned schemes of one year add up before they are divided by the threshold.
             if is_aligned and contributed:
                 key = (parameters.GENERAL_SCHEME, Kind.SALARIED)
-                pooled_schemes.setdefault(key, []).append((entry.regime, entry.kind))
+                if explain:
+                    pooled_schemes.setdefault(key, []).append((entry.regime, entry.kind))
             else:
                 key = (entry.regime, entry.kind)
             pooled[key] = pooled.get(key, ZERO) + (entry.earnings or ZERO)
@@ -177,8 +180,8 @@ def past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool)
         else:
             if explain:
                 record.steps.append(
-                    f"{KIND_LABELS[entry.kind].capitalize()} ({regime_label}) : ni trimestres ni jours indiqués, "
-                    "aucun trimestre compté."
+                    f"{KIND_LABELS[entry.kind].capitalize()} ({REGIME_LABELS[entry.regime]}) : ni trimestres ni "
+                    "jours indiqués, aucun trimestre compté."
                 )
     for (regime, kind), days in pooled_days.items():
         per = per_quarter_days[kind.value]
@@ -214,9 +217,9 @@ def past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool)
                 + (" (plafonnés à 4)." if earnings // threshold > QUARTERS_PER_YEAR else ".")
             )
     record.all, record.aligned, record.contributed, record.assimilated, offered = cap_quarters(sources)
-    civil_offered = sum(entry.quarters or 0 for entry in entries if entry.regime in CIVIL_SERVICE_SCHEMES)
-    # The quarters of the other base schemes are retained after those of the régime général (_cap).
-    record.civil_service = min(civil_offered, record.all - record.aligned)
+    if civil_offered:
+        # The quarters of the other base schemes are retained after those of the régime général (cap_quarters).
+        record.civil_service = min(civil_offered, record.all - record.aligned)
     if offered > QUARTERS_PER_YEAR:
         if explain:
             record.steps.append(

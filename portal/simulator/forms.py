@@ -4,11 +4,14 @@ from wtforms import FieldList, FormField, IntegerField, SelectChoice, SelectFiel
 from wtforms.validators import Optional, ValidationError
 
 from portal import clock
+from portal.formatting import format_date
 from portal.forms import PortalForm
 from portal.forms.fields import DateField, EarningsField, MonthField
 from portal.forms.validators import Between
+from portal.pension_rules import countries
 from portal.pension_rules.civil_service import Category, CivilServiceScheme
 from portal.pension_rules.model import CivilService
+from portal.simulator.inputs import AbroadStay
 
 
 class ScenarioForm(PortalForm):
@@ -187,11 +190,47 @@ class CivilServiceForm(PortalForm):
         )
 
 
+COUNTRY_DEPENDS = (
+    "Selon le pays, vos trimestres à l'étranger comptent pour le taux de votre retraite française (Union européenne, "
+    "convention bilatérale) ou ne comptent pas : le montant en dépend."
+)
+NO_COUNTRY = "Pays non indiqué"
+
+
+def _country_choices() -> list[SelectChoice]:
+    # Every country of the table by its French name, in its order; read when the list is first shown, not at import.
+    # The empty choice is the engine's "pays non indiqué": the period then counts for nothing.
+    return [
+        SelectChoice("", NO_COUNTRY),
+        *(SelectChoice(code, place.name) for code, place in countries.countries().items()),
+    ]
+
+
+class AbroadStayForm(PortalForm):
+    """The country of one stay abroad (inputs.AbroadStay), for this simulation only."""
+
+    class Meta:
+        csrf = False
+
+    country = SelectField(
+        "Pays",
+        choices=_country_choices,
+        invalid_choice_message="Choisissez le pays dans la liste.",
+        description=COUNTRY_DEPENDS,
+    )
+
+    def chosen(self) -> str | None:
+        """The country code from valid data, None for « pays non indiqué »."""
+        return self.country.data or None
+
+
 class SimulationForm(PortalForm):
     first = FormField(ScenarioForm, label="Scénario 1")
     second = FormField(ScenarioForm, label="Scénario 2")
     extra_children = FieldList(FormField(ChildForm), min_entries=3, max_entries=3)
     civil_service = FormField(CivilServiceForm, label="Votre situation de fonctionnaire")
+    # One entry per stay abroad of the career, in date order: ask_countries sets them.
+    abroad = FieldList(FormField(AbroadStayForm), label="Vos périodes à l'étranger")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,3 +238,28 @@ class SimulationForm(PortalForm):
         # summary then say the same.
         for index, entry in enumerate(self.extra_children, start=1):
             entry.birth_date.label.text = f"Autre enfant {index} : date de naissance"
+
+    def ask_countries(self, stays: list[AbroadStay]) -> None:
+        """One country per stay, in the order of `stays`, each labelled with its dates and employers. The entries the
+        request did not send (all of them on the first visit) are added with the country on record, « pays non
+        indiqué » where there is none; entries beyond the stays (a hand-made form) are dropped. Call before
+        validating."""
+        while len(self.abroad) > len(stays):
+            self.abroad.pop_entry()
+        for stay in stays[len(self.abroad) :]:
+            self.abroad.append_entry({"country": stay.country or ""})
+        for entry, stay in zip(self.abroad, stays, strict=True):
+            at = f" ({', '.join(stay.employers)})" if stay.employers else ""
+            entry.country.label.text = (
+                f"Pays de la période du {format_date(stay.start_date, 'long')} au "
+                f"{format_date(stay.end_date, 'long')}{at}"
+            )
+
+    def countries(self, stays: list[AbroadStay]) -> dict[int, str | None]:
+        """The country of each period abroad (by period id) for the simulation: the one chosen for its stay, the one
+        on record where the choice was refused (the page then shows the error and no result)."""
+        chosen: dict[int, str | None] = {}
+        for entry, stay in zip(self.abroad, stays, strict=True):
+            country = stay.country if entry.country.errors else entry.form.chosen()
+            chosen.update(dict.fromkeys(stay.period_ids, country))
+        return chosen

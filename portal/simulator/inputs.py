@@ -1,8 +1,8 @@
 """From what the portal holds to the engine's input: the current career, the children, a pending signalement
 applied as if it were accepted, and `simulation_input`, the one place where the portal builds a SimulationInput."""
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from portal.pension_rules.model import (
     SimulationInput,
     Summary,
 )
-from portal.pension_rules.parameters import GENERAL_SCHEME
+from portal.pension_rules.parameters import ABROAD_SCHEME, GENERAL_SCHEME
 from portal.signalements import instruction
 from portal.signalements.states import PENDING_STATES
 
@@ -74,6 +74,66 @@ def career_versions(assure_id: int) -> dict[int, PeriodVersion]:
 def career_entries(assure_id: int) -> dict[int, CareerEntry]:
     """The current career as engine entries, keyed by period id."""
     return {period_id: entry_of(version) for period_id, version in career_versions(assure_id).items()}
+
+
+def is_abroad(entry: CareerEntry) -> bool:
+    """Whether the engine takes the entry for a period abroad, whose country decides what it counts for (as
+    pension_rules.quarters reads it: the kind, or the régime of the foreign schemes)."""
+    return entry.kind is Kind.ABROAD or entry.regime == ABROAD_SCHEME
+
+
+@dataclass(frozen=True)
+class AbroadStay:
+    """Periods abroad that follow one another in one country as recorded (or all without a country): one stay,
+    one country to ask. `country` is the recorded one, None when the portal does not hold it."""
+
+    period_ids: tuple[int, ...]
+    start_date: date
+    end_date: date
+    country: str | None
+    employers: tuple[str, ...]
+
+
+def abroad_stays(versions: Mapping[int, PeriodVersion]) -> list[AbroadStay]:
+    """The career's periods abroad grouped into stays, in date order. The grouping is careers.checks.check_abroad's
+    (same recorded country, each period starting at the latest the day after the stay so far ends): the stays the
+    simulator asks about are the ones « À vérifier » describes, and a stay cut into one period a year gets one
+    question rather than one per year."""
+    periods = sorted(
+        ((period_id, version) for period_id, version in versions.items() if is_abroad(entry_of(version))),
+        key=lambda item: item[1].start_date,
+    )
+    stays: list[list[tuple[int, PeriodVersion]]] = []
+    for period_id, version in periods:
+        last = stays[-1] if stays else None
+        if (
+            last is not None
+            and version.country == last[0][1].country
+            and version.start_date <= max(other.end_date for _, other in last) + timedelta(days=1)
+        ):
+            last.append((period_id, version))
+        else:
+            stays.append([(period_id, version)])
+    return [
+        AbroadStay(
+            period_ids=tuple(period_id for period_id, _ in stay),
+            start_date=stay[0][1].start_date,
+            end_date=max(version.end_date for _, version in stay),
+            country=stay[0][1].country,
+            employers=tuple(sorted({version.employer_name for _, version in stay if version.employer_name})),
+        )
+        for stay in stays
+    ]
+
+
+def with_countries(entries: Mapping[int, CareerEntry], countries: Mapping[int, str | None]) -> list[CareerEntry]:
+    """The career as the engine takes it (`entries` by period id), each period abroad of `countries` (by period id)
+    in the country given there, None for a country not given: the countries a person chose for one simulation. The
+    engine reads the country of a period on its CareerEntry; the career on record is left as it is."""
+    return [
+        replace(entry, country=countries[period_id]) if period_id in countries and is_abroad(entry) else entry
+        for period_id, entry in entries.items()
+    ]
 
 
 def children_of(assure_id: int) -> list[ChildInput]:

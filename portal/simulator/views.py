@@ -75,12 +75,18 @@ def simulate_retirement():
     """The simulator, prefilled from the career: departure options, two scenarios side by side, explanations."""
     assure = acting_context.subject()
     today = clock.today()
-    career = list(inputs.career_entries(assure.id).values())
+    versions = inputs.career_versions(assure.id)
+    entries = {period_id: inputs.entry_of(version) for period_id, version in versions.items()}
+    career = list(entries.values())
     children = inputs.children_of(assure.id)
     # A fonctionnaire's pension needs more than the career: asked for, prefilled from the profile on record.
     is_fonctionnaire = inputs.has_civil_service(career)
     profile = inputs.civil_service_of(assure.id) if is_fonctionnaire else None
+    # What periods abroad count for depends on the country: asked for each stay, prefilled with the one on record
+    # (SimulationForm.ask_countries).
+    stays = inputs.abroad_stays(versions)
     form = SimulationForm()
+    form.ask_countries(stays)
     if inputs.current_scheme(career) in inputs.CIVIL_SERVICE_SCHEMES:
         for scenario in (form.first, form.second):
             scenario.annual_earnings.description = FONCTIONNAIRE_EARNINGS_HINT
@@ -99,6 +105,9 @@ def simulate_retirement():
             civil_service = profile
         elif not form.civil_service.errors:
             civil_service = form.civil_service.form.civil_service()
+    if request.method == "POST" and stays:
+        # For this simulation only, as the civil-service figures: the career on record keeps its countries.
+        career = inputs.with_countries(entries, form.countries(stays))
     if career and supported:
         extra = [entry.birth_date.data for entry in form.extra_children if entry.birth_date.data]
         all_children = children + [ChildInput(birth_date=born) for born in extra if born <= today]
@@ -133,6 +142,8 @@ def simulate_retirement():
         supported=supported,
         is_fonctionnaire=is_fonctionnaire,
         has_civil_service_profile=profile is not None,
+        abroad_stays=stays,
+        has_unknown_country=any(stay.country is None for stay in stays),
         buy_back_url=url_for(BUY_BACK_ENDPOINT) if BUY_BACK_ENDPOINT in current_app.view_functions else None,
     ), (200 if valid else 422)
 

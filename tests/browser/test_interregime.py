@@ -98,3 +98,18 @@ def test_salaried_then_artisan_gets_one_aligned_pension(live_portal, browser_pag
     assert "Retraite de base : régime général et indépendants (une seule retraite), brute" in rows
     assert not [label for label in rows if label.startswith("Retraite de base") and "indépendants" not in label]
     check_both_widths(page, shots, "lura")
+
+
+def test_the_countries_of_periods_abroad_on_record_are_prefilled(live_portal, browser_page, shots):
+    portal_url, _sandbox = live_portal
+    page = browser_page
+    open_simulation(page, portal_url, "Maria Brigida FERNANDES", "2 64 08 99 139 058 79")
+    stays = page.get_by_role("group", name="Vos périodes à l'étranger")
+    portugal = stays.get_by_label("Pays de la période du 1er septembre 1980 au 31 décembre 1986", exact=False)
+    switzerland = stays.get_by_label("Pays de la période du 1er février 1996 au 30 novembre 2002", exact=False)
+    assert portugal.input_value() == "PT"
+    assert switzerland.input_value() == "CH"
+    assert stays.locator("select").count() == 2
+    assert "le montant en dépend" in stays.inner_text()
+    check_both_widths(page, shots, "etranger-pays")
+    assert page.console_errors == []

@@ -178,3 +178,40 @@ def test_the_default_scenario_of_a_fonctionnaire_uses_the_profile_on_record(db):
     assert built.civil_service == inputs.civil_service_of(assure.id)
     assert {work.regime for work in built.future} == {"SRE"}
     assert scenarios.simulate_assure(assure, today=clock.today()).result is not None
+
+
+def test_periods_abroad_are_asked_about_by_stay_as_a_verifier_groups_them(db):
+    assure = create_assure()
+    portugal = [abroad(assure, date(year, 1, 1), date(year, 12, 31), country="PT", quarters=4) for year in (1984, 1985)]
+    unknown = [
+        abroad(assure, date(1986, 1, 1), date(1986, 12, 31), country=None, quarters=4),
+        abroad(assure, date(1987, 1, 1), date(1987, 6, 30), country=None, quarters=2),
+        # Months later: another stay, even without a country either.
+        abroad(assure, date(1990, 1, 1), date(1990, 12, 31), country=None, quarters=None),
+    ]
+    create_period(assure, year=1988)
+    stays = inputs.abroad_stays(inputs.career_versions(assure.id))
+    assert [(stay.start_date, stay.end_date, stay.country, len(stay.period_ids)) for stay in stays] == [
+        (date(1984, 1, 1), date(1985, 12, 31), "PT", 2),
+        (date(1986, 1, 1), date(1987, 6, 30), None, 2),
+        (date(1990, 1, 1), date(1990, 12, 31), None, 1),
+    ]
+    assert stays[0].period_ids == tuple(version.period_id for version in portugal)
+    assert stays[1].period_ids == tuple(version.period_id for version in unknown[:2])
+    assert stays[0].employers == ("Boulangerie Dupain",)
+    assert inputs.abroad_stays(inputs.career_versions(create_assure(identity="demo-sophie-nguyen").id)) == []
+
+
+def test_the_countries_chosen_replace_those_of_the_periods_abroad_only():
+    job = CareerEntry(year=1988, regime="CNAV", kind=Kind.SALARIED, earnings=Decimal("30000"), quarters=4)
+    stay = CareerEntry(year=1986, regime="ETRANGER", kind=Kind.ABROAD, quarters=4)
+    swiss = CareerEntry(year=1987, regime="ETRANGER", kind=Kind.ABROAD, quarters=4, country="CH")
+    entries = {1: stay, 2: swiss, 3: job}
+    assert inputs.with_countries(entries, {1: "PT", 2: None, 3: "PT"}) == [
+        CareerEntry(year=1986, regime="ETRANGER", kind=Kind.ABROAD, quarters=4, country="PT"),
+        CareerEntry(year=1987, regime="ETRANGER", kind=Kind.ABROAD, quarters=4),
+        job,
+    ]
+    assert inputs.with_countries(entries, {}) == [stay, swiss, job]
+    assert inputs.is_abroad(stay)
+    assert not inputs.is_abroad(job)

@@ -2,16 +2,23 @@
 of a pending signalement."""
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from portal import clock
+from portal.careers.models import DataSource, PeriodNature
 from portal.demo.seed import seed_demo
+from portal.formatting import format_euros
+from portal.pension_rules import countries
 from portal.pension_rules.dates import add_months, next_month_start
+from portal.pension_rules.engine import simulate
+from portal.pension_rules.model import Kind
 from portal.pension_rules.text import day
 from portal.signalements.models import Signalement
+from portal.simulator import inputs, scenarios
 from portal.simulator.chart import value_ticks
 from tests.backoffice.helpers import CAMILLE
 from tests.backoffice.test_backoffice import agent_client
@@ -308,3 +315,160 @@ def test_the_page_links_to_the_buy_back_page_outside_the_results(martin):
         martin.get("/ma-retraite/simulation"), shows="Racheter des trimestres : combien ça coûte, combien ça rapporte"
     )
     assert text.index("Racheter des trimestres") > text.index("Vos hypothèses")
+
+
+# --- Periods abroad --------------------------------------------------------------------------------------------
+
+ABROAD_DEPENDS = (
+    "Selon le pays, vos trimestres à l'étranger comptent pour le taux de votre retraite française (Union européenne, "
+    "convention bilatérale) ou ne comptent pas : le montant en dépend."
+)
+
+
+def _career_with_abroad(client, *countries_by_year: tuple[int, int, str | None]):
+    """Jean-Pierre MARTIN (born 1962) salaried in France from 1990, after periods abroad recorded one a year as the
+    foreign institutions report them: (first year, last year, country or None) each."""
+    assure = create_assure(identity="demo-jean-pierre-martin")
+    for first, last, country in countries_by_year:
+        for year in range(first, last + 1):
+            create_period(
+                assure, year=year, regime="ETRANGER", nature=PeriodNature.ABROAD, quarters=4, earnings=None,
+                employer_name="Fábrica Têxtil do Ave", employer_siret=None, source=DataSource.FOREIGN_INSTITUTION,
+                country=country,
+            )  # fmt: skip
+    for year in range(1990, 2025):
+        create_period(assure, year=year, earnings=32000)
+    assert login_and_bind(client).status_code == 303
+    return assure
+
+
+def _abroad_data(page_text: str, **overrides) -> dict:
+    """Everything the page's form sends, each country by its selected option (the first when none is)."""
+    data = _form_data(page_text)
+    for name, options in re.findall(r'<select[^>]*name="(abroad-\d+-country)"[^>]*>(.*?)</select>', page_text, re.S):
+        selected = re.search(r'<option selected value="([^"]*)"', options)
+        data[name] = selected.group(1) if selected else re.search(r'<option value="([^"]*)"', options).group(1)
+    data.update(overrides)
+    return data
+
+
+def _country_selects(page_text: str) -> dict[str, str | None]:
+    """The country selected in each select of the page, by name (None when no option is)."""
+    selects = re.findall(r'<select[^>]*name="(abroad-\d+-country)"[^>]*>(.*?)</select>', page_text, re.S)
+    return {
+        name: (match.group(1) if (match := re.search(r'<option selected value="([^"]*)"', options)) else None)
+        for name, options in selects
+    }
+
+
+def test_a_stay_abroad_without_a_country_is_asked_with_what_depends_on_it(client):
+    _career_with_abroad(client, (1984, 1989, None))
+    page = client.get("/ma-retraite/simulation")
+    text = assert_page(
+        page,
+        shows=[
+            "Vos périodes à l'étranger",
+            ABROAD_DEPENDS,
+            "Votre caisse ne connaît pas le pays d'au moins une de vos périodes à l'étranger",
+            "Pays de la période du 1er janvier 1984 au 31 décembre 1989 (Fábrica Têxtil do Ave)",
+        ],
+        markup=['aria-labelledby="etranger-legend"', '<label class="fr-label" for="abroad-0-country">',
+                'class="fr-select"'],
+    )  # fmt: skip
+    # Six yearly periods, one stay: one question, left on « pays non indiqué », every country by its French name.
+    assert set(_country_selects(page.text)) == {"abroad-0-country"}
+    assert _abroad_data(page.text)["abroad-0-country"] == ""
+    options = re.findall(
+        r"<option[^>]*>([^<]*)</option>", re.search(r"<select[^>]*abroad-0.*?</select>", text, re.S)[0]
+    )
+    assert options[0] == "Pays non indiqué"
+    assert {"Portugal", "Suisse", "Algérie", "Royaume-Uni"} <= set(options)
+    assert len(options) == len(countries.countries()) + 1
+
+
+def test_the_country_chosen_counts_as_the_engine_counts_it_for_this_simulation_only(client, db):
+    assure = _career_with_abroad(client, (1984, 1989, None))
+    page = client.get("/ma-retraite/simulation")
+    response = client.post("/ma-retraite/simulation", data=_abroad_data(page.text, **{"abroad-0-country": "PT"}))
+    text = assert_page(response, shows=["Périodes à l'étranger", "Règlement européen 883/2004 (Portugal)"])
+    assert _country_selects(response.text) == {"abroad-0-country": "PT"}
+
+    recorded = list(inputs.career_entries(assure.id).values())
+    in_portugal = [replace(entry, country="PT") if entry.kind is Kind.ABROAD else entry for entry in recorded]
+
+    def first_departure(career):
+        return simulate(
+            inputs.simulation_input(
+                birth_date=assure.birth_date,
+                today=clock.today(),
+                sex=inputs.sex_of(assure),
+                career=career,
+                children=inputs.children_of(assure.id),
+                annual_earnings=scenarios.last_earnings(career),
+                part_time_percent=100,
+            )  # fmt: skip
+        ).departures[0]
+
+    expected, without_country = first_departure(in_portugal), first_departure(recorded)
+    shown = re.search(rf'href="#s1-{expected.date.isoformat()}-base">([^<]*)</a>', text).group(1)
+    assert shown == format_euros(expected.base_monthly_gross)
+    assert expected.base_monthly_gross != without_country.base_monthly_gross
+    # Chosen for this simulation, not written to the career.
+    assert {entry.country for entry in inputs.career_entries(assure.id).values()} == {None}
+
+
+def test_stays_whose_country_is_recorded_are_prefilled(client):
+    _career_with_abroad(client, (1984, 1986, "PT"), (1987, 1989, "CH"))
+    page = client.get("/ma-retraite/simulation")
+    assert_page(page, shows=["Vos périodes à l'étranger", "Prérempli avec les pays que votre caisse connaît."])
+    assert _country_selects(page.text) == {"abroad-0-country": "PT", "abroad-1-country": "CH"}
+
+
+def test_someone_without_periods_abroad_is_not_asked_about_them(martin):
+    page = martin.get("/ma-retraite/simulation")
+    text = assert_page(page)
+    assert "périodes à l'étranger" not in text
+    assert "abroad-" not in page.text
+
+
+def test_an_unknown_country_is_refused_in_french_keeping_what_was_typed(client):
+    _career_with_abroad(client, (1984, 1989, None))
+    page = client.get("/ma-retraite/simulation")
+    data = _abroad_data(page.text, **{"abroad-0-country": "ZZ", "first-part_time_percent": "80"})
+    response = client.post("/ma-retraite/simulation", data=data)
+    text = assert_page(
+        response,
+        status=422,
+        shows=[
+            "La simulation n'a pas pu être faite",
+            "Pays de la période du 1er janvier 1984 au 31 décembre 1989 (Fábrica Têxtil do Ave) : Choisissez le pays "
+            "dans la liste.",
+        ],
+        markup=['value="80"', 'aria-describedby="abroad-0-country-messages"', "fr-select-group--error"],
+    )
+    assert "Ce qui est comparé" not in text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "shows"),
+    [
+        ({"abroad-0-country": "pt"}, 422, "Choisissez le pays dans la liste."),
+        ({"abroad-0-country": "PT", "abroad-7-country": "CH"}, 200, "Règlement européen 883/2004 (Portugal)"),
+        ({"abroad-0-country": "PT", "abroad-x-country": "ZZ", "abroad--country": "ZZ"}, 200, "Portugal"),
+    ],
+)
+def test_a_hand_made_form_gets_a_french_page_never_a_500(client, overrides, status, shows):
+    _career_with_abroad(client, (1984, 1989, None))
+    page = client.get("/ma-retraite/simulation")
+    response = client.post("/ma-retraite/simulation", data=_abroad_data(page.text, **overrides))
+    assert_page(response, status=status, shows=shows)
+    # One stay, one question: what the page did not ask for is dropped.
+    assert list(_country_selects(response.text)) == ["abroad-0-country"]
+
+
+def test_a_form_without_the_countries_simulates_with_the_recorded_ones(client):
+    _career_with_abroad(client, (1984, 1989, "PT"))
+    page = client.get("/ma-retraite/simulation")
+    data = {name: value for name, value in _abroad_data(page.text).items() if not name.startswith("abroad-")}
+    response = client.post("/ma-retraite/simulation", data=data)
+    assert_page(response, shows="Ce qui est comparé")
