@@ -55,7 +55,7 @@ def _check(
         raise InvalidPeriod("Les revenus d'une période ne peuvent pas être négatifs.")
     if country is not None:
         try:
-            known = countries.country(country).code
+            known = countries.foreign_country(country).code
         except ValueError as error:
             raise InvalidPeriod(str(error)) from None
         if known != country:

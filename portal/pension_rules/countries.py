@@ -149,6 +149,31 @@ def country(code: str) -> Country:
         ) from None
 
 
+def foreign_countries() -> MappingProxyType[str, Country]:
+    """The countries a period abroad can be in: every country but France and the overseas territories under a
+    French scheme, whose periods are French ones (ordered by French name, as countries())."""
+    return _foreign_countries()
+
+
+@cache
+def _foreign_countries() -> MappingProxyType[str, Country]:
+    return MappingProxyType(
+        {code: place for code, place in countries().items() if place.agreement.kind is not AgreementKind.FRANCE}
+    )
+
+
+def foreign_country(code: str) -> Country:
+    """country(code) for a period abroad: ValueError with a French message for France and its overseas
+    territories (their periods are French periods, to be recorded as such) as for an unknown code."""
+    place = country(code)
+    if place.agreement.kind is AgreementKind.FRANCE:
+        raise ValueError(
+            f"{place.name} : une période là-bas est une période en France, pas à l'étranger ; elle doit figurer à "
+            "la carrière comme les autres périodes en France."
+        )
+    return place
+
+
 def same_agreement(a: str, b: str) -> bool:
     """Whether periods in a and in b fall under one and the same agreement, so that they add up.
 

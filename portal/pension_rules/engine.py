@@ -183,19 +183,15 @@ class _Simulation:
         self.birth = simulation_input.birth_date
         self.summary = simulation_input.summary
         self.past = {} if simulation_input.summary else past_years(simulation_input.career)
-        self.schemes = frozenset(entry.regime for entry in simulation_input.career)
+        # Every scheme the person has rights in: the career's, the summary's civil-service quarters, the years to come.
+        self.schemes = frozenset(
+            {entry.regime for entry in simulation_input.career}
+            | set(self.summary.quarters_by_scheme if self.summary else ())
+            | {work.regime for work in simulation_input.future}
+        )
         self.aligned_schemes, self.aligned_payer = aligned_schemes(simulation_input.career)
         self.civil_service = simulation_input.civil_service
         self.has_civil_service = any(record.civil_service for record in self.past.values())
-        self.has_public_pensions = bool(
-            self.civil_service or any(scheme in CIVIL_SERVICE_SCHEMES | {"IRCANTEC", "RAFP"} for scheme in self.schemes)
-        )
-        computed_elsewhere = {"IRCANTEC", "RAFP"} | (CIVIL_SERVICE_SCHEMES if self.civil_service else set())
-        self.other_pensions = tuple(
-            pension
-            for pension in not_computed_pensions(simulation_input.career)
-            if pension.scheme not in computed_elsewhere
-        )
         self.points_of = {
             scheme: tuple(
                 (entry.year, entry.points)
@@ -204,6 +200,17 @@ class _Simulation:
             )
             for scheme in ("IRCANTEC", "RAFP")
         }
+        self.has_public_pensions = bool(
+            self.civil_service or any(scheme in CIVIL_SERVICE_SCHEMES | {"IRCANTEC", "RAFP"} for scheme in self.schemes)
+        )
+        # Ircantec and the RAFP are computed from the points of the relevé; without them they are listed as not
+        # computed, like a civil-service scheme without the block its pension needs.
+        computed_elsewhere = {scheme for scheme, rows in self.points_of.items() if rows} | (
+            CIVIL_SERVICE_SCHEMES if self.civil_service else set()
+        )
+        self.other_pensions = tuple(
+            pension for pension in not_computed_pensions(self.schemes) if pension.scheme not in computed_elsewhere
+        )
         if self.summary:
             # The summary mode gives the quarters abroad by country, not by year: year 0 stands for "no year".
             self.abroad_groups, self.abroad_without_agreement, self.abroad_unknown = abroad.abroad_groups(
@@ -757,8 +764,23 @@ class _Simulation:
         complementary = (points * service_value.value * anticipation.coefficient).quantize(CENT, ROUND_HALF_UP)
         # Kept in the schema for its clients: since the coefficients d'anticipation are computed, never a maximum.
         upper_bound = False
+        public: list[Pension] = []
+        if self.has_public_pensions:
+            public = public_sector.public_pensions(
+                day,
+                self.birth,
+                self.child_count,
+                self.civil_service,
+                public_sector.FrenchQuarters(state.all, state.civil_service, state.years),
+                self.points_of,
+                decote,
+            )
+        # The ceiling of the minimum contributif weighs every pension (CSS L351-10): Agirc-Arrco and the public ones.
+        other_pensions = complementary + sum(
+            (pension.annual_gross or ZERO for pension in public if pension.computed), ZERO
+        )
         minimum_contributif_applied, before_majoration, minimum_contributif_explanation = self.minimum_contributif(
-            day, full, with_surcote, state, required, complementary
+            day, full, with_surcote, state, required, other_pensions
         )
         paid = national
         # A convention with totalisation-proratisation and no national comparison leaves only its own computation.
@@ -897,18 +919,7 @@ class _Simulation:
                     explanation=Explanation.later(_explanation_of, explanation, "complementary"),
                 )
             )
-        if self.has_public_pensions:
-            pensions.extend(
-                public_sector.public_pensions(
-                    day,
-                    self.birth,
-                    self.child_count,
-                    self.civil_service,
-                    public_sector.FrenchQuarters(state.all, state.civil_service, state.years),
-                    self.points_of,
-                    decote,
-                )
-            )
+        pensions.extend(public)
         # The computed pensions: the aligned schemes' and Agirc-Arrco's, then those of the public sector.
         total = base_monthly + complementary_monthly
         net = base_monthly * (1 - rules.base_deductions) + complementary_monthly * (1 - rules.complementary_deductions)
@@ -958,7 +969,7 @@ class _Simulation:
         return parameters.rule("complementary_health_contribution", day).value
 
     def minimum_contributif(
-        self, day: date, full: bool, base: Decimal, state: _State, required: int, complementary: Decimal
+        self, day: date, full: bool, base: Decimal, state: _State, required: int, other_pensions: Decimal
     ) -> tuple[bool, Decimal, Explanation]:
         """The minimum contributif (CSS L351-10): at the taux plein, the pension is raised to it, prorated like the
         pension; the majorée part needs 120 quarters cotisés and is prorated on them; the supplement shrinks when all
@@ -971,11 +982,13 @@ class _Simulation:
         threshold = int(parameters.rule("minimum_contributif_contributed_quarters", day).value)
         majore = state.contributed >= threshold
         if majore:
-            contributed_proratisation = Decimal(min(state.contributed, required)) / Decimal(required)
+            # Prorated on the quarters cotisés of the régime général and the aligned schemes only, which cannot
+            # exceed theirs: a fonctionnaire's services make no majorée part here.
+            contributed_proratisation = Decimal(min(state.contributed, state.aligned, required)) / Decimal(required)
             minimum += (row.monthly_majore - row.monthly) * 12 * contributed_proratisation
         minimum = minimum.quantize(CENT, ROUND_HALF_UP)
         supplement = max(ZERO, minimum - base)
-        excess = base + supplement + complementary - row.ceiling_monthly * 12 if supplement else ZERO
+        excess = base + supplement + other_pensions - row.ceiling_monthly * 12 if supplement else ZERO
         reduced = max(ZERO, supplement - excess) if excess > 0 else supplement
         facts = (
             state.aligned,

@@ -337,7 +337,7 @@ def _country(reader: _Reader, item: dict[str, object], path: str, regime: str | 
         reader.fail(f"{path}.country", "Indiquez le code du pays en deux lettres (ISO 3166-1), par exemple « PT ».")
         return None
     try:
-        return countries.country(value).code
+        return countries.foreign_country(value).code
     except ValueError as error:
         reader.fail(f"{path}.country", str(error))
         return None
@@ -392,7 +392,7 @@ def _scheme_code(value: str) -> str:
 
 
 def _country_code(value: str) -> str:
-    return countries.country(value).code
+    return countries.foreign_country(value).code
 
 
 def _quarters_map(reader: _Reader, value: object, path: str, key_of: Callable[[str], str]) -> dict[str, int]:

@@ -113,10 +113,10 @@ def aligned_schemes(career: Iterable[CareerEntry]) -> tuple[tuple[str, ...], str
     return ordered, payer
 
 
-def not_computed_pensions(career: Iterable[CareerEntry]) -> tuple[Pension, ...]:
-    """The pensions of the career's other schemes, which this simulation does not compute: listed with what the
+def not_computed_pensions(schemes: Iterable[str]) -> tuple[Pension, ...]:
+    """The pensions of the person's other schemes, which this simulation does not compute: listed with what the
     person should do, never silently left out of a total (pension-rules §19, §16.11, §17.4)."""
-    schemes = {entry.regime for entry in career}
+    schemes = set(schemes)
     return tuple(
         Pension(
             scheme=scheme,

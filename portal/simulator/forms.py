@@ -202,7 +202,7 @@ def _country_choices() -> list[SelectChoice]:
     # The empty choice is the engine's "pays non indiqué": the period then counts for nothing.
     return [
         SelectChoice("", NO_COUNTRY),
-        *(SelectChoice(code, place.name) for code, place in countries.countries().items()),
+        *(SelectChoice(code, place.name) for code, place in countries.foreign_countries().items()),
     ]
 
 

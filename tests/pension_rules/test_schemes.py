@@ -186,3 +186,31 @@ def test_the_summary_mode_takes_the_quarters_of_the_civil_service_and_abroad():
     (sre,) = [p for p in departure(run(data), FP_DAY).pensions if p.scheme == "SRE"]
     assert sre.computed
     assert sre.decote_quarters == 15
+
+
+def test_a_fonctionnaire_without_regime_general_quarters_gets_no_minimum_contributif_from_it():
+    # CSS L351-10: the minimum contributif tops up a pension of the régime général, prorated on its own quarters;
+    # services in the SRE make none of it (review of 2026-12-03: 147,64 € were paid on 0 quarters).
+    data = person(FP_BORN, AS_OF, career=services(1980, 2025), civil_service=civil(), compare_dates=["2033-07-01"])
+    row = departure(run(data), date(2033, 7, 1))
+    assert row.quarters_regime_general == 0
+    assert not row.minimum_contributif
+    assert row.base_annual_gross == 0
+
+
+def test_ircantec_and_rafp_lines_without_points_are_listed_not_dropped():
+    career = [
+        *(work(year) for year in range(2005, 2021)),
+        {"year": 2021, "regime": "IRCANTEC", "kind": "salaried", "quarters": 4},
+    ]
+    row = departure(run(person(BORN, AS_OF, career=career, pension_date=JULY)), JULY)
+    (ircantec,) = [pension for pension in row.pensions if pension.scheme == "IRCANTEC"]
+    assert not ircantec.computed
+
+
+def test_civil_service_quarters_of_a_summary_without_the_block_are_listed_as_not_computed():
+    data = person(
+        BORN, AS_OF, summary={**summary(170, regime_general=100), "quarters_by_scheme": {"SRE": 70}}, pension_date=JULY
+    )
+    (sre,) = [pension for pension in departure(run(data), JULY).pensions if pension.scheme == "SRE"]
+    assert not sre.computed

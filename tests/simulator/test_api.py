@@ -556,3 +556,11 @@ def test_a_civil_service_block_without_its_indice_is_refused_in_french(client):
     assert response.status_code == 422
     errors = {error["field"]: error["message"] for error in response.json["errors"]}
     assert "indice majoré" in errors["civil_service.index"]
+
+
+def test_a_period_abroad_in_france_is_refused_in_french(client):
+    entry = {"year": 1988, "regime": "ETRANGER", "kind": "abroad", "quarters": 4, "country": "GP"}
+    response = client.post(URL, json=body(career=[*salaried_career(1990, 2025), entry]))
+    assert response.status_code == 422
+    errors = {error["field"]: error["message"] for error in response.json["errors"]}
+    assert "période en France" in errors["career[36].country"]

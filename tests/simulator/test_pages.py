@@ -383,7 +383,7 @@ def test_a_stay_abroad_without_a_country_is_asked_with_what_depends_on_it(client
     )
     assert options[0] == "Pays non indiqué"
     assert {"Portugal", "Suisse", "Algérie", "Royaume-Uni"} <= set(options)
-    assert len(options) == len(countries.countries()) + 1
+    assert len(options) == len(countries.foreign_countries()) + 1  # France and its overseas territories are not abroad
 
 
 def test_the_country_chosen_counts_as_the_engine_counts_it_for_this_simulation_only(client, db):
