@@ -70,7 +70,9 @@ def abroad_groups(past: Mapping[int, YearRecord]) -> tuple[tuple[AbroadGroup, ..
             if not agreement.counts_for_rate or agreement.kind is countries.AgreementKind.FRANCE:
                 without.add(place.name)
                 continue
-            key = agreement.kind.value if agreement.kind is countries.AgreementKind.EU else code
+            # The EU regulation covers every member state together; a convention, the territories it names (the
+            # United States and Puerto Rico share one): countries of one agreement share its label.
+            key = agreement.kind.value if agreement.kind is countries.AgreementKind.EU else agreement.label
             _, names, years = by_key.setdefault(key, (agreement, set(), {}))
             names.add(place.name)
             years[year] = years.get(year, 0) + quarters

@@ -46,7 +46,8 @@ def public_pensions(
     elif points_of["RAFP"]:
         points = sum((points for year, points in points_of["RAFP"] if year < day.year), ZERO)
         pensions.append(_rafp_pension(civil_service.rafp_pension(points, day), ()))
-    ircantec_points = sum((points for year, points in points_of["IRCANTEC"] if year <= day.year), ZERO)
+    # As the RAFP's: the points of the years before the departure's.
+    ircantec_points = sum((points for year, points in points_of["IRCANTEC"] if year < day.year), ZERO)
     if ircantec_points:
         ircantec = civil_service.ircantec_pension(ircantec_points, day, general_decote)
         pensions.append(

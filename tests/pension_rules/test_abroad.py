@@ -101,3 +101,11 @@ def test_foreign_quarters_count_for_the_agirc_arrco_coefficient_too():
     alone = leave(range(1990, 2026), [])
     assert "× 0,9800" in with_pt.explanation["complementary"].summary
     assert "× 0,8175" in alone.explanation["complementary"].summary
+
+
+def test_the_territories_of_one_convention_add_up():
+    # The United States and Puerto Rico are under the one France–United States agreement (countries.csv): their
+    # quarters count together, 8 + 8 = 16 with the 144 French ones, 160 of 170: décote 10 (not 14 for either alone).
+    foreign = [*(abroad(year, "US") for year in range(1982, 1984)), *(abroad(year, "PR") for year in range(1984, 1986))]
+    row = leave(range(1990, 2026), foreign)
+    assert row.decote_quarters == 10
