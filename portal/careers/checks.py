@@ -320,20 +320,12 @@ def check_earnings_variations(career: CareerView) -> list[Finding]:
     return findings
 
 
-def check_abroad(career: CareerView) -> list[Finding]:
-    """Work abroad, one finding per uninterrupted stay in one country.
-
-    Foreign periods give no French quarter: the foreign scheme counts them and pays its own pension. What they do to
-    the French pension depends on the agreement with the country (pension_rules.countries): the finding says it with
-    the very sentences the simulator shows for the same period (countries.advice), so that the two pages agree. A
-    period whose country is not on record gets a neutral text that asks to check it.
-    """
-    periods = sorted(
-        (p for p in _all_periods(career) if p.regime.kind is RegimeKind.FOREIGN or p.nature is PeriodNature.ABROAD),
-        key=lambda period: period.start_date,
-    )
+def stays_abroad(periods: Iterable[PeriodVersion]) -> list[list[PeriodVersion]]:
+    """The periods abroad grouped into stays, in date order: the same recorded country, each period starting at the
+    latest the day after the stay so far ends. « À vérifier » describes these stays, the simulator asks their
+    country: a stay cut into one period a year is one stay."""
     stays: list[list[PeriodVersion]] = []
-    for period in periods:
+    for period in sorted((p for p in periods if p.is_abroad), key=lambda period: period.start_date):
         if (
             stays
             and period.country == stays[-1][0].country
@@ -342,8 +334,19 @@ def check_abroad(career: CareerView) -> list[Finding]:
             stays[-1].append(period)
         else:
             stays.append([period])
+    return stays
+
+
+def check_abroad(career: CareerView) -> list[Finding]:
+    """Work abroad, one finding per uninterrupted stay in one country.
+
+    Foreign periods give no French quarter: the foreign scheme counts them and pays its own pension. What they do to
+    the French pension depends on the agreement with the country (pension_rules.countries): the finding says it with
+    the very sentences the simulator shows for the same period (countries.advice), so that the two pages agree. A
+    period whose country is not on record gets a neutral text that asks to check it.
+    """
     findings = []
-    for stay in stays:
+    for stay in stays_abroad(_all_periods(career)):
         start, end = stay[0].start_date, max(period.end_date for period in stay)
         employers = sorted({period.employer_name for period in stay if period.employer_name})
         at = f" (employeur : {_join(employers)})" if employers else ""

@@ -10,7 +10,6 @@ The barème (data/buy_back_bareme.csv) is the one fixed for 2013 by the arrêté
 2026 because no arrêté followed (Cnav circular of 5 February 2026); only its income thresholds move with the PASS.
 """
 
-import csv
 import dataclasses
 import enum
 from collections.abc import Iterable
@@ -18,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 
 from portal.pension_rules import parameters, text
@@ -127,8 +125,7 @@ class BaremeRow:
 def bareme() -> MappingProxyType[int, BaremeRow]:
     """The table of data/buy_back_bareme.csv, by age in completed years (20 to 66): pension-rules §22.2.4."""
     table: dict[int, BaremeRow] = {}
-    content = resources.files(__package__).joinpath("data", "buy_back_bareme.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(content.splitlines()):
+    for row in parameters.rows("buy_back_bareme.csv"):
         age = int(row["age"])
         table[age] = BaremeRow(
             age=age,

@@ -10,13 +10,11 @@ Not covered: departures for invalidity, handicap, a disabled child, incurable il
 found), the actuarial coefficient of the RAFP capital, military pensions.
 """
 
-import csv
 import enum
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -82,11 +80,6 @@ class Figure:
     carried_forward: bool = False
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    data = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
-    return list(csv.DictReader(data.splitlines()))
-
-
 def _flag(value: str) -> bool:
     if value not in ("true", "false"):
         raise ValueError(f"The uncertain column holds true or false, not {value!r}.")
@@ -102,7 +95,7 @@ class _Series:
 def _series(file: str) -> _Series:
     grouped: dict[str, list[dict[str, str]]] = {}
     uncertain = set()
-    for row in _rows(file):
+    for row in parameters.rows(file):
         grouped.setdefault(row["name"], []).append(row)
         if _flag(row["uncertain"]):
             uncertain.add((row["name"], date.fromisoformat(row["effective_from"])))
@@ -213,7 +206,7 @@ def _cohort_rows(file: str, columns: tuple[str, ...]) -> tuple[_CohortValue, ...
             ),
             _flag(row["uncertain"]),
         )
-        for row in _rows(file)
+        for row in parameters.rows(file)
     )
 
 
@@ -230,7 +223,7 @@ def _active_quarters() -> tuple[_CohortValue, ...]:
 @cache
 def _cancellation_ages() -> MappingProxyType[Category, tuple[_CohortValue, ...]]:
     table: dict[Category, list[_CohortValue]] = {}
-    for row in _rows("civil_service_cancellation_age.csv"):
+    for row in parameters.rows("civil_service_cancellation_age.csv"):
         value = _CohortValue(
             parameters.CohortRow(
                 born_from=date.fromisoformat(row["born_from"]),

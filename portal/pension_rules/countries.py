@@ -9,15 +9,15 @@ Periods completed before an agreement entered into force still count once it app
 the text, it does not cut the career.
 """
 
-import csv
 import enum
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
+
+from portal.pension_rules import parameters
 
 
 class AgreementKind(enum.StrEnum):
@@ -125,9 +125,8 @@ def _country(row: dict[str, str]) -> Country:
 @cache
 def countries() -> MappingProxyType[str, Country]:
     """Every country of data/countries.csv by code, in the order of their French names (for a select list)."""
-    text = resources.files(__package__).joinpath("data", "countries.csv").read_text(encoding="utf-8")
     table: dict[str, Country] = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in parameters.rows("countries.csv"):
         entry = _country(row)
         if entry.code in table:
             raise ValueError(f"countries.csv: {entry.code} appears twice.")

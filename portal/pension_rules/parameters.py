@@ -56,8 +56,7 @@ class QuarterThreshold:
 def quarter_thresholds() -> MappingProxyType[int, QuarterThreshold]:
     """The table of data/quarter_thresholds.csv, by year (200 hours of SMIC until 2013, 150 from 2014)."""
     table: dict[int, QuarterThreshold] = {}
-    text = resources.files(__package__).joinpath("data", "quarter_thresholds.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(text.splitlines()):
+    for row in rows("quarter_thresholds.csv"):
         year = int(row["year"])
         table[year] = QuarterThreshold(
             year=year,
@@ -101,8 +100,7 @@ def social_security_ceilings() -> MappingProxyType[int, SocialSecurityCeiling]:
     """The table of data/pass.csv, by year (IPP series from 1962, francs converted; docs/pension-rules.md §6.1): the
     14th birthday of the first generation simulated is covered (pension-rules §14.3)."""
     table: dict[int, SocialSecurityCeiling] = {}
-    text = resources.files(__package__).joinpath("data", "pass.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(text.splitlines()):
+    for row in rows("pass.csv"):
         year = int(row["year"])
         table[year] = SocialSecurityCeiling(year=year, amount=Decimal(row["pass_eur"]), source=row["source"])
     return MappingProxyType(table)
@@ -131,7 +129,8 @@ FIRST_SUPPORTED_PENSION_DATE = date(2023, 9, 1)
 FIRST_SUPPORTED_BIRTH_DATE = date(1950, 1, 1)
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def rows(name: str) -> list[dict[str, str]]:
+    """The rows of data/<name>, a CSV with a header row: every table of the rules is read through here."""
     text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
@@ -176,7 +175,7 @@ def _cohort_table(name: str, columns: tuple[str, ...], cast: Callable[[str], _Va
             value=tuple(cast(row[column]) for column in columns),
             source=row["source"],
         )
-        for row in _rows(name)
+        for row in rows(name)
     )
 
 
@@ -286,7 +285,7 @@ def value_on(series: tuple[DatedValue, ...], day: date) -> DatedValue:
 def rules() -> MappingProxyType[str, tuple[DatedValue, ...]]:
     """Scalar rules of data/rules.csv (taux plein, surcote, majoration…), each a series by effective date."""
     grouped: dict[str, list[dict[str, str]]] = {}
-    for row in _rows("rules.csv"):
+    for row in rows("rules.csv"):
         grouped.setdefault(row["name"], []).append(row)
     return MappingProxyType({name: _dated(rows) for name, rows in grouped.items()})
 
@@ -300,7 +299,7 @@ def rule(name: str, day: date) -> DatedValue:
 def agirc_arrco() -> MappingProxyType[str, tuple[DatedValue, ...]]:
     """Agirc-Arrco parameters of data/agirc_arrco.csv: purchase_value, service_value, rate_t1, rate_t2…"""
     grouped: dict[str, list[dict[str, str]]] = {}
-    for row in _rows("agirc_arrco.csv"):
+    for row in rows("agirc_arrco.csv"):
         grouped.setdefault(row["parameter"], []).append(row)
     return MappingProxyType({name: _dated(rows) for name, rows in grouped.items()})
 
@@ -318,7 +317,7 @@ def agirc_arrco_anticipation() -> tuple[AnticipationCoefficient, ...]:
     0 to 40): data/agirc_arrco_anticipation.csv (pension-rules §18)."""
     table = tuple(
         AnticipationCoefficient(int(row["quarters_to_full_rate"]), Decimal(row["coefficient"]), row["source"])
-        for row in _rows("agirc_arrco_anticipation.csv")
+        for row in rows("agirc_arrco_anticipation.csv")
     )
     assert [row.quarters_to_full_rate for row in table] == list(range(len(table)))
     return table
@@ -344,7 +343,7 @@ def minimum_contributif_table() -> tuple[MinimumContributif, ...]:
             ceiling_monthly=Decimal(row["ceiling_monthly"]),
             source=row["source"],
         )
-        for row in _rows("minimum_contributif.csv")
+        for row in rows("minimum_contributif.csv")
     )
 
 
@@ -379,7 +378,7 @@ def salary_revaluations() -> tuple[SalaryRevaluation, ...]:
             salaries_until=int(row["salaries_until"]),
             source=row["source"],
         )
-        for row in _rows("salary_revaluation.csv")
+        for row in rows("salary_revaluation.csv")
     )
 
 
@@ -416,7 +415,7 @@ def revaluation_key(pension_date: date) -> date:
 @cache
 def days_per_quarter() -> MappingProxyType[str, int]:
     """Days of an assimilated period that validate one quarter (CSS R351-12): data/assimilated_periods.csv."""
-    return MappingProxyType({row["kind"]: int(row["days_per_quarter"]) for row in _rows("assimilated_periods.csv")})
+    return MappingProxyType({row["kind"]: int(row["days_per_quarter"]) for row in rows("assimilated_periods.csv")})
 
 
 @cache
@@ -425,6 +424,6 @@ def reputes_cotises_caps() -> MappingProxyType[str, int | None]:
     return MappingProxyType(
         {
             row["kind"]: (int(row["max_quarters"]) if row["max_quarters"] else None)
-            for row in _rows("reputes_cotises.csv")
+            for row in rows("reputes_cotises.csv")
         }
     )

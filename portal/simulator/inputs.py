@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from portal.careers import corrections
+from portal.careers import checks, corrections
 from portal.careers import queries as careers_queries
 from portal.careers.models import Assure, Child, PeriodNature, PeriodVersion, RegimeKind
 from portal.db import db
 from portal.formatting import format_date, format_euros, plural
-from portal.pension_rules.civil_service import CivilServiceScheme
+from portal.pension_rules import schemes
 from portal.pension_rules.model import (
     CareerEntry,
     ChildInput,
@@ -44,7 +44,7 @@ KIND_OF_NATURE = {
 
 # The base schemes of the fonction publique: their services count by duration and their pension is computed on the
 # indice of CivilService (pension_rules.civil_service).
-CIVIL_SERVICE_SCHEMES = frozenset(scheme.value for scheme in CivilServiceScheme)
+CIVIL_SERVICE_SCHEMES = schemes.CIVIL_SERVICE_SCHEMES
 
 
 def entry_of(version: PeriodVersion) -> CareerEntry:
@@ -95,34 +95,17 @@ class AbroadStay:
 
 
 def abroad_stays(versions: Mapping[int, PeriodVersion]) -> list[AbroadStay]:
-    """The career's periods abroad grouped into stays, in date order. The grouping is careers.checks.check_abroad's
-    (same recorded country, each period starting at the latest the day after the stay so far ends): the stays the
-    simulator asks about are the ones « À vérifier » describes, and a stay cut into one period a year gets one
-    question rather than one per year."""
-    periods = sorted(
-        ((period_id, version) for period_id, version in versions.items() if is_abroad(entry_of(version))),
-        key=lambda item: item[1].start_date,
-    )
-    stays: list[list[tuple[int, PeriodVersion]]] = []
-    for period_id, version in periods:
-        last = stays[-1] if stays else None
-        if (
-            last is not None
-            and version.country == last[0][1].country
-            and version.start_date <= max(other.end_date for _, other in last) + timedelta(days=1)
-        ):
-            last.append((period_id, version))
-        else:
-            stays.append([(period_id, version)])
+    """The career's periods abroad grouped into stays (careers.checks.stays_abroad, the stays « À vérifier »
+    describes), one country to ask each."""
     return [
         AbroadStay(
-            period_ids=tuple(period_id for period_id, _ in stay),
-            start_date=stay[0][1].start_date,
-            end_date=max(version.end_date for _, version in stay),
-            country=stay[0][1].country,
-            employers=tuple(sorted({version.employer_name for _, version in stay if version.employer_name})),
+            period_ids=tuple(version.period_id for version in stay),
+            start_date=stay[0].start_date,
+            end_date=max(version.end_date for version in stay),
+            country=stay[0].country,
+            employers=tuple(sorted({version.employer_name for version in stay if version.employer_name})),
         )
-        for stay in stays
+        for stay in checks.stays_abroad(versions.values())
     ]
 
 
