@@ -42,6 +42,7 @@ def test_an_agent_instructs_and_a_second_validates_then_the_career_is_corrected(
     camille = context.new_context(locale="fr-FR").new_page()
     agent_login(camille, portal_url, "Camille DURAND")
     camille.get_by_role("link", name=f"N° {reference}").click()
+    camille.locator("iframe.portal-document").first.wait_for(state="attached")
     assert camille.locator("iframe.portal-document").count() == 1  # the PDF, in the page
     assert axe_violations(camille) == []
     camille.get_by_role("button", name="Prendre la demande").click()

@@ -38,6 +38,8 @@ def ask_for(page, portal_url: str, pdf: Path, *, measure: str, birth_name: str, 
 def approve_last(camille, portal_url: str, protected: str, shots: Path | None = None) -> None:
     camille.goto(f"{portal_url}/espace-agents/mandats")
     camille.get_by_role("row", name=re.compile(protected)).get_by_role("link").first.click()
+    # The click returns once the navigation commits, before the page is parsed: wait for the viewer itself.
+    camille.get_by_role("button", name="Valider le mandat").wait_for()
     assert camille.locator("iframe").count() == 1  # the decision, in the page
     if shots is not None:
         camille.screenshot(path=str(shots / "verification-du-mandat.png"), full_page=True)
