@@ -1,7 +1,9 @@
 """Entry points: `gunicorn wsgi:app` for the pages, `celery -A wsgi:celery_app worker` (and `beat`) for the
 background work."""
 
-from portal import create_app
+from portal import create_app, heap
 
 app = create_app()
 celery_app = app.extensions["celery"]
+# Loaded: what follows serves requests and runs tasks (portal/heap.py).
+heap.settle()

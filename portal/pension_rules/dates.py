@@ -12,6 +12,8 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if day.day <= 28:  # every month has it: the calendar is read only for the 29th to the 31st
+        return date(year, month, day.day)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -35,7 +37,7 @@ def age_at(birth_date: date, day: date) -> Age:
     """Completed years and months on `day`."""
     months = (day.year - birth_date.year) * 12 + day.month - birth_date.month
     # The month is complete on the same day of the month, or on its last day when it is shorter (born a 31st).
-    if day.day < birth_date.day and day.day < calendar.monthrange(day.year, day.month)[1]:
+    if day.day < birth_date.day and (day.day < 28 or day.day < calendar.monthrange(day.year, day.month)[1]):
         months -= 1
     return Age(months // 12, months % 12)
 

@@ -16,11 +16,20 @@ values of 2026 are kept for the years after it.
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from portal.pension_rules import abroad, countries, parameters, public_sector, text
+from portal.pension_rules import (
+    abroad,
+    countries,
+    departure_explanations,
+    minimum_contributif,
+    parameters,
+    public_sector,
+    reference_salary,
+    text,
+)
 from portal.pension_rules import complementary as complementary_rules
 from portal.pension_rules.dates import (
     add_months,
@@ -43,22 +52,19 @@ from portal.pension_rules.model import (
     SimulationResult,
     YearQuarters,
 )
+from portal.pension_rules.projection import Projection
 from portal.pension_rules.quarters import (
     CENT,
-    LAST_PARAMETER_YEAR,
-    QUARTERS_PER_YEAR,
     ZERO,
     YearRecord,
-    agirc_arrco_points,
-    months_in,
     pass_of,
     past_year,
     past_years,
-    threshold_of,
 )
+from portal.pension_rules.reference_salary import ReferenceSalary
 from portal.pension_rules.schemes import (
     CIVIL_SERVICE_SCHEMES,
-    REGIME_LABELS,
+    REGIME_GENERAL,
     aligned_schemes,
     not_computed_pensions,
 )
@@ -106,18 +112,20 @@ def _day_rules(day: date) -> _DayRules:
 
 
 class LazyExplanations(Mapping[str, Explanation]):
-    """A departure's explanations, written in French only when read: a simulation computes some twenty departures
-    and a page or an API answer reads them, a comparison of amounts does not."""
+    """A departure's explanations, written in French only when read (`build(*arguments)`): a simulation computes
+    some twenty departures and a page or an API answer reads them, a comparison of amounts does not."""
 
-    __slots__ = ("_build", "_data")
+    __slots__ = ("_build", "_arguments", "_data")
 
-    def __init__(self, build: Callable[[], dict[str, Explanation]]):
+    def __init__(self, build: Callable[..., dict[str, Explanation]], *arguments: object):
         self._build = build
+        self._arguments = arguments
         self._data: dict[str, Explanation] | None = None
 
     def _get(self) -> dict[str, Explanation]:
         if self._data is None:
-            self._data = self._build()
+            self._data = self._build(*self._arguments)
+            self._arguments = ()
         return self._data
 
     def __getitem__(self, key: str) -> Explanation:
@@ -137,26 +145,6 @@ class SimulationError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-# A salary year counted for the SAM: (revalued value, year, salary capped at the PASS, revaluation coefficient).
-_SalaryYear = tuple[Decimal, int, Decimal, Decimal]
-# The French line of a recorded salary year, by year: (salary capped at the PASS, coefficient, revalued value).
-_SalaryLines = dict[int, tuple[Decimal, Decimal, Decimal]]
-# What decides the minimum contributif of a departure, for its explanation: quarters of the régime général and the
-# aligned schemes, quarters cotisés, required quarters, quarters cotisés for the majorée part, whether it applies,
-# the pension before it, the minimum, the supplement, the excess over the ceiling, the supplement after it.
-_MinimumContributifFacts = tuple[int, int, int, int, bool, Decimal, Decimal, Decimal, Decimal, Decimal]
-
-
-@dataclass(slots=True)
-class _BestYears:
-    """The best years for the SAM of the departures of one year (the years before it): the years chosen, best
-    first, how many could be, and once computed their total and average."""
-
-    years: list[_SalaryYear]
-    eligible: int
-    average: tuple[Decimal, Decimal] | None = None
 
 
 @dataclass(slots=True)
@@ -184,8 +172,9 @@ class _Simulation:
         self.summary = simulation_input.summary
         self.past = {} if simulation_input.summary else past_years(simulation_input.career)
         # Every scheme the person has rights in: the career's, the summary's civil-service quarters, the years to come.
+        career_schemes = {entry.regime for entry in simulation_input.career}
         self.schemes = frozenset(
-            {entry.regime for entry in simulation_input.career}
+            career_schemes
             | set(self.summary.quarters_by_scheme if self.summary else ())
             | {work.regime for work in simulation_input.future}
         )
@@ -198,6 +187,8 @@ class _Simulation:
                 for entry in simulation_input.career
                 if entry.regime == scheme and entry.points is not None
             )
+            if scheme in career_schemes
+            else ()
             for scheme in ("IRCANTEC", "RAFP")
         }
         self.has_public_pensions = bool(
@@ -218,7 +209,24 @@ class _Simulation:
             )
         else:
             self.abroad_groups, self.abroad_without_agreement, self.abroad_unknown = abroad.abroad_groups(self.past)
-        self.children_quarters, self.children_quarters_steps = self._children_quarters()
+        # A convention with totalisation-proratisation and no national comparison leaves only its own computation.
+        self.national_allowed = not any(
+            group.agreement.kind is countries.AgreementKind.PRORATA and not group.agreement.national_comparison
+            for group in self.abroad_groups
+        )
+        # A career in the fonction publique alone (its Ircantec or RAFP aside) has no pension of the régime général
+        # and the aligned schemes: none is listed, and their majorations for children (CSS L351-4, L351-5), given
+        # with a pension of theirs, add nothing; the civil-service block carries the fonction publique's own.
+        self.has_aligned = bool(
+            self.summary
+            or not career_schemes.isdisjoint(REGIME_GENERAL)
+            or any(work.regime not in CIVIL_SERVICE_SCHEMES for work in simulation_input.future)
+            or not self.has_public_pensions
+        )
+        if self.has_aligned:
+            self.children_quarters, self.children_quarters_steps = self._children_quarters()
+        else:
+            self.children_quarters, self.children_quarters_steps = 0, []
         self.child_count = len(simulation_input.children)
         self.automatic_full_rate_row = parameters.full_rate_age(self.birth)
         self.automatic_full_rate_age = Age(*self.automatic_full_rate_row.value)
@@ -228,12 +236,20 @@ class _Simulation:
         self.earliest_allowed = next_month_start(simulation_input.as_of)
         last_past = max(self.past, default=simulation_input.as_of.year - 1)
         self.last_recorded_year = last_past
+        self.explained_career = departure_explanations.Career(
+            summary_quarters=self.summary.quarters_all_regimes if self.summary else None,
+            last_recorded_year=last_past,
+            children_quarters_steps=tuple(self.children_quarters_steps),
+            automatic_full_rate_age=self.automatic_full_rate_age,
+            automatic_full_rate_date=self.automatic_full_rate_date,
+            abroad_without_agreement=self.abroad_without_agreement,
+            abroad_unknown=self.abroad_unknown,
+        )
         self._states: dict[date, _State] = {}
         self._past_totals: dict[int, tuple[int, int, int, int]] = {}
-        self._past_salaries: dict[date, tuple[list[_SalaryYear], _SalaryLines]] = {}
-        self._sams: dict[tuple[date, int], _BestYears] = {}
+        self.reference_salary = ReferenceSalary(self.past, last_past)
         self._explained_future: dict[date, dict[int, YearRecord]] = {}
-        self._future_cache: dict[tuple[int, date | None, bool], YearRecord | None] = {}
+        self.projection = Projection(simulation_input.future, self.past)
         self._past_points: dict[int, Decimal] = {}
 
     # --- Children ---
@@ -264,135 +280,77 @@ class _Simulation:
 
     # --- Quarters at a date ---
 
-    def future_years(self, departure: date, explain: bool = False) -> dict[int, YearRecord]:
-        """Projected years from the future earnings, up to the day before the departure; `explain` writes the
-        steps of each year (only the years table shows them). Years before the departure's do not depend on it:
-        they are computed once."""
-        if not self.simulation_input.future:
-            return {}
-        first = min(work.start_date.year for work in self.simulation_input.future)
-        years = {}
-        for year in range(first, departure.year + 1):
-            limit = departure if year == departure.year else None
-            key = (year, limit, explain)
-            if key not in self._future_cache:
-                self._future_cache[key] = self._future_year(year, limit, explain)
-            record = self._future_cache[key]
-            if record is not None:
-                years[year] = record
-        return years
-
-    def _future_year(self, year: int, departure: date | None, explain: bool) -> YearRecord | None:
-        """One projected year; `departure` when it is the year of departure (it ends the year early)."""
-        year_end = date(year + 1, 1, 1)
-        record = None
-        for work in self.simulation_input.future:
-            end = year_end if departure is None else min(year_end, departure)
-            if work.end_date is not None:
-                end = min(end, _day_after(work.end_date))
-            months = months_in(year, work.start_date, end)
-            if months <= 0:
-                continue
-            if record is None:
-                record = YearRecord(year, projected=True)
-            if work.regime in CIVIL_SERVICE_SCHEMES:
-                # Services count by duration, part time as full time for the durée (CPCM L5, L11): one quarter per
-                # three months of services.
-                record.civil_service_months += months
-                if explain:
-                    record.steps.append(
-                        f"Services à venir dans la fonction publique ({REGIME_LABELS[work.regime]}) : {months} mois."
-                    )
-                continue
-            earnings = (work.annual_earnings * work.part_time_percent * months / Decimal(1200)).quantize(
-                CENT, ROUND_HALF_UP
-            )
-            record.aligned_earnings += earnings
-            if explain:
-                record.steps.append(
-                    f"Revenus prévus : {text.euros(work.annual_earnings)} par an"
-                    + (f" à {work.part_time_percent} %" if work.part_time_percent != 100 else "")
-                    + f" pendant {months} mois, soit {text.euros(earnings)}."
-                )
-        if record is None:
-            return None
-        threshold = threshold_of(year)
-        quarters = min(QUARTERS_PER_YEAR, int(record.aligned_earnings // threshold))
-        civil = min(QUARTERS_PER_YEAR, record.civil_service_months // 3)
-        if departure is not None:
-            # Only the civil quarters already over count in the year of departure.
-            elapsed = (departure.month - 1) // 3
-            if max(quarters, civil) > elapsed and explain:
-                record.steps.append(
-                    f"Départ le {text.day(departure)} : seuls les {elapsed} trimestres civils déjà écoulés de "
-                    f"{year} peuvent être validés."
-                )
-            quarters, civil = min(quarters, elapsed), min(civil, elapsed)
-        past = self.past.get(year)
-        room = QUARTERS_PER_YEAR - (past.all if past else 0)
-        kept = max(0, min(quarters, room))
-        civil = max(0, min(civil, room - kept))
-        record.aligned = record.contributed = kept
-        record.all = kept + civil
-        record.contributed += civil
-        record.civil_service = civil
-        record.sam_year = kept > 0
-        record.sam_capped = min(record.aligned_earnings, pass_of(year))
-        if explain and record.aligned_earnings:
-            record.steps.append(
-                f"Seuil de validation : {text.euros(threshold)} par trimestre"
-                + (" (valeur 2026, euros constants)" if year > LAST_PARAMETER_YEAR else "")
-                + f", soit {text.quarters(kept)}."
-            )
-        if explain and civil:
-            record.steps.append(f"Fonction publique : {text.quarters(civil)} de services.")
-        if record.aligned_earnings:
-            record.points, step = agirc_arrco_points(year, record.aligned_earnings, explain)
-            if explain:
-                record.steps.append(step)
-        return record
-
     def past_points(self, last_year: int) -> Decimal:
         cached = self._past_points.get(last_year)
         if cached is None:
-            cached = sum((r.points for year, r in self.past.items() if year <= last_year), ZERO)
+            if not self._past_points:
+                # Every year's running total at once (`past` is in year order): the departures read a handful.
+                running = ZERO
+                for year, record in self.past.items():
+                    running += record.points
+                    self._past_points[year] = running
+            if last_year in self._past_points:
+                return self._past_points[last_year]
+            if self.past and last_year >= self.last_recorded_year:
+                cached = self._past_points[self.last_recorded_year]
+            else:
+                cached = sum((r.points for year, r in self.past.items() if year <= last_year), ZERO)
             self._past_points[last_year] = cached
         return cached
 
     def past_totals(self, last_year: int) -> tuple[int, int, int, int]:
         """Quarters of the recorded career up to last_year: all, régime général, cotisés, and the assimilated ones
         réputés cotisés for the carrière longue within their caps (D351-1-2)."""
-        cached = self._past_totals.get(last_year)
+        totals = self._past_totals
+        if not totals and self.past:
+            # Every recorded year's running totals in one pass (`past` is in year order).
+            caps = parameters.reputes_cotises_caps()
+            total = aligned = contributed = 0
+            by_kind: dict[str, int] = {}
+            for year, record in self.past.items():
+                total += record.all
+                aligned += record.aligned
+                contributed += record.contributed
+                for kind, quarters in record.assimilated.items():
+                    by_kind[kind] = by_kind.get(kind, 0) + quarters
+                reputes = 0
+                for kind, quarters in by_kind.items():
+                    if kind in caps:
+                        cap = caps[kind]
+                        reputes += quarters if cap is None else min(cap, quarters)
+                totals[year] = (total, aligned, contributed, reputes)
+            self._first_past_year, self._last_past_year = min(self.past), max(self.past)
+        cached = totals.get(last_year)
         if cached is not None:
             return cached
-        total = aligned = contributed = reputes = 0
-        caps = parameters.reputes_cotises_caps()
-        by_kind: dict[str, int] = {}
-        for year, record in self.past.items():
-            if year > last_year:
-                continue
-            total += record.all
-            aligned += record.aligned
-            contributed += record.contributed
-            for kind, quarters in record.assimilated.items():
-                by_kind[kind] = by_kind.get(kind, 0) + quarters
-        for kind, quarters in by_kind.items():
-            if kind in caps:
-                cap = caps[kind]
-                reputes += quarters if cap is None else min(cap, quarters)
-        cached = self._past_totals[last_year] = (total, aligned, contributed, reputes)
+        if not self.past or last_year < self._first_past_year:
+            return (0, 0, 0, 0)
+        # A year with nothing recorded holds the totals of the last year before it that has some.
+        year = min(last_year, self._last_past_year)
+        while year not in totals:
+            year -= 1
+        cached = totals[last_year] = totals[year]
         return cached
 
     def state(self, departure: date) -> _State:
         cached = self._states.get(departure)
         if cached is not None:
             return cached
-        future = self.future_years(departure)
+        future, future_all, future_aligned, future_points, civil = self.projection.before(departure.year)
+        if self.simulation_input.future:
+            record = self.projection.year(departure.year, departure)
+            if record is not None:
+                future = {**future, departure.year: record}
+                future_all += record.all
+                future_aligned += record.aligned
+                future_points += record.points
+                civil += record.civil_service
         if self.summary:
             base_all = self.summary.quarters_all_regimes
             base_aligned = self.summary.quarters_regime_general
             base_contributed = self.summary.quarters_contributed
             reputes = 0
+            civil += sum(self.summary.quarters_by_scheme.values())
         else:
             base_all, base_aligned, base_contributed, reputes = self.past_totals(departure.year - 1)
             current = self.past.get(departure.year)
@@ -402,21 +360,10 @@ class _Simulation:
                 base_all += kept
                 base_aligned += min(current.aligned, kept)
                 base_contributed += min(current.contributed, kept)
-        future_all = future_aligned = 0
-        future_points = ZERO
-        civil = 0
-        if self.summary:
-            civil = sum(self.summary.quarters_by_scheme.values())
-        elif self.has_civil_service:
-            civil = sum(record.civil_service for year, record in self.past.items() if year < departure.year)
-            current = self.past.get(departure.year)
-            if current is not None:
-                civil += min(current.civil_service, (departure.month - 1) // 3)
-        for record in future.values():
-            future_all += record.all
-            future_aligned += record.aligned
-            future_points += record.points
-            civil += record.civil_service
+            if self.has_civil_service:
+                civil += sum(record.civil_service for year, record in self.past.items() if year < departure.year)
+                if current is not None:
+                    civil += min(current.civil_service, (departure.month - 1) // 3)
         bought = self.simulation_input.bought_quarters
         bought_all = bought.quarters if bought else 0
         bought_aligned = bought_all if bought and bought.option is BuyBackOption.RATE_AND_DURATION else 0
@@ -568,105 +515,6 @@ class _Simulation:
 
     # --- One departure ---
 
-    def past_salaries(self, key: date) -> tuple[list[_SalaryYear], _SalaryLines]:
-        """Recorded salaries counted for the SAM, capped at the PASS and revalued for pensions sharing the
-        revaluations in force on `key`: (value, year, capped, coefficient), best first, and their French lines."""
-        cached = self._past_salaries.get(key)
-        if cached is not None:
-            return cached
-        coefficients = parameters.revaluation_coefficients(key)
-        salaries: list[_SalaryYear] = []
-        lines: _SalaryLines = {}
-        for year, record in self.past.items():
-            if not record.sam_year:
-                continue
-            coefficient = coefficients.get(year, Decimal(1))
-            capped = min(record.aligned_earnings, pass_of(year))
-            value = capped * coefficient
-            salaries.append((value, year, capped, coefficient))
-            lines[year] = (capped, coefficient, value)
-        salaries.sort(reverse=True)
-        cached = self._past_salaries[key] = (salaries, lines)
-        return cached
-
-    def sam(self, departure: date, state: _State) -> tuple[Decimal, Explanation]:
-        if self.summary:
-            return self.summary.sam, Explanation(
-                f"Salaire annuel moyen indiqué : {text.euros(self.summary.sam)}.", (), ("CSS R351-29",)
-            )
-        key = parameters.revaluation_key(departure)
-        # The salaries of the calendar year in which the pension takes effect are left out of the SAM, whatever the
-        # month (service-public F21552; ministerial answer QE 5108; pension-rules §14.1): its quarters still count.
-        last_year = departure.year - 1
-        base_key = (key, last_year)
-        base = self._sams.get(base_key)
-        if base is None:
-            full_years = [
-                (record.sam_capped, year, record.sam_capped, ONE)
-                for year, record in state.years.items()
-                if record.sam_year and year <= last_year and year not in self.past
-            ]
-            base = self._sams[base_key] = _BestYears(*self.best_years(key, last_year, full_years))
-        best, eligible = base.years, base.eligible
-        if not best:
-            return ZERO, Explanation(
-                "Aucune année ne compte pour le salaire annuel moyen.",
-                ("Seules les années ayant validé au moins un trimestre au régime général comptent.",),
-                ("CSS R351-29",),
-            )
-        if base.average is None:
-            total = sum([item[0] for item in best], ZERO)
-            # Kept for the next departures of the same year, which share their best years.
-            base.average = (total, (total / len(best)).quantize(CENT, ROUND_HALF_UP))
-        total, sam = base.average
-        _, lines = self.past_salaries(key)
-        return sam, Explanation.later(self.sam_explanation, best, eligible, total, sam, lines, departure.year)
-
-    def best_years(self, key: date, last_year: int, projected: list[_SalaryYear]) -> tuple[list[_SalaryYear], int]:
-        """The best years (25 for people born from 1948, R351-29) among the recorded ones up to last_year and the
-        projected ones, best first, and how many years could be chosen."""
-        past, _lines = self.past_salaries(key)
-        best_count = int(parameters.rule("sam_best_years", date(1948, 1, 1)).value)
-        if not past or max(item[1] for item in past) <= last_year:
-            # The usual case: every recorded year is before the departure.
-            candidates = past[:best_count]
-            eligible = len(past)
-        else:
-            # `past` is sorted best first: its first best_count years of the period are all that can be chosen.
-            kept = [item for item in past if item[1] <= last_year]
-            candidates, eligible = kept[:best_count], len(kept)
-        if not projected:
-            return candidates, eligible
-        return sorted([*candidates, *projected], reverse=True)[:best_count], eligible + len(projected)
-
-    def sam_explanation(
-        self,
-        best: list[_SalaryYear],
-        eligible: int,
-        total: Decimal,
-        sam: Decimal,
-        lines: _SalaryLines,
-        departure_year: int,
-    ) -> Explanation:
-        steps = [
-            f"Les {len(best)} meilleures années sur {eligible} ayant validé au moins un trimestre au régime "
-            f"général jusqu'en {departure_year - 1}, chaque salaire plafonné au PASS de son année puis revalorisé. "
-            f"Les salaires de {departure_year}, l'année où la retraite commence, ne comptent pas (ses trimestres, "
-            "si) : une retraite au 1er janvier garde l'année précédente entière.",
-        ]
-        for _value, year, capped, _coefficient in sorted(best, key=lambda item: item[1]):
-            if year in lines:
-                capped, coefficient, value = lines[year]
-                steps.append(f"{year} : {text.euros(capped)} × {text.number(coefficient, 3)} = {text.euros(value)}")
-            else:
-                steps.append(f"{year} : {text.euros(capped)} (prévision, euros constants de 2026)")
-        steps.append(f"Moyenne : {text.euros(total)} ÷ {len(best)} = {text.euros(sam)}.")
-        return Explanation(
-            f"Salaire annuel moyen : {text.euros(sam)}, moyenne de vos {len(best)} meilleures années.",
-            tuple(steps),
-            ("CSS R351-29", "CSS L351-11", "service-public F21552", "arrêtés annuels de revalorisation"),
-        )
-
     def surcote_quarters(self, departure: date, legal_reached: date, required: int, state: _State) -> int:
         """Quarters cotisés after the legal age and beyond the required duration (D351-1-4): counted by civil quarter,
         from the one after the quarter in which the age is reached, four at most a year."""
@@ -682,21 +530,25 @@ class _Simulation:
         count = 0
         last_year = _last_counted_year(departure)
         elapsed_in_departure_year = (departure.month - 1) // 3
+        past = {} if self.summary else self.past
+        future = state.years
         for year in range(age_year, last_year + 1):
-            past = None if self.summary else self.past.get(year)
-            future = state.years.get(year)
-            validated = (past.all if past else 0) + (future.all if future else 0)
-            contributed = (past.contributed if past else 0) + (future.contributed if future else 0)
-            for position in range(1, validated + 1):
-                beyond = cumulative >= required
-                cumulative += 1
-                if not beyond or position > contributed:
-                    continue
-                if year == age_year and position <= age_quarter:
-                    continue
-                if year == departure.year and position > elapsed_in_departure_year:
-                    continue
-                count += 1
+            past_year_record = past.get(year)
+            future_year_record = future.get(year)
+            validated = contributed = 0
+            if past_year_record is not None:
+                validated, contributed = past_year_record.all, past_year_record.contributed
+            if future_year_record is not None:
+                validated += future_year_record.all
+                contributed += future_year_record.contributed
+            # The year's quarters in order: position p is beyond the duration once `cumulative + p - 1` reaches it;
+            # it counts if cotisé (p ≤ contributed), after the quarter of the legal age, and already over in the
+            # year of departure.
+            first = max(1, required - cumulative + 1, age_quarter + 1 if year == age_year else 1)
+            last = min(validated, contributed, elapsed_in_departure_year if year == departure.year else validated)
+            if last >= first:
+                count += last - first + 1
+            cumulative += validated
         return count
 
     def departure(self, day: date, legal_reached: date, long_career_from: date | None) -> Departure:
@@ -722,7 +574,10 @@ class _Simulation:
         surcote_rate = rules.surcote
         proratisation_quarters = min(state.aligned, required)
         proratisation = Decimal(proratisation_quarters) / Decimal(required)
-        sam, sam_explanation = self.sam(day, state)
+        if self.summary:
+            sam, sam_explanation = self.summary.sam, reference_salary.given(self.summary.sam)
+        else:
+            sam, sam_explanation = self.reference_salary.at(day, state.years)
         raw = sam * rate * proratisation
         cap = pass_of(day.year) * rules.cap_in_pass
         capped = min(raw, cap)
@@ -776,19 +631,15 @@ class _Simulation:
                 decote,
             )
         # The ceiling of the minimum contributif weighs every pension (CSS L351-10): Agirc-Arrco and the public ones.
-        other_pensions = complementary + sum(
-            (pension.annual_gross or ZERO for pension in public if pension.computed), ZERO
-        )
-        minimum_contributif_applied, before_majoration, minimum_contributif_explanation = self.minimum_contributif(
-            day, full, with_surcote, state, required, other_pensions
+        other_pensions = complementary
+        for pension in public:
+            if pension.computed and pension.annual_gross:
+                other_pensions += pension.annual_gross
+        minimum_contributif_applied, before_majoration, minimum_contributif_explanation = minimum_contributif.apply(
+            day, full, with_surcote, state.aligned, state.contributed, required, other_pensions
         )
         paid = national
-        # A convention with totalisation-proratisation and no national comparison leaves only its own computation.
-        national_allowed = not any(
-            group.agreement.kind is countries.AgreementKind.PRORATA and not group.agreement.national_comparison
-            for group in self.abroad_groups
-        )
-        best = before_majoration if national_allowed else None
+        best = before_majoration if self.national_allowed else None
         for computation in agreements:
             if best is None or computation.amount > best:
                 paid, best = computation, computation.amount
@@ -803,108 +654,77 @@ class _Simulation:
         base_monthly = (base / 12).quantize(CENT, ROUND_HALF_UP)
         complementary_monthly = (complementary / 12).quantize(CENT, ROUND_HALF_UP)
         age = age_at(self.birth, day)
+        rate_percent = _percent(rate)
 
-        def explain() -> dict[str, Explanation]:
-            return {
-                "quarters": self.quarters_explanation(day, state, required_row),
-                "rate": self.rate_explanation(
-                    day,
-                    full,
-                    by_age,
-                    by_quarters,
-                    is_long_career,
-                    decote,
-                    missing_by_quarters,
-                    missing_by_age,
-                    months_to_full_rate_age,
-                    rate,
-                    reduction,
-                    full_rate_value,
-                    state.all,
-                    required,
-                ),
-                "surcote": Explanation(
-                    f"Surcote : {text.quarters(surcote)}, soit +{text.percent(surcote_rate * surcote)} sur la pension.",
-                    (
-                        "Chaque trimestre cotisé après l'âge légal et au-delà de la durée requise ajoute 1,25 % à la "
-                        "pension de base, compté par trimestre civil à partir de celui qui suit votre anniversaire.",
-                    ),
-                    ("CSS L351-1-2", "CSS D351-1-4"),
-                ),
-                "sam": sam_explanation,
-                "proratisation": Explanation(
-                    f"Proratisation : {proratisation_quarters} / {required}.",
-                    (
-                        f"Trimestres au régime général et aux régimes alignés (enfants compris) : {state.aligned}, "
-                        f"limités à la durée requise de {required}.",
-                    ),
-                    ("CSS R351-6", "service-public F21552"),
-                ),
-                "base": self.base_explanation(
-                    sam,
-                    rate,
-                    proratisation,
-                    proratisation_quarters,
-                    required,
-                    raw,
-                    cap,
-                    capped,
-                    surcote,
-                    surcote_rate,
-                    majoration,
-                    base,
-                    minimum_contributif_applied,
-                    None if paid is national else paid.amount,
-                ),
-                "minimum_contributif": minimum_contributif_explanation,
-                **(
-                    {
-                        "abroad": abroad.explanation(
-                            national,
-                            agreements,
-                            paid,
-                            before_majoration,
-                            self.abroad_without_agreement,
-                            self.abroad_unknown,
-                        )
-                    }
-                    if agreements or self.abroad_without_agreement or self.abroad_unknown
-                    else {}
-                ),
-                "complementary": complementary_rules.explanation(
-                    day, points, service_value, anticipation, complementary, missing_by_age, missing_by_quarters
-                ),
-                "net": Explanation(
-                    f"Montant net estimé : {text.euros(net)} par mois.",
-                    (
-                        "Prélèvements au taux normal : CSG "
-                        f"{text.percent(parameters.rule('csg_pension_normal_rate', day).value)}, "
-                        f"CRDS {text.percent(parameters.rule('crds_rate', day).value)}, CASA "
-                        f"{text.percent(parameters.rule('casa_rate', day).value)}, "
-                        f"et {text.percent(self.complementary_extra(day))} "
-                        "d'assurance maladie sur la complémentaire.",
-                        "Selon votre revenu fiscal de référence, la CSG peut être de 0 %, 3,8 % ou 6,6 % ; l'impôt sur "
-                        "le revenu n'est pas déduit.",
-                    ),
-                    ("CSS L136-8", "CSS L14-10-4", "CSS L131-2"),
-                ),
-            }
-
-        explanation = LazyExplanations(explain)
-        pensions = [
-            Pension(
-                scheme=self.aligned_payer,
-                kind=PensionKind.BASE,
-                computed=True,
-                rate=_percent(rate),
-                decote_quarters=decote,
-                surcote_quarters=surcote,
-                annual_gross=base,
-                monthly_gross=base_monthly,
-                explanation=Explanation.later(_explanation_of, explanation, "base"),
-                merged=self.aligned_schemes,
+        # The computed pensions: the aligned schemes' and Agirc-Arrco's, then those of the public sector.
+        total = base_monthly + complementary_monthly
+        net = base_monthly * (1 - rules.base_deductions) + complementary_monthly * (1 - rules.complementary_deductions)
+        for pension in public:
+            if pension.computed and pension.monthly_gross is not None:
+                total += pension.monthly_gross
+                deductions = (
+                    rules.base_deductions if pension.kind is PensionKind.BASE else rules.complementary_deductions
+                )
+                net += pension.monthly_gross * (1 - deductions)
+        net = net.quantize(CENT, ROUND_HALF_UP)
+        facts = departure_explanations.Facts(
+            day=day,
+            quarters_all=state.all,
+            quarters_aligned=state.aligned,
+            quarters_contributed=state.contributed,
+            children_quarters=state.children_quarters,
+            projected=state.years,
+            required_row=required_row,
+            required=required,
+            full=full,
+            by_quarters=by_quarters,
+            is_long_career=is_long_career,
+            decote=decote,
+            missing_by_quarters=missing_by_quarters,
+            missing_by_age=missing_by_age,
+            months_to_full_rate_age=months_to_full_rate_age,
+            rate=rate,
+            reduction=reduction,
+            full_rate_value=full_rate_value,
+            surcote=surcote,
+            surcote_rate=surcote_rate,
+            sam=sam,
+            sam_explanation=sam_explanation,
+            proratisation_quarters=proratisation_quarters,
+            raw=raw,
+            cap=cap,
+            capped=capped,
+            majoration=majoration,
+            base=base,
+            minimum_contributif_applied=minimum_contributif_applied,
+            minimum_contributif_explanation=minimum_contributif_explanation,
+            national=national,
+            agreements=agreements,
+            paid=paid,
+            before_majoration=before_majoration,
+            points=points,
+            service_value=service_value,
+            anticipation=anticipation,
+            complementary=complementary,
+            net=net,
+        )
+        explanation = LazyExplanations(departure_explanations.build, self.explained_career, facts)
+        pensions = []
+        if self.has_aligned:
+            pensions.append(
+                Pension(
+                    scheme=self.aligned_payer,
+                    kind=PensionKind.BASE,
+                    computed=True,
+                    rate=rate_percent,
+                    decote_quarters=decote,
+                    surcote_quarters=surcote,
+                    annual_gross=base,
+                    monthly_gross=base_monthly,
+                    explanation=Explanation.later(_explanation_of, explanation, "base"),
+                    merged=self.aligned_schemes,
+                )
             )
-        ]
         if points:
             pensions.append(
                 Pension(
@@ -920,17 +740,6 @@ class _Simulation:
                 )
             )
         pensions.extend(public)
-        # The computed pensions: the aligned schemes' and Agirc-Arrco's, then those of the public sector.
-        total = base_monthly + complementary_monthly
-        net = base_monthly * (1 - rules.base_deductions) + complementary_monthly * (1 - rules.complementary_deductions)
-        for pension in pensions[2 if points else 1 :]:
-            if pension.computed and pension.monthly_gross is not None:
-                total += pension.monthly_gross
-                deductions = (
-                    rules.base_deductions if pension.kind is PensionKind.BASE else rules.complementary_deductions
-                )
-                net += pension.monthly_gross * (1 - deductions)
-        net = net.quantize(CENT, ROUND_HALF_UP)
         return Departure(
             date=day,
             age=age,
@@ -942,7 +751,7 @@ class _Simulation:
             long_career=is_long_career,
             decote_quarters=decote,
             surcote_quarters=surcote,
-            rate=_percent(rate),
+            rate=rate_percent,
             proratisation=proratisation,
             sam=sam,
             minimum_contributif=minimum_contributif_applied,
@@ -956,210 +765,6 @@ class _Simulation:
             total_monthly_net=net,
             pensions=(*pensions, *self.other_pensions),
             explanation=explanation,
-        )
-
-    def base_deductions(self, day: date) -> Decimal:
-        return (
-            parameters.rule("csg_pension_normal_rate", day).value
-            + parameters.rule("crds_rate", day).value
-            + parameters.rule("casa_rate", day).value
-        )
-
-    def complementary_extra(self, day: date) -> Decimal:
-        return parameters.rule("complementary_health_contribution", day).value
-
-    def minimum_contributif(
-        self, day: date, full: bool, base: Decimal, state: _State, required: int, other_pensions: Decimal
-    ) -> tuple[bool, Decimal, Explanation]:
-        """The minimum contributif (CSS L351-10): at the taux plein, the pension is raised to it, prorated like the
-        pension; the majorée part needs 120 quarters cotisés and is prorated on them; the supplement shrinks when all
-        pensions together pass the ceiling. Returns (applied, the pension after it, its explanation)."""
-        row = parameters.minimum_contributif(day)
-        if not full:
-            return False, base, Explanation.later(self.minimum_contributif_explanation, row, None)
-        proratisation = Decimal(min(state.aligned, required)) / Decimal(required)
-        minimum = row.monthly * 12 * proratisation
-        threshold = int(parameters.rule("minimum_contributif_contributed_quarters", day).value)
-        majore = state.contributed >= threshold
-        if majore:
-            # Prorated on the quarters cotisés of the régime général and the aligned schemes only, which cannot
-            # exceed theirs: a fonctionnaire's services make no majorée part here.
-            contributed_proratisation = Decimal(min(state.contributed, state.aligned, required)) / Decimal(required)
-            minimum += (row.monthly_majore - row.monthly) * 12 * contributed_proratisation
-        minimum = minimum.quantize(CENT, ROUND_HALF_UP)
-        supplement = max(ZERO, minimum - base)
-        excess = base + supplement + other_pensions - row.ceiling_monthly * 12 if supplement else ZERO
-        reduced = max(ZERO, supplement - excess) if excess > 0 else supplement
-        facts = (
-            state.aligned,
-            state.contributed,
-            required,
-            threshold,
-            majore,
-            base,
-            minimum,
-            supplement,
-            excess,
-            reduced,
-        )
-        if reduced <= 0:
-            return False, base, Explanation.later(self.minimum_contributif_explanation, row, facts)
-        return True, base + reduced, Explanation.later(self.minimum_contributif_explanation, row, facts)
-
-    def minimum_contributif_explanation(
-        self, row: parameters.MinimumContributif, facts: _MinimumContributifFacts | None
-    ) -> Explanation:
-        references = ("CSS L351-10", "CSS D351-2-1")
-        if facts is None:
-            return Explanation(
-                "Minimum contributif : non, il ne s'applique qu'à une pension au taux plein.", (), references
-            )
-        aligned, contributed, required, threshold, majore, base, minimum, supplement, excess, reduced = facts
-        steps = [f"Minimum de base : {text.euros(row.monthly)} par mois × {min(aligned, required)}/{required}."]
-        if majore:
-            steps.append(
-                f"Majoration ({contributed} trimestres cotisés, au moins {threshold}) : "
-                f"({text.euros(row.monthly_majore)} − {text.euros(row.monthly)}) × "
-                f"{min(contributed, required)}/{required}."
-            )
-        if not supplement:
-            return Explanation(
-                f"Minimum contributif : non, votre pension ({text.euros(base)} par an) dépasse le minimum "
-                f"({text.euros(minimum)} par an).",
-                tuple(steps),
-                references,
-            )
-        if excess > 0:
-            steps.append(
-                f"Vos retraites réunies dépasseraient le plafond de {text.euros(row.ceiling_monthly)} par mois : le "
-                f"complément est réduit de {text.euros(min(excess, supplement))} par an."
-            )
-        if reduced <= 0:
-            return Explanation(
-                "Minimum contributif : non, vos retraites réunies dépassent son plafond.", tuple(steps), references
-            )
-        steps.append(f"Votre pension passe de {text.euros(base)} à {text.euros(base + reduced)} par an.")
-        steps.append(
-            "Il n'est versé que si vos retraites de tous les régimes restent sous le plafond, ce que la caisse "
-            "vérifie au départ."
-        )
-        return Explanation(
-            f"Minimum contributif : oui, votre pension est portée à {text.euros(base + reduced)} par an.",
-            tuple(steps),
-            references,
-        )
-
-    def quarters_explanation(self, day: date, state: _State, required_row: parameters.CohortRow[int]) -> Explanation:
-        steps = []
-        if self.summary:
-            steps.append(f"Trimestres indiqués (mode résumé) : {self.summary.quarters_all_regimes} tous régimes.")
-        else:
-            steps.append(f"Trimestres inscrits à votre carrière jusqu'à {self.last_recorded_year}.")
-        projected = sum(record.all for record in state.years.values())
-        if projected:
-            steps.append(f"Trimestres prévus d'ici le départ : {projected}.")
-        if state.children_quarters:
-            steps.append(f"Trimestres pour enfants (majorations de durée d'assurance) : {state.children_quarters}.")
-            steps.extend(self.children_quarters_steps)
-        steps.append(
-            f"Durée requise pour votre génération et un départ au {text.day(day)} : {required_row.value[0]} "
-            f"trimestres ({required_row.source.split(';')[0]})."
-        )
-        return Explanation(
-            f"{state.all} trimestres tous régimes, dont {state.aligned} au régime général "
-            f"et {state.contributed} cotisés.",
-            tuple(steps),
-            ("CSS L161-17-3", "CSS R351-9", "CSS L351-4"),
-        )
-
-    def rate_explanation(
-        self,
-        day: date,
-        full: bool,
-        by_age: bool,
-        by_quarters: bool,
-        is_long_career: bool,
-        decote: int,
-        missing_by_quarters: int,
-        missing_by_age: int,
-        months_to_full_rate_age: int,
-        rate: Decimal,
-        reduction: Decimal,
-        full_rate_value: Decimal,
-        quarters: int,
-        required: int,
-    ) -> Explanation:
-        references = ("CSS L351-1", "CSS L351-8", "CSS R351-27")
-        if full:
-            if is_long_career:
-                reason = "vous partez au titre des carrières longues"
-            elif by_quarters:
-                reason = f"vous avez {quarters} trimestres pour {required} requis"
-            else:
-                reason = f"vous avez atteint {text.age(self.automatic_full_rate_age)}, l'âge du taux plein automatique"
-            return Explanation(
-                f"Taux plein de {text.percent(full_rate_value)} : {reason}.",
-                ("Le taux plein est de 50 % du salaire annuel moyen.",),
-                references,
-            )
-        steps = (
-            f"Trimestres manquants par rapport à la durée requise : {required} − {quarters} = {missing_by_quarters}.",
-            "Trimestres manquants jusqu'à l'âge du taux plein automatique "
-            f"({text.age(self.automatic_full_rate_age)}, le {text.day(self.automatic_full_rate_date)}) : "
-            f"{months_to_full_rate_age} mois, soit {text.quarters(missing_by_age)} (arrondi au trimestre supérieur).",
-            "Le nombre le plus avantageux est retenu, 20 au plus : " + text.quarters(decote) + ".",
-            f"Décote : {text.percent(reduction)} de la pension par trimestre manquant, soit "
-            f"{text.percent(full_rate_value)} × (1 − {text.percent(reduction)} × {decote}) = {text.percent(rate)}.",
-        )
-        return Explanation(f"Taux de {text.percent(rate)} : une décote de {text.quarters(decote)}.", steps, references)
-
-    def base_explanation(
-        self,
-        sam: Decimal,
-        rate: Decimal,
-        proratisation: Decimal,
-        proratisation_quarters: int,
-        required: int,
-        raw: Decimal,
-        cap: Decimal,
-        capped: Decimal,
-        surcote: int,
-        surcote_rate: Decimal,
-        majoration: Decimal,
-        base: Decimal,
-        minimum_contributif_applied: bool,
-        abroad_amount: Decimal | None,
-    ) -> Explanation:
-        if abroad_amount is not None:
-            steps = [
-                f"Calcul selon l'accord international, plus favorable que le calcul national : "
-                f"{text.euros(abroad_amount)} par an (détail dans « Périodes à l'étranger »)."
-            ]
-            raw = ZERO
-            surcote = 0
-        else:
-            steps = [
-                f"Salaire annuel moyen × taux × proratisation : {text.euros(sam)} × {text.percent(rate)} × "
-                f"{proratisation_quarters}/{required} = {text.euros(raw)} par an."
-            ]
-        if raw > cap:
-            steps.append(f"Plafonné à la moitié du PASS de l'année : {text.euros(cap)} par an.")
-        if surcote:
-            steps.append(
-                f"Surcote de {text.quarters(surcote)} : × (1 + {text.percent(surcote_rate)} × {surcote}) = "
-                f"{text.euros(capped * (1 + surcote_rate * surcote))}."
-            )
-        if minimum_contributif_applied:
-            steps.append("Portée au minimum contributif (voir ce détail).")
-        if majoration:
-            steps.append(
-                f"Majoration pour trois enfants ou plus : + {text.percent(majoration)}, calculée en dernier, sur la "
-                "retraite déjà portée au minimum ou ramenée au maximum."
-            )
-        return Explanation(
-            f"Retraite de base : {text.euros(base)} brut par an, {text.euros(base / 12)} par mois.",
-            tuple(steps),
-            ("CSS R351-29", "CSS L351-12", "service-public F21552"),
         )
 
     # --- The whole result ---
@@ -1294,7 +899,7 @@ class _Simulation:
             steps.extend(past_year(year, past.entries, explain=True).steps)
         explained = self._explained_future.get(reference)
         if explained is None:
-            explained = self._explained_future[reference] = self.future_years(reference, explain=True)
+            explained = self._explained_future[reference] = self.projection.years(reference, explain=True)
         projected = explained.get(year)
         if projected is not None:
             steps.extend(projected.steps)
@@ -1391,10 +996,6 @@ def _last_counted_year(departure: date) -> int:
     """The last recorded year whose rights count for a departure: the year before, or the year itself from February
     (its quarters already validated)."""
     return departure.year if departure.month > 1 else departure.year - 1
-
-
-def _day_after(day: date) -> date:
-    return day + timedelta(days=1)
 
 
 def simulate(simulation_input: SimulationInput) -> SimulationResult:

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from portal.pension_rules import countries, parameters, text
 from portal.pension_rules.dates import months_between
@@ -53,11 +54,22 @@ class YearRecord:
 def cap_quarters(sources: list[tuple[int, bool, bool, str]]) -> tuple[int, int, int, dict[str, int], int]:
     """Retain at most four quarters in a year, cotisés first then régime général first (the most useful for the
     carrière longue, the surcote and the proratisation). sources: (quarters, contributed, regime_general, kind)."""
+    if len(sources) == 1:
+        # Most years have one source: nothing to order or share.
+        quarters, is_contributed, is_aligned, kind = sources[0]
+        kept = max(0, min(quarters, QUARTERS_PER_YEAR))
+        return (
+            kept,
+            kept if is_aligned else 0,
+            kept if is_contributed else 0,
+            {kind: kept} if kept and not is_contributed else {},
+            quarters,
+        )
     room = QUARTERS_PER_YEAR
     total = aligned = contributed = 0
     assimilated: dict[str, int] = {}
     offered = sum(source[0] for source in sources)
-    for quarters, is_contributed, is_aligned, kind in sorted(sources, key=lambda s: (not s[1], not s[2])):
+    for quarters, is_contributed, is_aligned, kind in sorted(sources, key=_retained_first):
         kept = min(quarters, room)
         if kept <= 0:
             continue
@@ -72,27 +84,45 @@ def cap_quarters(sources: list[tuple[int, bool, bool, str]]) -> tuple[int, int, 
     return total, aligned, contributed, assimilated, offered
 
 
+def _retained_first(source: tuple[int, bool, bool, str]) -> tuple[bool, bool]:
+    return not source[1], not source[2]
+
+
+# A simulation reads the threshold, the PASS and the Agirc-Arrco values of a year many times over: each is read from
+# its table once per year number (the tables never change while the process runs).
+@cache
 def threshold_of(year: int) -> Decimal:
     return parameters.quarter_threshold(min(year, LAST_PARAMETER_YEAR))
 
 
+@cache
 def pass_of(year: int) -> Decimal:
     return parameters.pass_annual(min(year, LAST_PARAMETER_YEAR))
+
+
+@cache
+def _agirc_arrco_year(year: int) -> tuple[date, Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """The values that buy a year's points: (day read, PASS, top of tranche 2, rate 1, rate 2, purchase value)."""
+    day = date(min(year, LAST_PARAMETER_YEAR), 1, 1)
+    series = parameters.agirc_arrco()
+    ceiling = pass_of(year)
+    return (
+        day,
+        ceiling,
+        ceiling * parameters.value_on(series["t2_ceiling_in_pass"], day).value,
+        parameters.value_on(series["rate_t1"], day).value,
+        parameters.value_on(series["rate_t2"], day).value,
+        parameters.value_on(series["purchase_value"], day).value,
+    )
 
 
 def agirc_arrco_points(year: int, salary: Decimal, explain: bool = True) -> tuple[Decimal, str]:
     """Points bought by a year's salary: (tranche 1 × 6,20 % + tranche 2 × 17 %) / valeur d'achat (ANI 2017)."""
     if year < AGIRC_ARRCO_FROM:
         return ZERO, "Agirc-Arrco : avant 2019, les points ne peuvent pas être déduits du salaire."
-    day = date(min(year, LAST_PARAMETER_YEAR), 1, 1)
-    series = parameters.agirc_arrco()
-    ceiling = pass_of(year)
-    t2_top = ceiling * parameters.value_on(series["t2_ceiling_in_pass"], day).value
+    day, ceiling, t2_top, rate_1, rate_2, purchase = _agirc_arrco_year(year)
     tranche_1 = min(salary, ceiling)
     tranche_2 = max(ZERO, min(salary, t2_top) - ceiling)
-    purchase = parameters.value_on(series["purchase_value"], day).value
-    rate_1 = parameters.value_on(series["rate_t1"], day).value
-    rate_2 = parameters.value_on(series["rate_t2"], day).value
     points = ((tranche_1 * rate_1 + tranche_2 * rate_2) / purchase).quantize(CENT, ROUND_HALF_UP)
     if not explain:
         return points, ""
@@ -199,8 +229,8 @@ def past_year(year_number: int, entries: tuple[CareerEntry, ...], explain: bool)
         sources.append((quarters, kind in CONTRIBUTED_KINDS, is_aligned, kind.value))
         if is_aligned and quarters:
             record.sam_year = True
-        threshold_row = parameters.quarter_thresholds()[min(year_number, LAST_PARAMETER_YEAR)]
         if explain:
+            threshold_row = parameters.quarter_thresholds()[min(year_number, LAST_PARAMETER_YEAR)]
             sources_of_pool = list(dict.fromkeys(pooled_schemes.get((regime, kind), [(regime, kind)])))
             label = " et ".join(f"{KIND_LABELS[k]} ({REGIME_LABELS[r]})" for r, k in sources_of_pool)
             record.steps.append(

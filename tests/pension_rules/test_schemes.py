@@ -198,6 +198,24 @@ def test_a_fonctionnaire_without_regime_general_quarters_gets_no_minimum_contrib
     assert row.base_annual_gross == 0
 
 
+def test_a_fonctionnaire_alone_gets_no_pension_line_of_the_regime_general_and_none_of_its_child_quarters():
+    # No aligned scheme in the career: the régime général pays nothing, so its line is not listed (it read « 0,00 € »),
+    # and its majorations for children (CSS L351-4: eight quarters per child to the mother) are not added to the
+    # all-scheme duration; the fonction publique's own for children are in its block (CPCM L12 b). Two children, 144
+    # quarters of services: the quarters stay 144 and the décote 15, as for a person without children.
+    children = [{"birth_date": "2006-03-01"}, {"birth_date": "2009-05-12"}]
+    data = person(
+        FP_BORN, AS_OF, sex="F", children=children, career=services(1990, 2025), civil_service=civil(),
+        pension_date=FP_DAY,
+    )  # fmt: skip
+    row = departure(run(data), FP_DAY)
+    assert [pension.scheme for pension in row.pensions if pension.computed] == ["SRE"]
+    assert row.quarters_all_regimes == 144
+    (sre,) = row.pensions
+    assert sre.decote_quarters == 15
+    assert row.total_monthly_gross == sre.monthly_gross
+
+
 def test_ircantec_and_rafp_lines_without_points_are_listed_not_dropped():
     career = [
         *(work(year) for year in range(2005, 2021)),

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from portal import clock
-from portal.careers.models import DataSource, PeriodNature
+from portal.careers import services as careers_services
+from portal.careers.models import Category, CivilServiceScheme, DataSource, PeriodNature
 from portal.demo.seed import seed_demo
 from portal.formatting import format_euros
 from portal.pension_rules import countries
@@ -290,6 +291,27 @@ def test_an_incomplete_or_impossible_situation_is_refused_in_french_never_a_500(
     page = pierre_yves.get("/ma-retraite/simulation")
     response = pierre_yves.post("/ma-retraite/simulation", data=_civil_service_data(page.text, **overrides))
     assert_page(response, status=422, shows=message)
+
+
+def test_a_fonctionnaire_with_no_regime_general_period_reads_no_line_of_it(client, db):
+    """A career in the SRE alone: the page listed « Retraite de base : régime général 0,00 € » and its SAM and
+    proratisation; the régime général pays nothing here, so neither its line nor its column nor its explanations."""
+    assure = create_assure(identity="demo-jean-pierre-martin")
+    for year in range(1990, 2026):
+        create_period(
+            assure, year=year, regime="SRE", nature=PeriodNature.SALARIED, quarters=4, earnings=None,
+            employer_name="Ministère de l'Éducation nationale", employer_siret=None,
+        )  # fmt: skip
+    careers_services.set_civil_service_profile(
+        assure, scheme=CivilServiceScheme.SRE, category=Category.SEDENTARY, index_majore=600,
+        index_start_date=date(2020, 1, 1),
+    )  # fmt: skip
+    assert login_and_bind(client).status_code == 303
+    page = client.get("/ma-retraite/simulation")
+    text = assert_page(page, shows=["Pension de la fonction publique d'État (SRE)", "Ce qui est comparé"])
+    assert "régime général" not in text.split("Comment ces chiffres sont obtenus")[0]
+    assert "Base brute / mois" not in text
+    assert "Salaire annuel moyen" not in text
 
 
 def test_left_empty_the_simulation_runs_and_says_the_civil_service_pension_is_not_computed(pierre_yves):
