@@ -1,9 +1,7 @@
 """Entry points: `gunicorn wsgi:app` for the pages, `celery -A wsgi:celery_app worker` (and `beat`) for the
 background work."""
 
-from portal import create_app, heap
+from portal import create_app
 
 app = create_app()
 celery_app = app.extensions["celery"]
-# Loaded: what follows serves requests and runs tasks (portal/heap.py).
-heap.settle()

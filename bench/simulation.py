@@ -4,11 +4,10 @@ The career is the one of a salarié born on 15 July 1964 who started at 20: 43 y
 2025) with their Agirc-Arrco points, a few months of unemployment, two children, and earnings to come until the
 departure; the simulation computes every departure from the earliest date to the automatic full rate (22 dates).
 
-Four figures: the engine alone (`simulate`, explanations written only when read) in a bare process, then as a
-portal worker runs it (the heap settled as wsgi.py does, portal/heap.py); the engine plus the whole JSON answer of
-the API (every explanation of every departure and year written out); the engine on a mixed career (régime général,
-fonction publique with its indice, RAFP, Ircantec, periods in the EU). Targets (issue of the register's scale):
-2,000 per second for the engine, 1,000 for the API's whole path.
+Three figures: the engine alone (`simulate`, explanations written only when read); the engine plus the whole JSON
+answer of the API (every explanation of every departure and year written out); the engine on a mixed career (régime
+général, fonction publique with its indice, RAFP, Ircantec, periods in the EU). Targets (issue of the register's
+scale): 2,000 per second for the engine, 1,000 for the API's whole path.
 Run: make bench, or .venv/bin/python bench/simulation.py
 """
 
@@ -22,7 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import heap
 from portal.pension_rules import io
 from portal.pension_rules.engine import simulate
 
@@ -93,18 +91,11 @@ def main() -> None:
     result = simulate(inp)
     entries = len(inp.career)
     print(f"Simulation bench: {entries} career entries (1983-2025), {len(result.departures)} departures, one core")
-    # First as a bare Python process, then as a portal worker runs: wsgi.py settles the heap once loaded.
-    bare = rate(lambda: simulate(inp))
-    heap.settle()
     engine = rate(lambda: simulate(inp))
     answer = rate(lambda: json.dumps(io.result_to_dict(simulate(io.parse_input(data, today=TODAY)))))
     mixed = io.parse_input(mixed_input(), today=TODAY)
     mixed_rate = rate(lambda: simulate(mixed))
-    print(f"  engine (simulate), bare process              {bare:6.0f} simulations/s  ({1000 / bare:.2f} ms each)")
-    print(
-        f"  engine (simulate), heap settled as wsgi.py   {engine:6.0f} simulations/s  ({1000 / engine:.2f} ms each), "
-        f"{engine / bare:.2f}× the bare process"
-    )
+    print(f"  engine (simulate)                            {engine:6.0f} simulations/s  ({1000 / engine:.2f} ms each)")
     print(f"  parse + engine + full JSON with explanations {answer:6.0f} simulations/s  ({1000 / answer:.2f} ms each)")
     print(
         f"  mixed career (RG, SRE, RAFP, Ircantec, EU) {mixed_rate:6.0f} simulations/s  "

@@ -71,6 +71,8 @@ class Facts:
     anticipation: parameters.AnticipationCoefficient
     complementary: Decimal
     net: Decimal
+    # A catégorie active departure before the legal age: the date the pensions computed here can start.
+    not_before: date | None = None
 
 
 def build(career: Career, facts: Facts) -> dict[str, Explanation]:
@@ -111,6 +113,21 @@ def build(career: Career, facts: Facts) -> dict[str, Explanation]:
     explanations["complementary"] = complementary_rules.explanation(
         day, f.points, f.service_value, f.anticipation, f.complementary, f.missing_by_age, f.missing_by_quarters
     )
+    if f.not_before is not None:
+        waiting = Explanation(
+            f"Pas avant le {text.day(f.not_before)}, l'âge légal : seule votre pension de fonctionnaire de la "
+            "catégorie active commence à cette date.",
+            (
+                "Le régime général, Agirc-Arrco, la RAFP et l'Ircantec ne versent rien avant l'âge légal ; leur "
+                "montant est celui du départ à cette date, plus bas dans le tableau.",
+            ),
+            ("CSS L161-17-2", "CPCM L24 I 1°"),
+        )
+        explanations["rate"] = Explanation(
+            "Taux : celui de votre pension de fonctionnaire, détaillé plus bas.", (), ("CPCM L13", "CPCM L14")
+        )
+        for name in ("base", "minimum_contributif", "complementary"):
+            explanations[name] = waiting
     explanations["net"] = Explanation(
         f"Montant net estimé : {text.euros(f.net)} par mois.",
         (

@@ -22,6 +22,7 @@ from functools import cache
 
 from portal.pension_rules import (
     abroad,
+    civil_service,
     countries,
     departure_explanations,
     minimum_contributif,
@@ -51,6 +52,7 @@ from portal.pension_rules.model import (
     SimulationInput,
     SimulationResult,
     YearQuarters,
+    pension_label,
 )
 from portal.pension_rules.projection import Projection
 from portal.pension_rules.quarters import (
@@ -236,6 +238,9 @@ class _Simulation:
         self.earliest_allowed = next_month_start(simulation_input.as_of)
         last_past = max(self.past, default=simulation_input.as_of.year - 1)
         self.last_recorded_year = last_past
+        # Set by run(): the first date of a catégorie active departure before the legal age, if any.
+        self.early_from: date | None = None
+        self.legal_date = self.earliest_allowed
         self.explained_career = departure_explanations.Career(
             summary_quarters=self.summary.quarters_all_regimes if self.summary else None,
             last_recorded_year=last_past,
@@ -403,6 +408,27 @@ class _Simulation:
                 best = (age, candidate, row)
         assert best is not None
         return best
+
+    def civil_service_opening(self) -> date | None:
+        """The first date the civil-service pension of a fonctionnaire of the catégorie active (or super-active) can
+        start, when the input gives the block its pension needs and services in it; None otherwise, or for a
+        sédentaire, whose age is the legal age."""
+        profile = self.civil_service
+        if profile is None or profile.category == civil_service.Category.SEDENTARY.value:
+            return None
+        if not self.schemes & CIVIL_SERVICE_SCHEMES:
+            return None
+        day = self.earliest_allowed
+        # The age depends on the rules in force on the pension's date: read again on the date it gives, once.
+        for _ in range(2):
+            try:
+                rule = civil_service.opening_age(
+                    self.birth, civil_service.Category(profile.category), profile.active_years, day
+                )
+            except KeyError:
+                return None
+            day = max(self.earliest_allowed, first_pension_date(age_reached_on(self.birth, rule.age)))
+        return day
 
     def required(self, departure: date) -> parameters.CohortRow[int]:
         return parameters.required_quarters(self.birth, max(departure, parameters.FIRST_SUPPORTED_PENSION_DATE))
@@ -655,6 +681,27 @@ class _Simulation:
         complementary_monthly = (complementary / 12).quantize(CENT, ROUND_HALF_UP)
         age = age_at(self.birth, day)
         rate_percent = _percent(rate)
+        not_before = None
+        if self.early_from is not None and day < self.legal_date and not is_long_career:
+            # A catégorie active departure before the legal age: only the civil-service pension starts (CPCM L24 I
+            # 1°); the aligned schemes', Agirc-Arrco's, the RAFP's (décret 2004-569 art. 5) and Ircantec's wait for
+            # the legal age. The departure's rate is that of the pension paid.
+            not_before = self.legal_date
+            public = [
+                _not_before(pension.scheme, pension.kind, not_before)
+                if pension.scheme in ("RAFP", "IRCANTEC")
+                else pension
+                for pension in public
+            ]
+            paid_public = next(
+                (pension for pension in public if pension.scheme in CIVIL_SERVICE_SCHEMES and pension.computed), None
+            )
+            if paid_public is not None:
+                rate_percent = paid_public.rate or ZERO
+                decote, surcote = paid_public.decote_quarters or 0, paid_public.surcote_quarters or 0
+                full = not decote
+            base = base_monthly = complementary = complementary_monthly = ZERO
+            minimum_contributif_applied = False
 
         # The computed pensions: the aligned schemes' and Agirc-Arrco's, then those of the public sector.
         total = base_monthly + complementary_monthly
@@ -707,10 +754,16 @@ class _Simulation:
             anticipation=anticipation,
             complementary=complementary,
             net=net,
+            not_before=not_before,
         )
         explanation = LazyExplanations(departure_explanations.build, self.explained_career, facts)
         pensions = []
-        if self.has_aligned:
+        if not_before is not None:
+            if self.has_aligned:
+                pensions.append(_not_before(self.aligned_payer, PensionKind.BASE, not_before, self.aligned_schemes))
+            if points:
+                pensions.append(_not_before("AGIRC_ARRCO", PensionKind.COMPLEMENTARY, not_before))
+        elif self.has_aligned:
             pensions.append(
                 Pension(
                     scheme=self.aligned_payer,
@@ -725,7 +778,7 @@ class _Simulation:
                     merged=self.aligned_schemes,
                 )
             )
-        if points:
+        if points and not_before is None:
             pensions.append(
                 Pension(
                     scheme="AGIRC_ARRCO",
@@ -776,6 +829,12 @@ class _Simulation:
         legal_reached = age_reached_on(self.birth, legal_age)
         long_career, long_career_from = self.long_career(legal_date)
         earliest = max(self.earliest_allowed, long_career_from or legal_date)
+        # A fonctionnaire of the catégorie active may leave the fonction publique before the legal age, with that
+        # pension alone (CPCM L24 I 1°): the others wait for theirs (pension-rules §16.2).
+        opening = self.civil_service_opening()
+        self.early_from = opening if opening is not None and opening < earliest else None
+        if self.early_from is not None:
+            earliest = self.early_from
         if simulation_input.pension_date is not None and simulation_input.pension_date < earliest:
             raise SimulationError(
                 f"Le {text.day(simulation_input.pension_date)} est avant votre premier départ possible, "
@@ -803,7 +862,9 @@ class _Simulation:
         departures = tuple(
             self.departure(day, legal_reached, long_career_from)
             for day in sorted(candidates)
-            if day >= legal_date or (long_career_from is not None and day >= long_career_from)
+            if day >= legal_date
+            or (long_career_from is not None and day >= long_career_from)
+            or (self.early_from is not None and day >= self.early_from)
         )
         reference = simulation_input.pension_date or max(candidates)
         required_row = self.required(legal_date)
@@ -968,10 +1029,12 @@ class _Simulation:
         if self.civil_service is not None:
             limits.append(
                 "La pension de la fonction publique est calculée sur l'indice majoré indiqué, supposé inchangé "
-                "jusqu'au départ, et sur la valeur du point d'indice de 2026. Les départs de la catégorie active "
-                "avant l'âge légal du régime général ne sont pas proposés ici ; les âges et durées des catégories "
+                "jusqu'au départ, et sur la valeur du point d'indice de 2026. Les âges et durées des catégories "
                 "active et super-active après la LFSS 2026 sont en partie déduits (voir le détail du calcul) : "
-                "l'Ensap ou la CNRACL vous les confirmeront."
+                "l'Ensap ou la CNRACL vous les confirmeront. Des services à la fois à l'État (SRE) et dans les "
+                "fonctions publiques territoriale ou hospitalière (CNRACL) sont comptés ici dans une seule pension, "
+                "celle du régime indiqué : l'Ensap ou la CNRACL vous diront quel régime verse votre pension et sur "
+                "quels services."
             )
         if self.birth.year in (1969, 1970):
             limits.append(
@@ -980,6 +1043,27 @@ class _Simulation:
                 "date de départ avec votre caisse avant de décider."
             )
         return tuple(limits)
+
+
+def _not_before(scheme: str, kind: PensionKind, day: date, merged: tuple[str, ...] = ()) -> Pension:
+    """A pension that cannot start yet at a catégorie active departure: from the legal age only."""
+    return Pension(
+        scheme=scheme,
+        kind=kind,
+        computed=False,
+        rate=None,
+        decote_quarters=None,
+        surcote_quarters=None,
+        annual_gross=None,
+        monthly_gross=None,
+        explanation=Explanation(
+            f"{pension_label(scheme, merged)}, pas avant le {text.day(day)}, l'âge légal.",
+            (f"Son montant : celui du départ du {text.day(day)}, plus bas dans le tableau.",),
+            ("CSS L161-17-2", "CPCM L24 I 1°", "décret 2004-569 art. 5"),
+        ),
+        merged=merged,
+        not_before=day,
+    )
 
 
 def _explanation_of(explanations: Mapping[str, Explanation], name: str) -> Explanation:

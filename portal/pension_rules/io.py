@@ -622,6 +622,7 @@ def _pension(pension: Pension) -> dict[str, object]:
         "annual_gross": _money(pension.annual_gross) if pension.annual_gross is not None else None,
         "monthly_gross": _money(pension.monthly_gross) if pension.monthly_gross is not None else None,
         "merged": list(pension.merged),
+        "not_before": pension.not_before.isoformat() if pension.not_before is not None else None,
         "explanation": _explanation(pension.explanation),
     }
 

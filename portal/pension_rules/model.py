@@ -251,13 +251,20 @@ class Pension:
     explanation: Explanation
     # For the single pension of the aligned schemes (CSS L173-1-2): the schemes it covers.
     merged: tuple[str, ...] = ()
+    # Not paid yet at this departure, from this date only (a catégorie active fonctionnaire leaving before the legal
+    # age: the other pensions wait for it).
+    not_before: date | None = None
 
     @property
     def label(self) -> str:
         """Its name as people read it."""
-        if self.merged:
-            return "Retraite de base : " + " et ".join(ALIGNED_LABELS.get(code, code) for code in self.merged)
-        return PENSION_LABELS.get(self.scheme, self.scheme)
+        return pension_label(self.scheme, self.merged)
+
+
+def pension_label(scheme: str, merged: tuple[str, ...] = ()) -> str:
+    if merged:
+        return "Retraite de base : " + " et ".join(ALIGNED_LABELS.get(code, code) for code in merged)
+    return PENSION_LABELS.get(scheme, scheme)
 
 
 ALIGNED_LABELS = {"CNAV": "régime général", "SSI": "indépendants", "MSA_SALARIES": "salariés agricoles (MSA)"}

@@ -62,6 +62,26 @@ def test_a_fonctionnaire_sees_both_pensions_with_the_all_scheme_decote(live_port
     assert page.console_errors == []
 
 
+def test_in_the_categorie_active_a_fonctionnaire_leaves_earlier_with_that_pension_alone(
+    live_portal, browser_page, shots
+):
+    portal_url, _sandbox = live_portal
+    page = browser_page
+    open_simulation(page, portal_url, "Pierre-Yves D'AUBIGNÉ", "1 70 07 13 206 260 26")
+    page.get_by_label("Catégorie de vos emplois").select_option(label="Active")
+    page.get_by_label("Années de services actifs ou super-actifs").fill("20")
+    page.get_by_role("button", name="Simuler").click()
+    page.get_by_role("heading", name="Comment ces chiffres sont obtenus").wait_for()
+    rows = comparison_rows(page)
+    # Born 7 July 1970, 20 years in the catégorie active: his SRE pension can start at 58 (CPCM L24 I 1°; LFSS 2026
+    # row derived, pension-rules §16.2), from 1 August 2028; the others wait for the legal age of 64, 1 August 2034.
+    assert rows["Date de départ"] == "1er août 2028"
+    assert rows["Retraite de base : régime général, brute"] == "pas avant le 1er août 2034"
+    assert rows["Pension de la fonction publique d'État (SRE), brute"].endswith("par mois")
+    assert "ou pas encore versée à cette date" in page.locator("main").inner_text()
+    check_both_widths(page, shots, "categorie-active")
+
+
 def test_periods_in_algeria_and_canada_count_as_their_conventions_say(live_portal, browser_page, shots):
     portal_url, _sandbox = live_portal
     page = browser_page

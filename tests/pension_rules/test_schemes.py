@@ -232,3 +232,38 @@ def test_civil_service_quarters_of_a_summary_without_the_block_are_listed_as_not
     )
     (sre,) = [pension for pension in departure(run(data), JULY).pensions if pension.scheme == "SRE"]
     assert not sre.computed
+
+
+def test_a_catégorie_active_fonctionnaire_can_leave_before_the_legal_age_with_that_pension_alone():
+    # A hospital nurse born 10 February 1975, CNRACL since 1996 with 20 years of active services, salaried in the
+    # régime général before (1993-1995), RAFP points since 2005. CPCM L24 I 1°: actifs born from 1974 open at 59
+    # (pension-rules §16.2, CNRACL 5 Feb 2026): 10 February 2034, a pension from 1 March 2034. The legal age of the
+    # régime général is 64 (born 1969 and later): 1 March 2039. Between them only the CNRACL pension starts; the régime
+    # général, Agirc-Arrco (CSS L161-17-2) and the RAFP (décret 2004-569 art. 5) wait for the legal age.
+    born = date(1975, 2, 10)
+    career = [
+        *(work(year) for year in range(1993, 1996)),
+        *services(1996, 2025, scheme="CNRACL"),
+        *({"year": year, "regime": "RAFP", "kind": "salaried", "points": 150} for year in range(2005, 2026)),
+        *({"year": year, "regime": "AGIRC_ARRCO", "kind": "salaried", "points": 50} for year in range(1993, 1996)),
+    ]
+    block = {**civil(), "scheme": "CNRACL", "category": "active", "active_years": 20}
+    result = run(person(born, AS_OF, career=career, civil_service=block))
+    assert result.earliest_date == date(2034, 3, 1)
+    assert result.legal_age_date == date(2039, 3, 1)
+    early = departure(result, date(2034, 3, 1))
+    by_scheme = {pension.scheme: pension for pension in early.pensions}
+    assert by_scheme["CNRACL"].computed
+    for scheme in ("CNAV", "AGIRC_ARRCO", "RAFP"):
+        assert not by_scheme[scheme].computed
+        assert "pas avant le 1er mars 2039" in by_scheme[scheme].explanation.summary
+    assert early.total_monthly_gross == by_scheme["CNRACL"].monthly_gross
+    assert early.base_monthly_gross == early.complementary_monthly_gross == 0
+    assert early.decote_quarters == by_scheme["CNRACL"].decote_quarters
+    at_legal_age = departure(result, date(2039, 3, 1))
+    # 3 150 RAFP points (21 × 150) are under the 4 900 of a rente: paid as a capital, listed, not in the monthly total.
+    assert [pension.scheme for pension in at_legal_age.pensions if not pension.computed] == ["RAFP"]
+    assert "capital" in {pension.scheme: pension for pension in at_legal_age.pensions}["RAFP"].explanation.summary
+    # A sédentaire with the same career leaves at the legal age only.
+    sedentary = run(person(born, AS_OF, career=career, civil_service={**block, "category": "sedentary"}))
+    assert sedentary.earliest_date == date(2039, 3, 1)

@@ -255,6 +255,22 @@ def test_a_fonctionnaires_simulation_runs_on_what_was_typed(pierre_yves):
     assert_page(response, shows="Ce qui est comparé", markup='<option selected value="active">')
 
 
+def test_in_the_categorie_active_the_page_starts_before_the_legal_age_with_the_civil_service_pension_alone(
+    pierre_yves,
+):
+    """Pierre-Yves (born July 1970) says he served 20 years in the catégorie active: his pension of the SRE can start
+    at 58 (CPCM L24 I 1°, pension-rules §16.2), the others only at the legal age of 64, and the page says so."""
+    page = pierre_yves.get("/ma-retraite/simulation")
+    data = _civil_service_data(
+        page.text, **{"civil_service-category": "active", "civil_service-active_years": "20", "first-pension_date": ""}
+    )
+    text = assert_page(pierre_yves.post("/ma-retraite/simulation", data=data), shows="Ce qui est comparé")
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+), brute</th><td>([^<]+)</td>', text))
+    assert rows["Retraite de base : régime général"] == f"pas avant le {day(date(2034, 8, 1))}"
+    assert "pas avant l'âge légal" in text
+    assert "ou pas encore versée à cette date" in text
+
+
 def test_a_refused_indice_keeps_everything_typed_with_a_french_message(pierre_yves):
     page = pierre_yves.get("/ma-retraite/simulation")
     data = _civil_service_data(
