@@ -113,6 +113,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.careers import models as _careers_models  # noqa: F401
     from portal.documents import models as _documents_models  # noqa: F401
     from portal.documents import services as documents_services  # idem
+    from portal.intake import models as _intake_models  # noqa: F401
     from portal.notifications import models as _notifications_models  # noqa: F401
     from portal.representation import models as _representation_models  # noqa: F401
     from portal.signalements import models as _signalements_models  # noqa: F401

@@ -11,6 +11,7 @@ from portal.agents import commands as agents_commands
 from portal.audit import chain as audit_chain
 from portal.db import atomic, utcnow
 from portal.documents import commands as documents_commands
+from portal.intake import commands as intake_commands
 from portal.notifications import commands as notifications_commands
 from portal.representation import commands as representation_commands
 from portal.sessions import purge_expired_sessions
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
         representation_commands,
         audit_chain,
         simulator_commands,
+        intake_commands,
     ):
         feature.register_commands(app)
     if app.config["DEMO_COMMANDS"]:

@@ -50,6 +50,8 @@ class AuditAction(enum.StrEnum):
     REPRESENTATIVE_ACTING_ENDED = "representative.acting_ended"
     REPRESENTATIVE_SIMULATED = "representative.simulated"
     REPRESENTATIVE_DECLARED = "representative.declared"
+    INTAKE_CHUNK = "intake.chunk"
+    INTAKE_FILE = "intake.file"
 
 
 REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
@@ -101,6 +103,12 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     AuditAction.REPRESENTATIVE_SIMULATED: frozenset({"mandate_id", "scenarios"}),
     # An account with no file of its own that says it comes for a person it protects.
     AuditAction.REPRESENTATIVE_DECLARED: frozenset(),
+    # One chunk of a file of period reports, committed with what its lines did (portal/intake/services.py).
+    AuditAction.INTAKE_CHUNK: frozenset(
+        {"file_id", "chunk", "lines", "created", "corrected", "unchanged", "conflicts", "rejected"}
+    ),
+    # A file of period reports taken in to its end.
+    AuditAction.INTAKE_FILE: frozenset({"file", "name", "lines", "chunks"}),
 }
 
 

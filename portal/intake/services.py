@@ -1,0 +1,288 @@
+"""Taking a file of period reports in bulk (docs/intake.md): chunk by chunk, each in its own short transaction with
+its audit line, so that the audit chain's lock is never held for a whole file and a crash resumes where it stopped.
+
+A new report adds a period; the same report again changes nothing; a report with the same identifier and a new
+content adds a version of its period through careers.services.supersede_period, as a signalement's decision does,
+unless the period was corrected by a signalement or is under a pending one: the report then waits in a conflict
+for a technician. Lines that cannot be taken go to the reject file with their number and the reason in French.
+"""
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
+from portal.careers import services as careers_services
+from portal.careers.exceptions import InvalidPeriod
+from portal.careers.models import Assure, CareerPeriod, PeriodVersion, Regime
+from portal.db import atomic, db, utcnow
+from portal.intake import reports
+from portal.intake.models import ConflictState, IntakeChunk, IntakeConflict, IntakeFile, IntakeReject, PeriodReport
+from portal.signalements.models import Signalement, SignalementItem
+from portal.signalements.states import PENDING_STATES
+
+DEFAULT_CHUNK_SIZE = 5000
+RECORDED_BY = "alimentation"
+
+
+class IntakeFileError(ValueError):
+    """A file that cannot be read at all (not UTF-8, a missing column): nothing of it is taken."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    lines: int
+    created: int
+    corrected: int
+    unchanged: int
+    conflicts: int
+    rejected: int
+    chunks: int
+    resumed_chunks: int
+
+
+def _digest(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, dict[str, str | None]]]]:
+    """The data lines by chunks of `size`, each with its line number in the file (the header is line 1)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as stream:
+            reader = csv.DictReader(stream)
+            missing = [name for name in reports.COLUMNS if name not in (reader.fieldnames or ())]
+            if missing:
+                raise IntakeFileError(
+                    "Colonnes manquantes dans l'en-tête : " + ", ".join(missing) + " (voir docs/intake.md)."
+                )
+            chunk: list[tuple[int, dict[str, str | None]]] = []
+            for row in reader:
+                chunk.append((reader.line_num, row))
+                if len(chunk) == size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+    except UnicodeDecodeError as error:
+        raise IntakeFileError(f"Le fichier n'est pas en UTF-8 (octet {error.start} d'un bloc illisible).") from None
+
+
+def import_file(path: Path, *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Summary:
+    """Take `path` in, resuming a previous import of the same bytes. Raises IntakeFileError on a file that cannot be
+    read at all (what earlier chunks applied stays: each chunk stands on its own)."""
+    digest = _digest(path)
+    with atomic():
+        intake = db.session.execute(select(IntakeFile).where(IntakeFile.digest == digest)).scalar_one_or_none()
+        if intake is None:
+            intake = IntakeFile(digest=digest, name=path.name[:255], chunk_size=chunk_size)
+            db.session.add(intake)
+            db.session.flush()
+        file_id, size = intake.id, intake.chunk_size
+        done = set(db.session.execute(select(IntakeChunk.number).where(IntakeChunk.file_id == file_id)).scalars())
+    regimes = {regime.code: regime.id for regime in db.session.execute(select(Regime)).scalars()}
+    resumed = 0
+    for number, lines in enumerate(_chunks(path, size)):
+        if number in done:
+            resumed += 1
+            continue
+        with atomic():
+            _apply_chunk(file_id, number, lines, regimes)
+    with atomic():
+        intake = db.session.get(IntakeFile, file_id)
+        assert intake is not None  # created above, never deleted
+        first_finish = intake.finished_at is None
+        if first_finish:
+            intake.finished_at = utcnow()
+        summary = _summary(file_id, resumed)
+        if first_finish:
+            audit(AuditAction.INTAKE_FILE, file=digest, name=intake.name, lines=summary.lines, chunks=summary.chunks)
+    return summary
+
+
+def _summary(file_id: int, resumed: int) -> Summary:
+    totals = db.session.execute(
+        select(
+            func.count(IntakeChunk.id),
+            func.coalesce(func.sum(IntakeChunk.last_line - IntakeChunk.first_line + 1), 0),
+            func.coalesce(func.sum(IntakeChunk.created), 0),
+            func.coalesce(func.sum(IntakeChunk.corrected), 0),
+            func.coalesce(func.sum(IntakeChunk.unchanged), 0),
+            func.coalesce(func.sum(IntakeChunk.conflicts), 0),
+            func.coalesce(func.sum(IntakeChunk.rejected), 0),
+        ).where(IntakeChunk.file_id == file_id)
+    ).one()
+    chunks, lines, created, corrected, unchanged, conflicts, rejected = (int(value) for value in totals)
+    return Summary(lines, created, corrected, unchanged, conflicts, rejected, chunks, resumed)
+
+
+def write_rejects(path: Path, destination: Path) -> int:
+    """Write every rejected line of the import of `path` to `destination` (CSV: line, reason); their count."""
+    digest = _digest(path)
+    rows = db.session.execute(
+        select(IntakeReject.line, IntakeReject.reason)
+        .join(IntakeFile, IntakeFile.id == IntakeReject.file_id)
+        .where(IntakeFile.digest == digest)
+        .order_by(IntakeReject.line)
+    ).all()
+    with destination.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(("ligne", "motif"))
+        writer.writerows(rows)
+    return len(rows)
+
+
+def _waiting_periods(period_ids: set[int]) -> dict[int, tuple[int, str]]:
+    """The periods a report may not change silently, with the signalement and why: corrected by an accepted
+    signalement's decision, or concerned by a pending one."""
+    if not period_ids:
+        return {}
+    waiting: dict[int, tuple[int, str]] = {}
+    for period_id, signalement_id in db.session.execute(
+        select(PeriodVersion.period_id, PeriodVersion.signalement_id).where(
+            PeriodVersion.period_id.in_(period_ids), PeriodVersion.signalement_id.is_not(None)
+        )
+    ):
+        waiting[period_id] = (signalement_id, "La période a été corrigée à la suite d'une demande acceptée.")
+    for period_id, signalement_id in db.session.execute(
+        select(SignalementItem.period_id, Signalement.id)
+        .join(Signalement, Signalement.id == SignalementItem.signalement_id)
+        .where(SignalementItem.period_id.in_(period_ids), Signalement.state.in_(PENDING_STATES))
+    ):
+        waiting[period_id] = (signalement_id, "Une demande en cours porte sur cette période.")
+    return waiting
+
+
+def _apply_chunk(
+    file_id: int, number: int, lines: list[tuple[int, dict[str, str | None]]], regimes: dict[str, int]
+) -> None:
+    parsed: list[reports.Report] = []
+    rejects: list[tuple[int, str]] = []
+    for line, row in lines:
+        try:
+            parsed.append(reports.parse(line, row))
+        except reports.Refused as refusal:
+            rejects.append((line, str(refusal)))
+    assures = {
+        assure.nir: assure
+        for assure in db.session.execute(select(Assure).where(Assure.nir.in_({r.nir for r in parsed}))).scalars()
+    }
+    known = {
+        (report.source, report.report_id): report
+        for report in db.session.execute(
+            select(PeriodReport).where(PeriodReport.report_id.in_({r.report_id for r in parsed}))
+        ).scalars()
+    }
+    waiting = _waiting_periods({report.period_id for report in known.values()})
+    counts = {"created": 0, "corrected": 0, "unchanged": 0, "conflicts": 0}
+    for report in parsed:
+        assure = assures.get(report.nir)
+        if assure is None:
+            rejects.append((report.line, "Aucun assuré n'est connu sous ce NIR."))
+            continue
+        regime_id = regimes.get(report.regime_code)
+        if regime_id is None:
+            rejects.append((report.line, f"Régime inconnu « {report.regime_code} »."))
+            continue
+        regime = db.session.get(Regime, regime_id)
+        key = (report.source, report.report_id)
+        digest = report.digest
+        previous = known.get(key)
+        try:
+            if previous is None:
+                version = careers_services.record_period(
+                    assure, regime=regime, recorded_by=RECORDED_BY, **report.values()
+                )
+                known[key] = PeriodReport(
+                    source=report.source,
+                    report_id=report.report_id,
+                    period_id=version.period_id,
+                    content_digest=digest,
+                    file_id=file_id,
+                )
+                db.session.add(known[key])
+                counts["created"] += 1
+            elif previous.content_digest == digest:
+                counts["unchanged"] += 1
+            elif previous.period_id in waiting:
+                counts["conflicts"] += _conflict(file_id, report, previous, assure, waiting[previous.period_id])
+            else:
+                period = db.session.get(CareerPeriod, previous.period_id)
+                assert period is not None  # a period_report's period is never deleted
+                careers_services.supersede_period(
+                    period,
+                    recorded_by=RECORDED_BY,
+                    reason=f"Déclaration rectificative {report.report_id} ({report.source.label}).",
+                    regime=regime,
+                    **report.values(),
+                )
+                previous.content_digest = digest
+                counts["corrected"] += 1
+        except InvalidPeriod as error:
+            rejects.append((report.line, str(error)))
+    for line, reason in rejects:
+        db.session.add(IntakeReject(file_id=file_id, line=line, reason=reason[:500]))
+    db.session.add(
+        IntakeChunk(
+            file_id=file_id,
+            number=number,
+            first_line=lines[0][0],
+            last_line=lines[-1][0],
+            rejected=len(rejects),
+            **counts,
+        )
+    )
+    db.session.flush()
+    audit(AuditAction.INTAKE_CHUNK, file_id=file_id, chunk=number, lines=len(lines), rejected=len(rejects), **counts)
+
+
+def _conflict(
+    file_id: int, report: reports.Report, previous: PeriodReport, assure: Assure, why: tuple[int, str]
+) -> int:
+    """Keep the report for a technician; 0 when the same report already waits (a file sent twice)."""
+    values = json.dumps(
+        {"regime": report.regime_code, "digest": report.digest}
+        | {
+            name: value.isoformat()
+            if hasattr(value, "isoformat")
+            else value.value
+            if hasattr(value, "value")
+            else value
+            for name, value in report.values().items()
+        },
+        sort_keys=True,
+    )
+    already = db.session.execute(
+        select(IntakeConflict.id).where(
+            IntakeConflict.source == report.source,
+            IntakeConflict.report_id == report.report_id,
+            IntakeConflict.values == values,
+            IntakeConflict.state == ConflictState.OPEN,
+        )
+    ).first()
+    if already is not None:
+        return 0
+    signalement_id, reason = why
+    db.session.add(
+        IntakeConflict(
+            assure_id=assure.id,
+            period_id=previous.period_id,
+            signalement_id=signalement_id,
+            file_id=file_id,
+            line=report.line,
+            source=report.source,
+            report_id=report.report_id,
+            values=values,
+            reason=reason,
+        )
+    )
+    return 1
