@@ -5,7 +5,7 @@ technician because their period is under, or was corrected by, a signalement.
 
 Revision ID: 0012_bulk_intake
 Revises: 0011_interregime
-Create Date: 2026-12-03 19:13:12.941029
+Create Date: 2026-12-03 19:19:05.605999
 
 """
 from alembic import op
@@ -86,9 +86,12 @@ def upgrade():
     sa.Column('reason', sa.String(length=500), nullable=False),
     sa.Column('state', sa.Enum('open', 'applied', 'dismissed', name='conflictstate', native_enum=False, length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_by_agent_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['assure_id'], ['assure.id'], name=op.f('fk_intake_conflict_assure_id_assure')),
     sa.ForeignKeyConstraint(['file_id'], ['intake_file.id'], name=op.f('fk_intake_conflict_file_id_intake_file')),
     sa.ForeignKeyConstraint(['period_id'], ['career_period.id'], name=op.f('fk_intake_conflict_period_id_career_period')),
+    sa.ForeignKeyConstraint(['resolved_by_agent_id'], ['agent.id'], name=op.f('fk_intake_conflict_resolved_by_agent_id_agent')),
     sa.ForeignKeyConstraint(['signalement_id'], ['signalement.id'], name=op.f('fk_intake_conflict_signalement_id_signalement')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_conflict'))
     )

@@ -65,3 +65,9 @@ def can_view_mandate(agent, mandate) -> bool:
 def can_verify_mandate(agent, mandate) -> bool:
     """Approve, refuse or revoke: an instructing agent of the protected person's caisse."""
     return can_view_mandate(agent, mandate) and agent.role in INSTRUCTING_ROLES and mandate.caisse_id == agent.caisse_id
+
+
+def can_resolve_conflict(agent, assure) -> bool:
+    """A report that waits on a person's period (« Conflits d'alimentation »): the instructing agents of the
+    person's caisse."""
+    return is_agent(agent) and agent.role in INSTRUCTING_ROLES and assure.caisse_id == agent.caisse_id

@@ -52,6 +52,7 @@ class AuditAction(enum.StrEnum):
     REPRESENTATIVE_DECLARED = "representative.declared"
     INTAKE_CHUNK = "intake.chunk"
     INTAKE_FILE = "intake.file"
+    INTAKE_CONFLICT_RESOLVED = "intake.conflict_resolved"
 
 
 REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
@@ -109,6 +110,8 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     ),
     # A file of period reports taken in to its end.
     AuditAction.INTAKE_FILE: frozenset({"file", "name", "lines", "chunks"}),
+    # A technician applied or set aside a report that waited because of a signalement.
+    AuditAction.INTAKE_CONFLICT_RESOLVED: frozenset({"conflict_id", "outcome"}),
 }
 
 

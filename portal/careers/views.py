@@ -10,6 +10,7 @@ from portal.careers.models import Assure
 from portal.careers.timeline import build_timeline
 from portal.db import utcnow
 from portal.forms import EmptyForm
+from portal.intake import queries as intake_queries
 from portal.representation import context as acting_context
 from portal.representation import permissions as representation_permissions
 from portal.representation.decorators import requires
@@ -29,6 +30,8 @@ def _career_context(assure: Assure) -> tuple[queries.CareerView, dict[str, objec
         "version_counts": queries.count_versions_by_period(assure.id),
         "confirmations": queries.list_valid_confirmations(assure.id, versions_by_year),
         "open_requests": signalements_queries.list_open_by_period(assure.id),
+        # Periods for which a declaration received since waits for a technician (portal/intake).
+        "declarations_checked": {conflict.period_id for conflict in intake_queries.open_for_assure(assure.id)},
     }
 
 

@@ -7,12 +7,14 @@ version of the period it created (careers.services.supersede_period, as a signal
 """
 
 import enum
-from datetime import datetime
+import json
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.careers.models import DataSource
+from portal.careers.models import Assure, DataSource, PeriodNature
 from portal.db import Base, enum_column, utcnow
 
 
@@ -97,3 +99,31 @@ class IntakeConflict(Base):
     reason: Mapped[str] = mapped_column(String(500))
     state: Mapped[ConflictState] = mapped_column(enum_column(ConflictState), default=ConflictState.OPEN)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+
+    assure: Mapped[Assure] = relationship(lazy="joined")
+
+    @property
+    def reported(self) -> dict:
+        """The report's values, typed again (careers.services.supersede_period's keywords, the scheme as its code)."""
+        values = json.loads(self.values)
+        return {
+            "regime": values["regime"],
+            "nature": PeriodNature(values["nature"]),
+            "start_date": date.fromisoformat(values["start_date"]),
+            "end_date": date.fromisoformat(values["end_date"]),
+            "employer_siret": values["employer_siret"],
+            "employer_name": values["employer_name"],
+            "earnings_cents": values["earnings_cents"],
+            "days": values["days"],
+            "quarters": values["quarters"],
+            "country": values["country"],
+            "source": DataSource(values["source"]),
+            "source_reference": values["source_reference"],
+        }
+
+    @property
+    def reported_earnings(self) -> Decimal | None:
+        cents = json.loads(self.values)["earnings_cents"]
+        return None if cents is None else Decimal(cents) / 100

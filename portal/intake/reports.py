@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from stdnum.fr import nir as nir_checker
 from stdnum.fr import siret as siret_checker
@@ -66,7 +67,7 @@ class Report:
     quarters: int | None
     country: str | None
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> dict[str, Any]:
         """careers.services.record_period's keywords (the scheme aside), as they go into a period version."""
         return {
             "nature": self.nature,

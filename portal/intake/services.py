@@ -12,6 +12,8 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -141,24 +143,25 @@ def write_rejects(path: Path, destination: Path) -> int:
     return len(rows)
 
 
-def _waiting_periods(period_ids: set[int]) -> dict[int, tuple[int, str]]:
+def _waiting_periods(period_ids: set[int]) -> dict[int, tuple[int | None, str]]:
     """The periods a report may not change silently, with the signalement and why: corrected by an accepted
     signalement's decision, or concerned by a pending one."""
     if not period_ids:
         return {}
-    waiting: dict[int, tuple[int, str]] = {}
+    waiting: dict[int, tuple[int | None, str]] = {}
     for period_id, signalement_id in db.session.execute(
         select(PeriodVersion.period_id, PeriodVersion.signalement_id).where(
             PeriodVersion.period_id.in_(period_ids), PeriodVersion.signalement_id.is_not(None)
         )
     ):
         waiting[period_id] = (signalement_id, "La période a été corrigée à la suite d'une demande acceptée.")
-    for period_id, signalement_id in db.session.execute(
+    for item_period_id, pending_id in db.session.execute(
         select(SignalementItem.period_id, Signalement.id)
         .join(Signalement, Signalement.id == SignalementItem.signalement_id)
         .where(SignalementItem.period_id.in_(period_ids), Signalement.state.in_(PENDING_STATES))
     ):
-        waiting[period_id] = (signalement_id, "Une demande en cours porte sur cette période.")
+        if item_period_id is not None:
+            waiting[item_period_id] = (pending_id, "Une demande en cours porte sur cette période.")
     return waiting
 
 
@@ -194,13 +197,27 @@ def _apply_chunk(
             rejects.append((report.line, f"Régime inconnu « {report.regime_code} »."))
             continue
         regime = db.session.get(Regime, regime_id)
+        assert regime is not None  # read from the table a moment ago; schemes are never deleted
         key = (report.source, report.report_id)
         digest = report.digest
         previous = known.get(key)
         try:
             if previous is None:
                 version = careers_services.record_period(
-                    assure, regime=regime, recorded_by=RECORDED_BY, **report.values()
+                    assure,
+                    regime=regime,
+                    recorded_by=RECORDED_BY,
+                    nature=report.nature,
+                    start_date=report.start_date,
+                    end_date=report.end_date,
+                    employer_siret=report.employer_siret,
+                    employer_name=report.employer_name,
+                    earnings_cents=report.earnings_cents,
+                    days=report.days,
+                    quarters=report.quarters,
+                    country=report.country,
+                    source=report.source,
+                    source_reference=report.report_id,
                 )
                 known[key] = PeriodReport(
                     source=report.source,
@@ -242,21 +259,27 @@ def _apply_chunk(
         )
     )
     db.session.flush()
-    audit(AuditAction.INTAKE_CHUNK, file_id=file_id, chunk=number, lines=len(lines), rejected=len(rejects), **counts)
+    audit(
+        AuditAction.INTAKE_CHUNK,
+        file_id=file_id,
+        chunk=number,
+        lines=len(lines),
+        rejected=len(rejects),
+        created=counts["created"],
+        corrected=counts["corrected"],
+        unchanged=counts["unchanged"],
+        conflicts=counts["conflicts"],
+    )
 
 
 def _conflict(
-    file_id: int, report: reports.Report, previous: PeriodReport, assure: Assure, why: tuple[int, str]
+    file_id: int, report: reports.Report, previous: PeriodReport, assure: Assure, why: tuple[int | None, str]
 ) -> int:
     """Keep the report for a technician; 0 when the same report already waits (a file sent twice)."""
     values = json.dumps(
         {"regime": report.regime_code, "digest": report.digest}
         | {
-            name: value.isoformat()
-            if hasattr(value, "isoformat")
-            else value.value
-            if hasattr(value, "value")
-            else value
+            name: value.isoformat() if isinstance(value, date) else value.value if isinstance(value, Enum) else value
             for name, value in report.values().items()
         },
         sort_keys=True,
@@ -286,3 +309,46 @@ def _conflict(
         )
     )
     return 1
+
+
+class ConflictClosed(ValueError):
+    """A conflict already decided by someone else: the page says so and changes nothing."""
+
+
+def resolve_conflict(conflict: IntakeConflict, *, agent, apply: bool) -> None:
+    """A technician's decision on a report that waited: apply it (a new version of the period, as a correction
+    would have been, the earlier versions kept) or set it aside. Raises ConflictClosed when already decided."""
+    if conflict.state is not ConflictState.OPEN:
+        raise ConflictClosed("Ce conflit a déjà été traité : la liste est à jour.")
+    if apply:
+        values = conflict.reported
+        regime = db.session.execute(select(Regime).where(Regime.code == values.pop("regime"))).scalar_one()
+        period = db.session.get(CareerPeriod, conflict.period_id)
+        assert period is not None  # a conflict's period is never deleted
+        careers_services.supersede_period(
+            period,
+            recorded_by=f"{agent.display_name} ({agent.caisse.name})"[:120],
+            reason=(
+                f"Déclaration rectificative {conflict.report_id} ({conflict.source.label}), appliquée après "
+                f"vérification du conflit d'alimentation n° {conflict.id}."
+            )[:500],
+            regime=regime,
+            **values,
+        )
+        report = db.session.execute(
+            select(PeriodReport).where(
+                PeriodReport.source == conflict.source, PeriodReport.report_id == conflict.report_id
+            )
+        ).scalar_one()
+        report.content_digest = json.loads(conflict.values)["digest"]
+    conflict.state = ConflictState.APPLIED if apply else ConflictState.DISMISSED
+    conflict.resolved_at = utcnow()
+    conflict.resolved_by_agent_id = agent.id
+    db.session.flush()
+    audit(
+        AuditAction.INTAKE_CONFLICT_RESOLVED,
+        actor=agent,
+        subject=conflict.assure,
+        conflict_id=conflict.id,
+        outcome=conflict.state.value,
+    )

@@ -101,6 +101,7 @@ def live_portal(tmp_path_factory, live_mail_sink):
             with atomic():
                 seed_demo()
         server.app = app
+        _LIVE_APPS[portal_url] = app
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -109,6 +110,16 @@ def live_portal(tmp_path_factory, live_mail_sink):
             server.shutdown()
             thread.join()
             server.server_close()
+
+
+# The app behind each live portal, for the tests that feed it as an operator would (a `flask` command).
+_LIVE_APPS: dict = {}
+
+
+@pytest.fixture
+def live_app(live_portal):
+    """The live portal's app: its commands run on the database the browser sees."""
+    return _LIVE_APPS[live_portal[0]]
 
 
 @pytest.fixture

@@ -6,12 +6,19 @@ Screenshots of each page at both widths go to $PORTAL_SCREENSHOTS (else the test
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
+from portal.agents.services import ensure_caisse
+from portal.auth.models import Account
 from portal.backoffice.queries import MANDATE_LISTS, QUEUES
+from portal.careers.queries import list_current_versions
+from portal.db import atomic, db
+from portal.signalements import services as signalements_services
 from tests.browser.conftest import axe_violations, citizen_login
 from tests.browser.test_backoffice import agent_login
 from tests.browser.test_representation import ask_for
+from tests.builders import create_assure, create_draft
 from tests.files import pdf_bytes
 
 WIDTHS = (1280, 375)
@@ -54,7 +61,34 @@ def _page(browser, *, errors=True):
     return page
 
 
-def test_every_back_office_page_is_accessible_and_fits_a_phone(live_portal, browser_page, tmp_path):
+def waiting_declaration(live_app, tmp_path: Path) -> None:
+    """A DSN report that corrects a period under a pending request, as the bulk intake receives it: a person of
+    Camille's caisse made for this test (nobody else's career changes), a first report, a request received by post
+    on its period, then the report corrected."""
+    header = "source,report_id,declarant,declarant_name,nir,nature,regime,start_date,end_date,earnings,days,country"
+    line = "DSN,DSN-WALK-1,73282932000074,Boulangerie Dupain,180077511212343,salaried,CNAV,2026-01-01,2026-06-30,{},,"
+    with live_app.app_context():
+        with atomic():
+            assure = create_assure(
+                nir="180077511212343", sex="1", birth_name="VALLÉE", usage_name=None, given_names="Bruno",
+                birth_date=date(1980, 7, 14), birth_place_code="75112", birth_country_code="99100",
+                caisse_id=ensure_caisse("CARSAT-RA").id,
+            )  # fmt: skip
+        for name, earnings in (("premier.csv", "16250.00"), ("rectificatif.csv", "17000.00")):
+            (tmp_path / name).write_text(f"{header}\n{line.format(earnings)}\n", encoding="utf-8")
+            if name == "rectificatif.csv":
+                with atomic():
+                    (version,) = list_current_versions(assure.id)
+                    post = Account(pivot_identity={"given_name": "Demande reçue", "family_name": "par courrier"})
+                    db.session.add(post)
+                    db.session.flush()
+                    draft = create_draft(assure, actor=post, period_ids=[version.period_id], today=date(2026, 11, 2))
+                    signalements_services.submit(draft, actor=post, today=date(2026, 11, 2))
+            result = live_app.test_cli_runner().invoke(args=["careers", "import", str(tmp_path / name)])
+            assert result.exit_code == 0, result.output
+
+
+def test_every_back_office_page_is_accessible_and_fits_a_phone(live_portal, live_app, browser_page, tmp_path):
     portal_url, _sandbox = live_portal
     shots = Path(os.environ.get("PORTAL_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
@@ -78,6 +112,17 @@ def test_every_back_office_page_is_accessible_and_fits_a_phone(live_portal, brow
         walk.check(camille, f"file-{key}")
     camille.goto(f"{base}/demandes?file=toutes&type=missing_period&etat=deposee&en-retard=1&risque=1")
     walk.check(camille, "file-filtree")
+
+    # « Conflits d'alimentation »: a report that waits because of a request, its screen, and once applied.
+    waiting_declaration(live_app, tmp_path)
+    camille.goto(f"{base}/conflits-d-alimentation")
+    walk.check(camille, "conflits")
+    camille.get_by_role("link", name="DSN-WALK-1").click()
+    camille.get_by_role("button", name="Appliquer la déclaration").wait_for()
+    walk.check(camille, "conflit")
+    camille.get_by_role("button", name="Appliquer la déclaration").click()
+    camille.get_by_text("est appliquée").wait_for()
+    walk.check(camille, "conflits-apres")
 
     # Karim BENALI's missing 2005 job, filed with the demo: four quarters, so a second agent validates.
     camille.goto(f"{base}/demandes?file=a-prendre")

@@ -8,7 +8,8 @@
 - mandates: the mandates to verify, and their verification;
 - supervision: the superviseurs' dashboard and its CSV export;
 - audit: the audit trail, for auditors;
-- outbox: the e-mails that could not be sent, for administrateurs.
+- outbox: the e-mails that could not be sent, for administrateurs;
+- conflicts: the reports of the bulk intake that wait because of a signalement.
 
 What several screens share (role rule, checks of parameters, French refusals) is in _common.
 """
@@ -57,6 +58,7 @@ def _agent_navigation():
 # of the back-office (portal/__init__.py imports it to register the blueprint).
 from portal.backoffice.views import (  # noqa: E402, F401
     audit,
+    conflicts,
     login,
     mandates,
     outbox,

@@ -18,6 +18,7 @@ from portal.backoffice.views._common import known_id, load_signalement, role_req
 from portal.careers import queries as careers_queries
 from portal.db import db
 from portal.forms import EmptyForm
+from portal.intake import queries as intake_queries
 from portal.signalements import instruction, justificatifs
 from portal.signalements import services as signalements_services
 from portal.signalements.exceptions import SignalementError
@@ -117,6 +118,7 @@ def _render_signalement(
             current_versions={v.period_id: v for v in careers_queries.list_current_versions(signalement.assure_id)},
             documents=justificatifs.list_documents(signalement.id),
             findings=queries.latest_findings(signalement.id),
+            intake_conflicts=intake_queries.open_for_signalement(signalement.id),
             annotations=queries.list_annotations(signalement.id),
             agents=queries.agents_by_id(
                 [signalement.assigned_agent_id, signalement.prepared_by_agent_id, signalement.validated_by_agent_id]
