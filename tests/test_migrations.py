@@ -20,7 +20,7 @@ EXPECTED_TABLES = {
     "mandate", "regime", "user_session", "alembic_version", "signalement", "signalement_item", "signalement_event",
     "signalement_message", "confirmation", "document", "document_period", "notification", "child", "caisse", "agent",
     "agent_identity_link", "annotation", "control_finding", "browser_session", "civil_service_profile",
-    "intake_file", "intake_chunk", "intake_reject", "period_report", "intake_conflict",
+    "intake_file", "intake_chunk", "intake_reject", "period_report", "intake_conflict", "identity_record",
 }  # fmt: skip
 
 

@@ -1,11 +1,12 @@
 """Bulk intake of period reports (flask careers import): the files taken in, by the SHA-256 of their bytes, and
 their committed chunks with what their lines did; the rejected lines with their reason in French; each report
 (source, identifier) with the period it created and the digest of its content; the reports that wait for a
-technician because their period is under, or was corrected by, a signalement.
+technician because their period is under, or was corrected by, a signalement; the identity records of the fund's
+register (postal address, e-mail, date of death, pension in payment).
 
 Revision ID: 0012_bulk_intake
 Revises: 0011_interregime
-Create Date: 2026-12-03 19:19:05.605999
+Create Date: 2026-12-03 19:29:37.309690
 
 """
 from alembic import op
@@ -25,6 +26,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('kind', sa.Enum('periods', 'identities', name='filekind', native_enum=False, length=32), nullable=False),
     sa.Column('chunk_size', sa.Integer(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
@@ -58,6 +60,25 @@ def upgrade():
     with op.batch_alter_table('intake_reject', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_intake_reject_file_id'), ['file_id'], unique=False)
 
+    op.create_table('identity_record',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assure_id', sa.Integer(), nullable=False),
+    sa.Column('address_1', sa.String(length=200), nullable=False),
+    sa.Column('address_2', sa.String(length=200), nullable=True),
+    sa.Column('postal_code', sa.String(length=20), nullable=True),
+    sa.Column('city', sa.String(length=120), nullable=False),
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('death_date', sa.Date(), nullable=True),
+    sa.Column('pension_in_payment', sa.Boolean(), nullable=False),
+    sa.Column('content_digest', sa.String(length=64), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assure_id'], ['assure.id'], name=op.f('fk_identity_record_assure_id_assure')),
+    sa.ForeignKeyConstraint(['file_id'], ['intake_file.id'], name=op.f('fk_identity_record_file_id_intake_file')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_identity_record')),
+    sa.UniqueConstraint('assure_id', name=op.f('uq_identity_record_assure_id'))
+    )
     op.create_table('period_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source', sa.Enum('dsn', 'dads', 'annual_report', 'self_employed_declaration', 'france_travail', 'health_insurance', 'family_allowance', 'military_record', 'foreign_institution', 'public_employer', 'correction', name='datasource', native_enum=False, length=32), nullable=False),
@@ -111,6 +132,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_period_report_period_id'))
 
     op.drop_table('period_report')
+    op.drop_table('identity_record')
     with op.batch_alter_table('intake_reject', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_intake_reject_file_id'))
 

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from portal.db import atomic
+from portal.intake.models import FileKind
 from portal.intake.services import DEFAULT_CHUNK_SIZE, IntakeFileError, import_file, write_rejects
 
 
@@ -21,8 +22,8 @@ def register_commands(app: Flask) -> None:
         help="Fichier des lignes rejetées (par défaut : FILE suivi de .rejets.csv).",
     )
     def import_command(file: Path, chunk_size: int, rejects: Path | None):
-        """Take a file of period reports in, chunk by chunk; run again on the same file, it resumes where it
-        stopped or, once finished, changes nothing."""
+        """Take a file of period reports or of identity records in (docs/intake.md), chunk by chunk; run again on the
+        same file, it resumes where it stopped or, once finished, changes nothing."""
         try:
             summary = import_file(file, chunk_size=chunk_size)
         except IntakeFileError as error:
@@ -31,12 +32,20 @@ def register_commands(app: Flask) -> None:
         with atomic():
             rejected = write_rejects(file, destination)
         resumed = summary.resumed_chunks
+        if summary.kind is FileKind.IDENTITIES:
+            outcome = (
+                f"{summary.created} dossier(s) créé(s), {summary.corrected} mis à jour, "
+                f"{summary.unchanged} inchangé(s), {summary.rejected} rejeté(s)."
+            )
+        else:
+            outcome = (
+                f"{summary.created} période(s) créée(s), {summary.corrected} rectifiée(s), {summary.unchanged} "
+                f"inchangée(s), {summary.conflicts} en conflit à vérifier, {summary.rejected} rejetée(s)."
+            )
         click.echo(
             f"{summary.lines} ligne(s) en {summary.chunks} bloc(s)"
             + (f", dont {resumed} déjà passé(s) lors d'un import précédent" if resumed else "")
-            + f" : {summary.created} période(s) créée(s), {summary.corrected} rectifiée(s), "
-            f"{summary.unchanged} inchangée(s), {summary.conflicts} en conflit à vérifier, "
-            f"{summary.rejected} rejetée(s)."
+            + f" : {outcome}"
         )
         click.echo(f"Lignes rejetées : {destination} ({rejected}).")
 

@@ -11,11 +11,16 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.careers.models import Assure, DataSource, PeriodNature
 from portal.db import Base, enum_column, utcnow
+
+
+class FileKind(enum.StrEnum):
+    PERIODS = "periods"  # period reports of the declarants (docs/intake.md)
+    IDENTITIES = "identities"  # identity records of the fund's identity register
 
 
 class IntakeFile(Base):
@@ -24,6 +29,7 @@ class IntakeFile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the file's bytes, hex
     name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[FileKind] = mapped_column(enum_column(FileKind), default=FileKind.PERIODS)
     chunk_size: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -127,3 +133,25 @@ class IntakeConflict(Base):
     def reported_earnings(self) -> Decimal | None:
         cents = json.loads(self.values)["earnings_cents"]
         return None if cents is None else Decimal(cents) / 100
+
+
+class IdentityRecord(Base):
+    """What the fund's identity register holds about a person beyond the NIR and the civil state kept on the assuré:
+    the postal address (in France or abroad) letters go to, the e-mail address the person gave, the date of death,
+    whether a pension is being paid. One per assuré, replaced by each newer record (its digest tells a repeat)."""
+
+    __tablename__ = "identity_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assure_id: Mapped[int] = mapped_column(ForeignKey("assure.id"), unique=True)
+    address_1: Mapped[str] = mapped_column(String(200))
+    address_2: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2, FR for France
+    email: Mapped[str | None] = mapped_column(String(254))
+    death_date: Mapped[date | None] = mapped_column(Date)
+    pension_in_payment: Mapped[bool] = mapped_column(default=False)
+    content_digest: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[int] = mapped_column(ForeignKey("intake_file.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

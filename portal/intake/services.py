@@ -24,8 +24,16 @@ from portal.careers import services as careers_services
 from portal.careers.exceptions import InvalidPeriod
 from portal.careers.models import Assure, CareerPeriod, PeriodVersion, Regime
 from portal.db import atomic, db, utcnow
-from portal.intake import reports
-from portal.intake.models import ConflictState, IntakeChunk, IntakeConflict, IntakeFile, IntakeReject, PeriodReport
+from portal.intake import identities, reports
+from portal.intake.models import (
+    ConflictState,
+    FileKind,
+    IntakeChunk,
+    IntakeConflict,
+    IntakeFile,
+    IntakeReject,
+    PeriodReport,
+)
 from portal.signalements.models import Signalement, SignalementItem
 from portal.signalements.states import PENDING_STATES
 
@@ -39,6 +47,7 @@ class IntakeFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Summary:
+    kind: FileKind
     lines: int
     created: int
     corrected: int
@@ -57,12 +66,23 @@ def _digest(path: Path) -> str:
     return hasher.hexdigest()
 
 
-def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, dict[str, str | None]]]]:
+def _kind(path: Path) -> FileKind:
+    """Period reports name their `source`, identity records a `birth_name`: the header says which file it is."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as stream:
+            header = next(csv.reader(stream), [])
+    except UnicodeDecodeError:
+        raise IntakeFileError("Le fichier n'est pas en UTF-8 (en-tête illisible).") from None
+    return FileKind.IDENTITIES if "birth_name" in header and "source" not in header else FileKind.PERIODS
+
+
+def _chunks(path: Path, size: int, kind: FileKind) -> Iterator[list[tuple[int, dict[str, str | None]]]]:
     """The data lines by chunks of `size`, each with its line number in the file (the header is line 1)."""
+    columns = identities.COLUMNS if kind is FileKind.IDENTITIES else reports.COLUMNS
     try:
         with path.open(newline="", encoding="utf-8-sig") as stream:
             reader = csv.DictReader(stream)
-            missing = [name for name in reports.COLUMNS if name not in (reader.fieldnames or ())]
+            missing = [name for name in columns if name not in (reader.fieldnames or ())]
             if missing:
                 raise IntakeFileError(
                     "Colonnes manquantes dans l'en-tête : " + ", ".join(missing) + " (voir docs/intake.md)."
@@ -83,22 +103,23 @@ def import_file(path: Path, *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Summary:
     """Take `path` in, resuming a previous import of the same bytes. Raises IntakeFileError on a file that cannot be
     read at all (what earlier chunks applied stays: each chunk stands on its own)."""
     digest = _digest(path)
+    kind = _kind(path)
     with atomic():
         intake = db.session.execute(select(IntakeFile).where(IntakeFile.digest == digest)).scalar_one_or_none()
         if intake is None:
-            intake = IntakeFile(digest=digest, name=path.name[:255], chunk_size=chunk_size)
+            intake = IntakeFile(digest=digest, name=path.name[:255], chunk_size=chunk_size, kind=kind)
             db.session.add(intake)
             db.session.flush()
         file_id, size = intake.id, intake.chunk_size
         done = set(db.session.execute(select(IntakeChunk.number).where(IntakeChunk.file_id == file_id)).scalars())
     regimes = {regime.code: regime.id for regime in db.session.execute(select(Regime)).scalars()}
     resumed = 0
-    for number, lines in enumerate(_chunks(path, size)):
+    for number, lines in enumerate(_chunks(path, size, kind)):
         if number in done:
             resumed += 1
             continue
         with atomic():
-            _apply_chunk(file_id, number, lines, regimes)
+            _apply_chunk(file_id, kind, number, lines, regimes)
     with atomic():
         intake = db.session.get(IntakeFile, file_id)
         assert intake is not None  # created above, never deleted
@@ -124,7 +145,8 @@ def _summary(file_id: int, resumed: int) -> Summary:
         ).where(IntakeChunk.file_id == file_id)
     ).one()
     chunks, lines, created, corrected, unchanged, conflicts, rejected = (int(value) for value in totals)
-    return Summary(lines, created, corrected, unchanged, conflicts, rejected, chunks, resumed)
+    kind = db.session.execute(select(IntakeFile.kind).where(IntakeFile.id == file_id)).scalar_one()
+    return Summary(kind, lines, created, corrected, unchanged, conflicts, rejected, chunks, resumed)
 
 
 def write_rejects(path: Path, destination: Path) -> int:
@@ -166,8 +188,41 @@ def _waiting_periods(period_ids: set[int]) -> dict[int, tuple[int | None, str]]:
 
 
 def _apply_chunk(
-    file_id: int, number: int, lines: list[tuple[int, dict[str, str | None]]], regimes: dict[str, int]
+    file_id: int, kind: FileKind, number: int, lines: list[tuple[int, dict[str, str | None]]], regimes: dict[str, int]
 ) -> None:
+    if kind is FileKind.IDENTITIES:
+        counts, rejects = identities.apply_chunk(file_id, lines)
+    else:
+        counts, rejects = _apply_periods(file_id, lines, regimes)
+    for line, reason in rejects:
+        db.session.add(IntakeReject(file_id=file_id, line=line, reason=reason[:500]))
+    db.session.add(
+        IntakeChunk(
+            file_id=file_id,
+            number=number,
+            first_line=lines[0][0],
+            last_line=lines[-1][0],
+            rejected=len(rejects),
+            **counts,
+        )
+    )
+    db.session.flush()
+    audit(
+        AuditAction.INTAKE_CHUNK,
+        file_id=file_id,
+        chunk=number,
+        lines=len(lines),
+        rejected=len(rejects),
+        created=counts["created"],
+        corrected=counts["corrected"],
+        unchanged=counts["unchanged"],
+        conflicts=counts["conflicts"],
+    )
+
+
+def _apply_periods(
+    file_id: int, lines: list[tuple[int, dict[str, str | None]]], regimes: dict[str, int]
+) -> tuple[dict[str, int], list[tuple[int, str]]]:
     parsed: list[reports.Report] = []
     rejects: list[tuple[int, str]] = []
     for line, row in lines:
@@ -246,30 +301,7 @@ def _apply_chunk(
                 counts["corrected"] += 1
         except InvalidPeriod as error:
             rejects.append((report.line, str(error)))
-    for line, reason in rejects:
-        db.session.add(IntakeReject(file_id=file_id, line=line, reason=reason[:500]))
-    db.session.add(
-        IntakeChunk(
-            file_id=file_id,
-            number=number,
-            first_line=lines[0][0],
-            last_line=lines[-1][0],
-            rejected=len(rejects),
-            **counts,
-        )
-    )
-    db.session.flush()
-    audit(
-        AuditAction.INTAKE_CHUNK,
-        file_id=file_id,
-        chunk=number,
-        lines=len(lines),
-        rejected=len(rejects),
-        created=counts["created"],
-        corrected=counts["corrected"],
-        unchanged=counts["unchanged"],
-        conflicts=counts["conflicts"],
-    )
+    return counts, rejects
 
 
 def _conflict(
