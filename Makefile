@@ -121,6 +121,7 @@ bench: install
 	$(PY) bench/upload_memory.py
 	$(PY) bench/queue_latency.py
 	$(PY) bench/simulation.py
+	$(PY) bench/intake.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.sqlite3 .pytest_cache
