@@ -53,6 +53,8 @@ class AuditAction(enum.StrEnum):
     INTAKE_CHUNK = "intake.chunk"
     INTAKE_FILE = "intake.file"
     INTAKE_CONFLICT_RESOLVED = "intake.conflict_resolved"
+    INTAKE_CONFLICTS_LISTED = "intake.conflicts_listed"
+    INTAKE_CONFLICT_VIEWED = "intake.conflict_viewed"
 
 
 REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
@@ -112,6 +114,9 @@ REQUIRED_KEYS: dict[AuditAction, frozenset[str]] = {
     AuditAction.INTAKE_FILE: frozenset({"file", "name", "lines", "chunks"}),
     # A technician applied or set aside a report that waited because of a signalement.
     AuditAction.INTAKE_CONFLICT_RESOLVED: frozenset({"conflict_id", "outcome"}),
+    # An agent read the queue of waiting reports (names and periods of the people listed), or one of them.
+    AuditAction.INTAKE_CONFLICTS_LISTED: frozenset({"conflict_ids"}),
+    AuditAction.INTAKE_CONFLICT_VIEWED: frozenset({"conflict_id"}),
 }
 
 

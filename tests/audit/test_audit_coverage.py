@@ -7,8 +7,10 @@ real and checks the lines it wrote, or EXEMPT, with the reason. A new route fail
 """
 
 import io
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,7 +18,9 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.audit.models import AuditEvent
 from portal.auth.models import Account
+from portal.careers.models import PeriodVersion
 from portal.documents.models import Document
+from portal.intake.models import IntakeConflict
 from portal.notifications.models import Notification
 from portal.representation import context
 from portal.representation.models import Measure
@@ -284,6 +288,40 @@ def _resend_email(w: World):
                 {"csrf_token": token(client, "/espace-agents/e-mails-en-echec")}), expected  # fmt: skip
 
 
+def _waiting_declaration(w: World) -> int:
+    """A DSN report of Jean-Pierre MARTIN's, a request received by post on its period, then the report corrected:
+    the correction waits in « Conflits d'alimentation ». Its id."""
+    header = "source,report_id,declarant,declarant_name,nir,nature,regime,start_date,end_date,earnings,days,country"
+    line = "DSN,DSN-AUDIT,73282932000074,,162056938304584,salaried,CNAV,2026-01-01,2026-06-30,{},,"
+    with tempfile.TemporaryDirectory() as directory:
+        for step, earnings in enumerate(("16250.00", "17000.00")):
+            path = Path(directory) / f"{step}.csv"
+            path.write_text(f"{header}\n{line.format(earnings)}\n", encoding="utf-8")
+            if step == 1:
+                period_id = w.db.session.execute(
+                    select(PeriodVersion.period_id).where(PeriodVersion.source_reference == "DSN-AUDIT")
+                ).scalar_one()
+                post = Account(pivot_identity={"given_name": "Demande reçue", "family_name": "par courrier"})
+                w.db.session.add(post)
+                w.db.session.flush()
+                draft = signalements_services.create_draft(
+                    w.assure, actor=post, anomaly_type=AnomalyType.DUPLICATE, period_ids=[period_id],
+                    proposal=signalements_services.Proposal(), explanation="En double",
+                    today=clock.today(),
+                )  # fmt: skip
+                signalements_services.submit(draft, actor=post, today=clock.today())
+            assert w.app.test_cli_runner().invoke(args=["careers", "import", str(path)]).exit_code == 0
+    return w.db.session.execute(select(IntakeConflict.id)).scalar_one()
+
+
+def _resolve_conflict(w: World):
+    conflict_id = _waiting_declaration(w)
+    w.db.session.commit()
+    client, expected = w.agent(CAMILLE)
+    return Call(client, "POST", f"/espace-agents/conflits-d-alimentation/{conflict_id}/ecarter",
+                {"csrf_token": token(client, "/espace-agents/demandes")}), expected  # fmt: skip
+
+
 def _agent_logout(w: World):
     client, expected = w.agent(CAMILLE)
     return Call(client, "POST", "/espace-agents/deconnexion",
@@ -398,6 +436,7 @@ AUDITED = {
     ("backoffice.refuse_mandate", "POST"): _mandate_action("refuser", motive="La décision jointe est illisible."),
     ("backoffice.revoke_mandate", "POST"): _mandate_action("revoquer", motive="Mainlevée de la mesure."),
     ("backoffice.resend_email", "POST"): _resend_email,
+    ("backoffice.resolve_conflict", "POST"): _resolve_conflict,
     ("backoffice.logout", "POST"): _agent_logout,
     # The back-office's reads of an assuré's data.
     ("backoffice.queue", "GET"): _agent_read(lambda w: _request_path(w).rsplit("/", 1)[0]),
@@ -408,6 +447,12 @@ AUDITED = {
     ("backoffice.show_mandate", "GET"): _agent_read(_mandate_path),
     ("backoffice.show_mandate_document", "GET"): _agent_read(_mandate_document_path),
     ("backoffice.audit_trail", "GET"): _agent_read(lambda w: "/espace-agents/journal", who=FRANCOIS),
+    ("backoffice.list_conflicts", "GET"): _agent_read(
+        lambda w: "/espace-agents/conflits-d-alimentation" if _waiting_declaration(w) else ""
+    ),
+    ("backoffice.show_conflict", "GET"): _agent_read(
+        lambda w: f"/espace-agents/conflits-d-alimentation/{_waiting_declaration(w)}"
+    ),
     # The citizen side: every change names the person (or their representative, and whom they act for).
     ("auth.bind_nir", "POST"): _bind_nir,
     ("auth.logout", "POST"): _citizen_logout,

@@ -215,16 +215,17 @@ ROUTES = [
     ("GET", "/espace-agents/mandats/{mandate}"),
     ("GET", "/espace-agents/mandats/{mandate}/decision"),
     ("GET", "/espace-agents/e-mails-en-echec"),
+    ("GET", "/espace-agents/conflits-d-alimentation"),
 ]
 # Expected answer of each GET route, by who asks.
 EXPECTED = {
-    "anonyme": [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
-    "citoyen": [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
-    "technicien": [200, 200, 200, 403, 403, 403, 200, 200, 200, 200, 200, 403],
-    "superviseur": [200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 403],
-    "auditeur": [403, 404, 404, 403, 403, 200, 404, 403, 403, 404, 404, 403],
-    "administrateur": [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
-    "technicien d'une autre caisse": [200, 404, 404, 403, 403, 403, 404, 200, 200, 404, 404, 403],
+    "anonyme": [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
+    "citoyen": [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
+    "technicien": [200, 200, 200, 403, 403, 403, 200, 200, 200, 200, 200, 403, 200],
+    "superviseur": [200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 403, 200],
+    "auditeur": [403, 404, 404, 403, 403, 200, 404, 403, 403, 404, 404, 403, 403],
+    "administrateur": [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "technicien d'une autre caisse": [200, 404, 404, 403, 403, 403, 404, 200, 200, 404, 404, 403, 200],
 }
 WHO = {"technicien": CAMILLE, "superviseur": JEROME, "auditeur": HELENE, "administrateur": FRANCOIS,
        "technicien d'une autre caisse": ANNE_LAURE}  # fmt: skip
@@ -250,12 +251,13 @@ def test_every_back_office_route_is_in_the_matrix(app):
     posts = {"backoffice.login_proconnect", "backoffice.logout", "backoffice.take_request", "backoffice.assign_request",
              "backoffice.request_complement", "backoffice.post_message", "backoffice.annotate", "backoffice.decide",
              "backoffice.validate", "backoffice.approve_mandate", "backoffice.refuse_mandate",
-             "backoffice.revoke_mandate", "backoffice.resend_email"}  # fmt: skip
+             "backoffice.revoke_mandate", "backoffice.resend_email", "backoffice.resolve_conflict"}  # fmt: skip
     public = {"backoffice.login_page", "backoffice.proconnect_callback", "backoffice.logout_callback"}
     matrix = {"backoffice.queue", "backoffice.show_request", "backoffice.show_document", "backoffice.show_dashboard",
               "backoffice.export_dashboard", "backoffice.audit_trail", "backoffice.simulate_request",
               "backoffice.simulate_summary", "backoffice.list_mandates", "backoffice.show_mandate",
-              "backoffice.show_mandate_document", "backoffice.list_failed_emails"}  # fmt: skip
+              "backoffice.show_mandate_document", "backoffice.list_failed_emails", "backoffice.list_conflicts",
+              "backoffice.show_conflict"}  # fmt: skip
     assert endpoints == posts | public | matrix
 
 

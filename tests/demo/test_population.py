@@ -7,9 +7,7 @@ from portal.intake.models import IdentityRecord
 
 
 def test_a_population_goes_through_the_intake_with_realistic_careers(app, db, tmp_path):
-    result = app.test_cli_runner().invoke(
-        args=["generate-population", "--assures", "60", "--directory", str(tmp_path)]
-    )
+    result = app.test_cli_runner().invoke(args=["generate-population", "--assures", "60", "--directory", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "60 dossier(s) créé(s)" in result.output
     assert "(0 rejetée(s))" in result.output

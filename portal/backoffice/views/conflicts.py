@@ -6,6 +6,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.agents import permissions
+from portal.audit.services import AuditAction
+from portal.audit.services import record as audit
 from portal.backoffice.views import bp
 from portal.backoffice.views._common import known_id, query_number, role_required
 from portal.careers.models import PeriodVersion, Regime
@@ -30,6 +32,7 @@ def list_conflicts():
     after_id = query_number("apres", "Ce lien vers la suite de la liste a été modifié.")
     caisse_id = current_user.caisse_id
     page = intake_queries.list_open(caisse_id=caisse_id, before_id=after_id)
+    audit(AuditAction.INTAKE_CONFLICTS_LISTED, actor=current_user, conflict_ids=[row.id for row in page.conflicts])
     return render_template("backoffice/conflicts.html", page=page)
 
 
@@ -42,6 +45,7 @@ def show_conflict(conflict_id: int):
             PeriodVersion.period_id == conflict.period_id, PeriodVersion.superseded_at.is_(None)
         )
     ).scalar_one()
+    audit(AuditAction.INTAKE_CONFLICT_VIEWED, actor=current_user, subject=conflict.assure, conflict_id=conflict.id)
     code = conflict.reported["regime"]
     regime = db.session.execute(select(Regime).where(Regime.code == code)).scalar_one_or_none()
     return render_template(
