@@ -25,8 +25,13 @@ from portal.signalements.states import SignalementState
 STATES_ACCEPTING_DOCUMENTS = frozenset({SignalementState.DRAFT, SignalementState.COMPLEMENT_REQUESTED})
 
 
-def list_documents(signalement_id: int) -> list[Document]:
-    statement = select(Document).where(Document.signalement_id == signalement_id).order_by(Document.id)
+def list_documents(signalement_id: int, assure_id: int) -> list[Document]:
+    """The request's documents, named by the person's id too (one shard on a cluster distributed by assuré)."""
+    statement = (
+        select(Document)
+        .where(Document.signalement_id == signalement_id, Document.assure_id == assure_id)
+        .order_by(Document.id)
+    )
     return list(db.session.execute(statement).scalars())
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.agents.models import Caisse
+from portal.careers.models import CareerPeriod
 from portal.db import db
 from portal.signalements.models import Signalement, SignalementItem
 from portal.signalements.states import SignalementState
@@ -17,7 +18,10 @@ def get_signalement_for_assure(signalement_id: int, assure_id: int) -> Signaleme
         select(Signalement)
         .where(Signalement.id == signalement_id, Signalement.assure_id == assure_id)
         .options(
-            selectinload(Signalement.items).selectinload(SignalementItem.period),
+            # The periods named by the person's id too: on a cluster distributed by assuré, one shard (docs/scale.md).
+            selectinload(Signalement.items).selectinload(
+                SignalementItem.period.and_(CareerPeriod.assure_id == assure_id)
+            ),
             selectinload(Signalement.events),
             selectinload(Signalement.messages),
         )

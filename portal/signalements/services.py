@@ -197,7 +197,7 @@ def delete_draft(signalement: Signalement, *, actor) -> None:
     """Delete a draft and its justificatifs (files removed once the deletion is committed)."""
     if signalement.state is not SignalementState.DRAFT:
         raise SignalementError("Seul un brouillon peut être supprimé ; une demande déposée peut être retirée.")
-    for document in justificatifs.list_documents(signalement.id):
+    for document in justificatifs.list_documents(signalement.id, signalement.assure_id):
         justificatifs.remove_document(document, actor=actor)
     audit(AuditAction.SIGNALEMENT_DELETED, actor=actor, subject=signalement.assure, signalement_id=signalement.id)
     db.session.delete(signalement)

@@ -313,7 +313,7 @@ def _document_form(signalement) -> DocumentForm:
 def _render_show(
     signalement, *, status: int = 200, document_form=None, message_form=None, complement_form=None, withdraw_form=None
 ):
-    documents = justificatifs.list_documents(signalement.id)
+    documents = justificatifs.list_documents(signalement.id, signalement.assure_id)
     return (
         render_template(
             "signalements/show.html",

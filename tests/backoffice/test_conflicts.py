@@ -59,8 +59,11 @@ def test_a_technician_sees_the_declaration_beside_the_period_and_applies_it(app,
     db.session.refresh(conflict)
     assert conflict.state is ConflictState.APPLIED
     assert conflict.resolved_by_agent_id == agents["camille"].id
-    actions = db.session.execute(select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
-    assert actions == "intake.conflict_resolved"
+    (resolved,) = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "intake.conflict_resolved")
+    ).scalars()
+    assert (resolved.actor_agent_id, resolved.subject_assure_id) == (agents["camille"].id, assure.id)
+    assert resolved.data == {"conflict_id": conflict.id, "outcome": "applied"}
     # Decided once: a second post changes nothing and says so.
     again = decide(camille, conflict.id, "ecarter")
     assert "déjà été traité" in text_of(camille.get(again.headers["Location"]))

@@ -116,7 +116,7 @@ def _render_signalement(
             career=career,
             flagged=flagged,
             current_versions={v.period_id: v for v in careers_queries.list_current_versions(signalement.assure_id)},
-            documents=justificatifs.list_documents(signalement.id),
+            documents=justificatifs.list_documents(signalement.id, signalement.assure_id),
             findings=queries.latest_findings(signalement.id),
             intake_conflicts=intake_queries.open_for_signalement(signalement.id),
             annotations=queries.list_annotations(signalement.id),
@@ -151,7 +151,9 @@ def show_document(signalement_id: int, document_id: int):
     """A justificatif, displayed in the page (inline), after the authorization check."""
     signalement = load_signalement(signalement_id)
     known_id(document_id)
-    document = next((d for d in justificatifs.list_documents(signalement.id) if d.id == document_id), None)
+    document = next(
+        (d for d in justificatifs.list_documents(signalement.id, signalement.assure_id) if d.id == document_id), None
+    )
     if document is None:
         abort(404)
     audit(
