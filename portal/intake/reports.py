@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from stdnum.fr import nir as nir_checker
@@ -42,6 +43,12 @@ EARNINGS_NATURES = frozenset(
     {PeriodNature.SALARIED, PeriodNature.APPRENTICESHIP, PeriodNature.SELF_EMPLOYED, PeriodNature.PUBLIC_SERVICE}
 )
 MAX_EARNINGS = Decimal("100000000")
+
+
+# A file repeats the same NIR for every period of a person and the same SIRET for every employee: each is checked
+# once (python-stdnum's checks cost more than the rest of a line).
+_valid_nir = lru_cache(maxsize=100_000)(nir_checker.is_valid)
+_valid_siret = lru_cache(maxsize=100_000)(siret_checker.is_valid)
 
 
 class Refused(ValueError):
@@ -118,7 +125,7 @@ def parse(line: int, row: dict[str, str | None]) -> Report:
     if not report_id or len(report_id) > 120:
         raise Refused("L'identifiant de la déclaration manque (ou dépasse 120 caractères).")
     nir = _text(row, "nir").replace(" ", "")
-    if not nir_checker.is_valid(nir):
+    if not _valid_nir(nir):
         raise Refused("Le NIR est invalide (13 chiffres et une clé de 2 chiffres qui correspond).")
     nature_code = _text(row, "nature")
     try:
@@ -137,7 +144,7 @@ def parse(line: int, row: dict[str, str | None]) -> Report:
     declarant = _text(row, "declarant").replace(" ", "")
     siret = None
     if source is DataSource.DSN:
-        if not siret_checker.is_valid(declarant):
+        if not _valid_siret(declarant):
             raise Refused("Le SIRET du déclarant est invalide (14 chiffres et une clé de Luhn).")
         siret = declarant
     elif not declarant:

@@ -16,13 +16,13 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
 from portal.careers import services as careers_services
 from portal.careers.exceptions import InvalidPeriod
-from portal.careers.models import Assure, CareerPeriod, PeriodVersion, Regime
+from portal.careers.models import Assure, CareerPeriod, DataSource, PeriodVersion, Regime
 from portal.db import atomic, db, utcnow
 from portal.intake import identities, reports
 from portal.intake.models import (
@@ -242,6 +242,7 @@ def _apply_periods(
     }
     waiting = _waiting_periods({report.period_id for report in known.values()})
     counts = {"created": 0, "corrected": 0, "unchanged": 0, "conflicts": 0}
+    pending: _Pending = {}
     for report in parsed:
         assure = assures.get(report.nir)
         if assure is None:
@@ -251,37 +252,16 @@ def _apply_periods(
         if regime_id is None:
             rejects.append((report.line, f"Régime inconnu « {report.regime_code} »."))
             continue
-        regime = db.session.get(Regime, regime_id)
-        assert regime is not None  # read from the table a moment ago; schemes are never deleted
         key = (report.source, report.report_id)
         digest = report.digest
         previous = known.get(key)
+        if key in pending:
+            # The same report twice in one chunk: the first is written now, the second compared with it.
+            _insert_new(pending, file_id, known)
+            previous = known[key]
         try:
             if previous is None:
-                version = careers_services.record_period(
-                    assure,
-                    regime=regime,
-                    recorded_by=RECORDED_BY,
-                    nature=report.nature,
-                    start_date=report.start_date,
-                    end_date=report.end_date,
-                    employer_siret=report.employer_siret,
-                    employer_name=report.employer_name,
-                    earnings_cents=report.earnings_cents,
-                    days=report.days,
-                    quarters=report.quarters,
-                    country=report.country,
-                    source=report.source,
-                    source_reference=report.report_id,
-                )
-                known[key] = PeriodReport(
-                    source=report.source,
-                    report_id=report.report_id,
-                    period_id=version.period_id,
-                    content_digest=digest,
-                    file_id=file_id,
-                )
-                db.session.add(known[key])
+                pending[key] = (report, assure.id, regime_id, digest)
                 counts["created"] += 1
             elif previous.content_digest == digest:
                 counts["unchanged"] += 1
@@ -290,6 +270,8 @@ def _apply_periods(
             else:
                 period = db.session.get(CareerPeriod, previous.period_id)
                 assert period is not None  # a period_report's period is never deleted
+                regime = db.session.get(Regime, regime_id)
+                assert regime is not None  # read from the table a moment ago; schemes are never deleted
                 careers_services.supersede_period(
                     period,
                     recorded_by=RECORDED_BY,
@@ -301,7 +283,65 @@ def _apply_periods(
                 counts["corrected"] += 1
         except InvalidPeriod as error:
             rejects.append((report.line, str(error)))
+    _insert_new(pending, file_id, known)
     return counts, rejects
+
+
+# A new report waiting to be written with the others of its chunk: (report, assuré id, scheme id, content digest).
+_Pending = dict[tuple[DataSource, str], tuple[reports.Report, int, int, str]]
+
+
+def _insert_new(pending: _Pending, file_id: int, known: dict[tuple[DataSource, str], PeriodReport]) -> None:
+    """Write the new reports of a chunk set-wise: one multi-row INSERT per table, not one object per line. parse()
+    has checked what careers.services.record_period checks (dates within one year, quarters, amounts, country)."""
+    if not pending:
+        return
+    now = utcnow()
+    rows = list(pending.values())
+    period_ids = (
+        db.session.execute(
+            insert(CareerPeriod.__table__).returning(CareerPeriod.__table__.c.id, sort_by_parameter_order=True),
+            [{"assure_id": assure_id, "created_at": now} for _, assure_id, _, _ in rows],
+        )
+        .scalars()
+        .all()
+    )
+    db.session.execute(
+        insert(PeriodVersion.__table__),
+        [
+            {
+                "period_id": period_id,
+                "assure_id": assure_id,
+                "number": 1,
+                "regime_id": regime_id,
+                "recorded_at": now,
+                "recorded_by": RECORDED_BY,
+                "is_withdrawn": False,
+                **report.values(),
+            }
+            for (report, assure_id, regime_id, _), period_id in zip(rows, period_ids, strict=True)
+        ],
+    )
+    db.session.execute(
+        insert(PeriodReport.__table__),
+        [
+            {
+                "source": report.source,
+                "report_id": report.report_id,
+                "period_id": period_id,
+                "content_digest": digest,
+                "file_id": file_id,
+            }
+            for (report, _, _, digest), period_id in zip(rows, period_ids, strict=True)
+        ],
+    )
+    keys = list(pending)
+    for report in db.session.execute(
+        select(PeriodReport).where(PeriodReport.report_id.in_({report_id for _, report_id in keys}))
+    ).scalars():
+        if (report.source, report.report_id) in pending:
+            known[(report.source, report.report_id)] = report
+    pending.clear()
 
 
 def _conflict(

@@ -161,3 +161,16 @@ def test_the_documented_example_runs_as_docs_intake_says(app, db, tmp_path):
         "5 ligne(s) en 1 bloc(s) : 4 période(s) créée(s), 0 rectifiée(s), 0 inchangée(s), 0 en conflit à vérifier, "
         "1 rejetée(s)." in result.output
     )
+
+
+def test_the_same_report_twice_in_one_file_is_taken_once_then_compared(app, db, tmp_path):
+    create_assure()
+    path = write(
+        tmp_path, "deux-fois.csv",
+        salaried("DSN-1"), salaried("DSN-1"), salaried("DSN-2", start="2026-02-01"),
+        salaried("DSN-2", earnings="17000.00", start="2026-02-01"),
+    )  # fmt: skip
+    result = run(app, path)
+    assert "2 période(s) créée(s), 1 rectifiée(s), 1 inchangée(s)" in result.output
+    assert [v.earnings_cents for v in versions(db, "DSN-1")] == [1_625_000]
+    assert [v.earnings_cents for v in versions(db, "DSN-2")] == [1_625_000, 1_700_000]
