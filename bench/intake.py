@@ -1,7 +1,7 @@
 """Bulk intake: period reports per second through `flask careers import`, on PostgreSQL, in a process of its own.
 
 A fresh database is migrated; `flask generate-population` (its file writer only) invents BENCH_INTAKE_ASSURES people
-(300 by default, about 15,000 reports); the identity records are taken in first, then the period reports are timed,
+(300 by default, about 11,600 reports); the identity records are taken in first, then the period reports are timed,
 then the same file again (nothing to do: the resumption check), whose time is the process start and the hashing,
 so that the difference is the applying alone. New reports are written set-wise (one multi-row INSERT per table and
 chunk); corrections and conflicts line by line. The issue of the register's scale asks for 1,000,000 lines with

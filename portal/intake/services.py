@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from portal.audit.services import AuditAction
 from portal.audit.services import record as audit
@@ -287,6 +288,10 @@ def _apply_periods(
     return counts, rejects
 
 
+# The tables the new reports of a chunk are written to in one INSERT each (Core, not one ORM object per line).
+_PERIOD_TABLE = cast(Table, CareerPeriod.__table__)
+_VERSION_TABLE = cast(Table, PeriodVersion.__table__)
+_REPORT_TABLE = cast(Table, PeriodReport.__table__)
 # A new report waiting to be written with the others of its chunk: (report, assuré id, scheme id, content digest).
 _Pending = dict[tuple[DataSource, str], tuple[reports.Report, int, int, str]]
 
@@ -300,14 +305,14 @@ def _insert_new(pending: _Pending, file_id: int, known: dict[tuple[DataSource, s
     rows = list(pending.values())
     period_ids = (
         db.session.execute(
-            insert(CareerPeriod.__table__).returning(CareerPeriod.__table__.c.id, sort_by_parameter_order=True),
+            insert(_PERIOD_TABLE).returning(_PERIOD_TABLE.c.id, sort_by_parameter_order=True),
             [{"assure_id": assure_id, "created_at": now} for _, assure_id, _, _ in rows],
         )
         .scalars()
         .all()
     )
     db.session.execute(
-        insert(PeriodVersion.__table__),
+        insert(_VERSION_TABLE),
         [
             {
                 "period_id": period_id,
@@ -323,7 +328,7 @@ def _insert_new(pending: _Pending, file_id: int, known: dict[tuple[DataSource, s
         ],
     )
     db.session.execute(
-        insert(PeriodReport.__table__),
+        insert(_REPORT_TABLE),
         [
             {
                 "source": report.source,
