@@ -6,7 +6,7 @@ register (postal address, e-mail, date of death, pension in payment).
 
 Revision ID: 0012_bulk_intake
 Revises: 0011_interregime
-Create Date: 2026-12-03 19:29:37.309690
+Create Date: 2026-12-03 19:59:06.554019
 
 """
 from alembic import op
@@ -105,6 +105,7 @@ def upgrade():
     sa.Column('report_id', sa.String(length=120), nullable=False),
     sa.Column('values', sa.String(length=4000), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('adds_period', sa.Boolean(), nullable=False),
     sa.Column('state', sa.Enum('open', 'applied', 'dismissed', name='conflictstate', native_enum=False, length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),

@@ -103,6 +103,8 @@ class IntakeConflict(Base):
     # The report's values as read (careers.services.supersede_period's keywords, JSON-ready) and why it waits.
     values: Mapped[str] = mapped_column(String(4000))
     reason: Mapped[str] = mapped_column(String(500))
+    # A new report whose dates overlap the period (rather than a correction of it): applied, it adds a period.
+    adds_period: Mapped[bool] = mapped_column(default=False)
     state: Mapped[ConflictState] = mapped_column(enum_column(ConflictState), default=ConflictState.OPEN)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -10,7 +10,7 @@ for a technician. Lines that cannot be taken go to the reject file with their nu
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -188,6 +188,55 @@ def _waiting_periods(period_ids: set[int]) -> dict[int, tuple[int | None, str]]:
     return waiting
 
 
+# A period of a person that a new report may not overlap silently: (period id, scheme id, start, end, signalement,
+# why).
+_Waiting = tuple[int, int, date, date, int | None, str]
+
+
+def _waiting_by_assure(assure_ids: set[int]) -> dict[int, list[_Waiting]]:
+    """The periods of these people under a pending signalement or written by a signalement's decision, with their
+    current dates: a new report over the same dates and scheme waits for a technician (it may be the same period,
+    declared at last, or a duplicate)."""
+    if not assure_ids:
+        return {}
+    reasons: dict[int, tuple[int | None, str]] = {}
+    for period_id, signalement_id in db.session.execute(
+        select(PeriodVersion.period_id, PeriodVersion.signalement_id).where(
+            PeriodVersion.assure_id.in_(assure_ids), PeriodVersion.signalement_id.is_not(None)
+        )
+    ):
+        reasons[period_id] = (signalement_id, "La déclaration recouvre une période corrigée ou ajoutée à la suite "
+                                              "d'une demande acceptée.")  # fmt: skip
+    for item_period_id, pending_id in db.session.execute(
+        select(SignalementItem.period_id, Signalement.id)
+        .join(Signalement, Signalement.id == SignalementItem.signalement_id)
+        .where(Signalement.assure_id.in_(assure_ids), Signalement.state.in_(PENDING_STATES))
+    ):
+        if item_period_id is not None:
+            reasons[item_period_id] = (
+                pending_id,
+                "La déclaration recouvre une période visée par une demande en cours.",
+            )
+    found: dict[int, list[_Waiting]] = {}
+    if not reasons:
+        return found
+    for version in db.session.execute(
+        select(PeriodVersion).where(PeriodVersion.period_id.in_(reasons), PeriodVersion.superseded_at.is_(None))
+    ).scalars():
+        signalement_id, reason = reasons[version.period_id]
+        found.setdefault(version.assure_id, []).append(
+            (version.period_id, version.regime_id, version.start_date, version.end_date, signalement_id, reason)
+        )
+    return found
+
+
+def _touched(waiting: Iterable[_Waiting], report: reports.Report, regime_id: int) -> tuple[int, int | None, str] | None:
+    for period_id, waiting_regime_id, start, end, signalement_id, reason in waiting:
+        if waiting_regime_id == regime_id and report.start_date <= end and start <= report.end_date:
+            return period_id, signalement_id, reason
+    return None
+
+
 def _apply_chunk(
     file_id: int, kind: FileKind, number: int, lines: list[tuple[int, dict[str, str | None]]], regimes: dict[str, int]
 ) -> None:
@@ -242,6 +291,7 @@ def _apply_periods(
         ).scalars()
     }
     waiting = _waiting_periods({report.period_id for report in known.values()})
+    overlapped = _waiting_by_assure({assure.id for assure in assures.values()})
     counts = {"created": 0, "corrected": 0, "unchanged": 0, "conflicts": 0}
     pending: _Pending = {}
     for report in parsed:
@@ -261,13 +311,21 @@ def _apply_periods(
             _insert_new(pending, file_id, known)
             previous = known[key]
         try:
-            if previous is None:
+            touched = _touched(overlapped.get(assure.id, ()), report, regime_id) if previous is None else None
+            if touched is not None:
+                period_id, signalement_id, reason = touched
+                counts["conflicts"] += _conflict(
+                    file_id, report, period_id, assure, (signalement_id, reason), adds_period=True
+                )
+            elif previous is None:
                 pending[key] = (report, assure.id, regime_id, digest)
                 counts["created"] += 1
             elif previous.content_digest == digest:
                 counts["unchanged"] += 1
             elif previous.period_id in waiting:
-                counts["conflicts"] += _conflict(file_id, report, previous, assure, waiting[previous.period_id])
+                counts["conflicts"] += _conflict(
+                    file_id, report, previous.period_id, assure, waiting[previous.period_id]
+                )
             else:
                 period = db.session.get(CareerPeriod, previous.period_id)
                 assert period is not None  # a period_report's period is never deleted
@@ -350,7 +408,13 @@ def _insert_new(pending: _Pending, file_id: int, known: dict[tuple[DataSource, s
 
 
 def _conflict(
-    file_id: int, report: reports.Report, previous: PeriodReport, assure: Assure, why: tuple[int | None, str]
+    file_id: int,
+    report: reports.Report,
+    period_id: int,
+    assure: Assure,
+    why: tuple[int | None, str],
+    *,
+    adds_period: bool = False,
 ) -> int:
     """Keep the report for a technician; 0 when the same report already waits (a file sent twice)."""
     values = json.dumps(
@@ -375,7 +439,7 @@ def _conflict(
     db.session.add(
         IntakeConflict(
             assure_id=assure.id,
-            period_id=previous.period_id,
+            period_id=period_id,
             signalement_id=signalement_id,
             file_id=file_id,
             line=report.line,
@@ -383,6 +447,7 @@ def _conflict(
             report_id=report.report_id,
             values=values,
             reason=reason,
+            adds_period=adds_period,
         )
     )
     return 1
@@ -397,7 +462,27 @@ def resolve_conflict(conflict: IntakeConflict, *, agent, apply: bool) -> None:
     would have been, the earlier versions kept) or set it aside. Raises ConflictClosed when already decided."""
     if conflict.state is not ConflictState.OPEN:
         raise ConflictClosed("Ce conflit a déjà été traité : la liste est à jour.")
-    if apply:
+    if apply and conflict.adds_period:
+        values = conflict.reported
+        regime = db.session.execute(select(Regime).where(Regime.code == values.pop("regime"))).scalar_one()
+        version = careers_services.record_period(
+            conflict.assure,
+            regime=regime,
+            recorded_by=f"{agent.display_name} ({agent.caisse.name})"[:120],
+            reason=f"Déclaration {conflict.report_id} appliquée après vérification du conflit d'alimentation "
+            f"n° {conflict.id}.",
+            **values,
+        )
+        db.session.add(
+            PeriodReport(
+                source=conflict.source,
+                report_id=conflict.report_id,
+                period_id=version.period_id,
+                content_digest=json.loads(conflict.values)["digest"],
+                file_id=conflict.file_id,
+            )
+        )
+    elif apply:
         values = conflict.reported
         regime = db.session.execute(select(Regime).where(Regime.code == values.pop("regime"))).scalar_one()
         period = db.session.get(CareerPeriod, conflict.period_id)

@@ -109,3 +109,37 @@ def test_the_persons_career_page_says_a_new_declaration_is_being_checked(app, cl
     page = text_of(client.get("/ma-carriere"))
     assert "Une nouvelle déclaration est en cours de vérification" in page
     assert "Nouvelle déclaration en cours de vérification" in page
+
+
+def test_a_new_report_over_a_period_under_a_request_waits_and_applied_adds_a_period(app, db, assure, agents, tmp_path):
+    # The person asked for a missing period of 2026 (pending); the employer's DSN for the same months arrives: it may
+    # be that very period, declared at last, and a technician decides whether it is added.
+    first = run(app, write(tmp_path, "a.csv", salaried("DSN-1")))
+    assert "1 période(s) créée(s)" in first.output
+    (version,) = versions(db, "DSN-1")
+    account = create_citizen_account(assure)
+    draft = create_draft(assure, actor=account, period_ids=[version.period_id])
+    signalements_services.submit(draft, actor=account, today=date(2026, 11, 2))
+    result = run(app, write(tmp_path, "b.csv", salaried("DSN-7", start="2026-03-01")))
+    assert "0 période(s) créée(s), 0 rectifiée(s), 0 inchangée(s), 1 en conflit à vérifier" in result.output
+    assert versions(db, "DSN-7") == []
+    (conflict,) = db.session.execute(select(IntakeConflict)).scalars()
+    assert conflict.adds_period
+    assert conflict.reason == "La déclaration recouvre une période visée par une demande en cours."
+    camille = agent_client(app, CAMILLE)
+    assert "Nouvelle période déclarée" in text_of(camille.get(f"/espace-agents/conflits-d-alimentation/{conflict.id}"))
+    decide(camille, conflict.id, "appliquer")
+    (added,) = versions(db, "DSN-7")
+    assert added.period_id != version.period_id
+    assert "conflit d'alimentation n°" in added.reason
+    # Sent again, the report is known: nothing more.
+    again = run(
+        app,
+        write(
+            tmp_path,
+            "c.csv",
+            salaried("DSN-7", start="2026-03-01"),
+            salaried("DSN-8", start="2025-01-01", end="2025-12-31"),
+        ),
+    )
+    assert "1 période(s) créée(s), 0 rectifiée(s), 1 inchangée(s), 0 en conflit" in again.output

@@ -22,8 +22,10 @@ def write(tmp_path: Path, name: str, *lines: str) -> Path:
     return path
 
 
-def salaried(report_id: str, earnings: str = "16250.00", nir: str = MARTIN, start: str = "2026-01-01") -> str:
-    return f"DSN,{report_id},73282932000074,Boulangerie Dupain,{nir},salaried,CNAV,{start},2026-06-30,{earnings},,"
+def salaried(
+    report_id: str, earnings: str = "16250.00", nir: str = MARTIN, start: str = "2026-01-01", end: str = "2026-06-30"
+) -> str:
+    return f"DSN,{report_id},73282932000074,Boulangerie Dupain,{nir},salaried,CNAV,{start},{end},{earnings},,"
 
 
 def run(app, path: Path, *options: str):
@@ -131,7 +133,15 @@ def test_a_correction_of_a_period_under_a_pending_signalement_waits_as_a_conflic
     assert (conflict.signalement_id, conflict.period_id) == (draft.id, version.period_id)
     assert conflict.reason == "Une demande en cours porte sur cette période."
     # The same correction in another file waits once.
-    run(app, write(tmp_path, "c.csv", salaried("DSN-1", earnings="17000.00"), salaried("DSN-9", start="2026-02-01")))
+    run(
+        app,
+        write(
+            tmp_path,
+            "c.csv",
+            salaried("DSN-1", earnings="17000.00"),
+            salaried("DSN-9", start="2025-01-01", end="2025-12-31"),
+        ),
+    )
     assert count(db, IntakeConflict) == 1
 
 
