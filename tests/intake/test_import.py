@@ -161,16 +161,18 @@ def test_a_file_that_cannot_be_read_is_refused_in_french_and_changes_nothing(app
 
 
 def test_the_documented_example_runs_as_docs_intake_says(app, db, tmp_path):
-    for identity in ("demo-jean-pierre-martin", "demo-pierre-yves-daubigne", "demo-eric-le-gall"):
-        create_assure(identity=identity)
+    # On make run's demo data: Jean-Pierre MARTIN's request on his 2005 period is pending, so the DSN for 2005 waits.
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     example = tmp_path / EXAMPLE.name
     example.write_bytes(EXAMPLE.read_bytes())
     result = run(app, example)
     assert result.exit_code == 0, result.output
     assert (
-        "5 ligne(s) en 1 bloc(s) : 4 période(s) créée(s), 0 rectifiée(s), 0 inchangée(s), 0 en conflit à vérifier, "
+        "6 ligne(s) en 1 bloc(s) : 4 période(s) créée(s), 0 rectifiée(s), 0 inchangée(s), 1 en conflit à vérifier, "
         "1 rejetée(s)." in result.output
     )
+    (conflict,) = db.session.execute(select(IntakeConflict)).scalars()
+    assert (conflict.report_id, conflict.adds_period) == ("DSN-2005-000417", True)
 
 
 def test_the_same_report_twice_in_one_file_is_taken_once_then_compared(app, db, tmp_path):
