@@ -166,74 +166,60 @@ def write_rejects(path: Path, destination: Path) -> int:
     return len(rows)
 
 
-def _waiting_periods(period_ids: set[int]) -> dict[int, tuple[int | None, str]]:
-    """The periods a report may not change silently, with the signalement and why: corrected by an accepted
-    signalement's decision, or concerned by a pending one."""
-    if not period_ids:
-        return {}
-    waiting: dict[int, tuple[int | None, str]] = {}
-    for period_id, signalement_id in db.session.execute(
-        select(PeriodVersion.period_id, PeriodVersion.signalement_id).where(
-            PeriodVersion.period_id.in_(period_ids), PeriodVersion.signalement_id.is_not(None)
-        )
-    ):
-        waiting[period_id] = (signalement_id, "La période a été corrigée à la suite d'une demande acceptée.")
-    for item_period_id, pending_id in db.session.execute(
-        select(SignalementItem.period_id, Signalement.id)
-        .join(Signalement, Signalement.id == SignalementItem.signalement_id)
-        .where(SignalementItem.period_id.in_(period_ids), Signalement.state.in_(PENDING_STATES))
-    ):
-        if item_period_id is not None:
-            waiting[item_period_id] = (pending_id, "Une demande en cours porte sur cette période.")
-    return waiting
-
-
-# A period of a person that a new report may not overlap silently: (period id, scheme id, start, end, signalement,
-# why).
-_Waiting = tuple[int, int, date, date, int | None, str]
+# A period of a person that a report may not change or overlap silently: (period id, scheme id, start, end, the
+# signalement, whether it is pending, else the decision wrote it).
+_Waiting = tuple[int, int, date, date, int | None, bool]
+# Why a report waits, by what it does (corrects the period, or overlaps it) and whether the request is pending.
+_REASONS = {
+    ("corrects", True): "Une demande en cours porte sur cette période.",
+    ("corrects", False): "La période a été corrigée à la suite d'une demande acceptée.",
+    ("overlaps", True): "La déclaration recouvre une période visée par une demande en cours.",
+    ("overlaps", False): "La déclaration recouvre une période corrigée ou ajoutée à la suite d'une demande acceptée.",
+}
 
 
 def _waiting_by_assure(assure_ids: set[int]) -> dict[int, list[_Waiting]]:
     """The periods of these people under a pending signalement or written by a signalement's decision, with their
-    current dates: a new report over the same dates and scheme waits for a technician (it may be the same period,
-    declared at last, or a duplicate)."""
+    current dates: a report correcting one, or a new one over the same dates and scheme (the same period declared at
+    last, or a duplicate), waits for a technician."""
     if not assure_ids:
         return {}
-    reasons: dict[int, tuple[int | None, str]] = {}
+    signalements: dict[int, tuple[int | None, bool]] = {}
     for period_id, signalement_id in db.session.execute(
         select(PeriodVersion.period_id, PeriodVersion.signalement_id).where(
             PeriodVersion.assure_id.in_(assure_ids), PeriodVersion.signalement_id.is_not(None)
         )
     ):
-        reasons[period_id] = (signalement_id, "La déclaration recouvre une période corrigée ou ajoutée à la suite "
-                                              "d'une demande acceptée.")  # fmt: skip
+        signalements[period_id] = (signalement_id, False)
     for item_period_id, pending_id in db.session.execute(
         select(SignalementItem.period_id, Signalement.id)
         .join(Signalement, Signalement.id == SignalementItem.signalement_id)
         .where(Signalement.assure_id.in_(assure_ids), Signalement.state.in_(PENDING_STATES))
     ):
         if item_period_id is not None:
-            reasons[item_period_id] = (
-                pending_id,
-                "La déclaration recouvre une période visée par une demande en cours.",
-            )
+            signalements[item_period_id] = (pending_id, True)
     found: dict[int, list[_Waiting]] = {}
-    if not reasons:
+    if not signalements:
         return found
     for version in db.session.execute(
-        select(PeriodVersion).where(PeriodVersion.period_id.in_(reasons), PeriodVersion.superseded_at.is_(None))
+        select(PeriodVersion).where(PeriodVersion.period_id.in_(signalements), PeriodVersion.superseded_at.is_(None))
     ).scalars():
-        signalement_id, reason = reasons[version.period_id]
+        signalement_id, pending = signalements[version.period_id]
         found.setdefault(version.assure_id, []).append(
-            (version.period_id, version.regime_id, version.start_date, version.end_date, signalement_id, reason)
+            (version.period_id, version.regime_id, version.start_date, version.end_date, signalement_id, pending)
         )
     return found
 
 
+def _owner(period_id: int) -> int:
+    """The assuré of a period written earlier in the same chunk."""
+    return db.session.execute(select(CareerPeriod.assure_id).where(CareerPeriod.id == period_id)).scalar_one()
+
+
 def _touched(waiting: Iterable[_Waiting], report: reports.Report, regime_id: int) -> tuple[int, int | None, str] | None:
-    for period_id, waiting_regime_id, start, end, signalement_id, reason in waiting:
+    for period_id, waiting_regime_id, start, end, signalement_id, pending in waiting:
         if waiting_regime_id == regime_id and report.start_date <= end and start <= report.end_date:
-            return period_id, signalement_id, reason
+            return period_id, signalement_id, _REASONS["overlaps", pending]
     return None
 
 
@@ -290,8 +276,21 @@ def _apply_periods(
             select(PeriodReport).where(PeriodReport.report_id.in_({r.report_id for r in parsed}))
         ).scalars()
     }
-    waiting = _waiting_periods({report.period_id for report in known.values()})
+    # Whose period each known report made: a report under the same identifier for another NIR is refused.
+    owners: dict[int, int] = dict(
+        db.session.execute(
+            select(CareerPeriod.id, CareerPeriod.assure_id).where(
+                CareerPeriod.id.in_({report.period_id for report in known.values()})
+            )
+        ).all()
+    )
     overlapped = _waiting_by_assure({assure.id for assure in assures.values()})
+    # The same periods, by id, for the corrections of a report already taken.
+    waiting = {
+        period_id: (signalement_id, _REASONS["corrects", pending])
+        for periods in overlapped.values()
+        for period_id, _, _, _, signalement_id, pending in periods
+    }
     counts = {"created": 0, "corrected": 0, "unchanged": 0, "conflicts": 0}
     pending: _Pending = {}
     for report in parsed:
@@ -310,6 +309,9 @@ def _apply_periods(
             # The same report twice in one chunk: the first is written now, the second compared with it.
             _insert_new(pending, file_id, known)
             previous = known[key]
+        if previous is not None and owners.setdefault(previous.period_id, _owner(previous.period_id)) != assure.id:
+            rejects.append((report.line, "Cet identifiant de déclaration est déjà pris pour un autre assuré."))
+            continue
         try:
             touched = _touched(overlapped.get(assure.id, ()), report, regime_id) if previous is None else None
             if touched is not None:
@@ -462,47 +464,47 @@ def resolve_conflict(conflict: IntakeConflict, *, agent, apply: bool) -> None:
     would have been, the earlier versions kept) or set it aside. Raises ConflictClosed when already decided."""
     if conflict.state is not ConflictState.OPEN:
         raise ConflictClosed("Ce conflit a déjà été traité : la liste est à jour.")
-    if apply and conflict.adds_period:
+    if apply:
         values = conflict.reported
         regime = db.session.execute(select(Regime).where(Regime.code == values.pop("regime"))).scalar_one()
-        version = careers_services.record_period(
-            conflict.assure,
-            regime=regime,
-            recorded_by=f"{agent.display_name} ({agent.caisse.name})"[:120],
-            reason=f"Déclaration {conflict.report_id} appliquée après vérification du conflit d'alimentation "
-            f"n° {conflict.id}.",
-            **values,
-        )
-        db.session.add(
-            PeriodReport(
-                source=conflict.source,
-                report_id=conflict.report_id,
-                period_id=version.period_id,
-                content_digest=json.loads(conflict.values)["digest"],
-                file_id=conflict.file_id,
+        signed = f"{agent.display_name} ({agent.caisse.name})"[:120]
+        digest = json.loads(conflict.values)["digest"]
+        checked = f"après vérification du conflit d'alimentation n° {conflict.id}."
+        if conflict.adds_period:
+            version = careers_services.record_period(
+                conflict.assure,
+                regime=regime,
+                recorded_by=signed,
+                reason=f"Déclaration {conflict.report_id} appliquée {checked}",
+                **values,
             )
-        )
-    elif apply:
-        values = conflict.reported
-        regime = db.session.execute(select(Regime).where(Regime.code == values.pop("regime"))).scalar_one()
-        period = db.session.get(CareerPeriod, conflict.period_id)
-        assert period is not None  # a conflict's period is never deleted
-        careers_services.supersede_period(
-            period,
-            recorded_by=f"{agent.display_name} ({agent.caisse.name})"[:120],
-            reason=(
-                f"Déclaration rectificative {conflict.report_id} ({conflict.source.label}), appliquée après "
-                f"vérification du conflit d'alimentation n° {conflict.id}."
-            )[:500],
-            regime=regime,
-            **values,
-        )
-        report = db.session.execute(
-            select(PeriodReport).where(
-                PeriodReport.source == conflict.source, PeriodReport.report_id == conflict.report_id
+            db.session.add(
+                PeriodReport(
+                    source=conflict.source,
+                    report_id=conflict.report_id,
+                    period_id=version.period_id,
+                    content_digest=digest,
+                    file_id=conflict.file_id,
+                )
             )
-        ).scalar_one()
-        report.content_digest = json.loads(conflict.values)["digest"]
+        else:
+            period = db.session.get(CareerPeriod, conflict.period_id)
+            assert period is not None  # a conflict's period is never deleted
+            careers_services.supersede_period(
+                period,
+                recorded_by=signed,
+                reason=(
+                    f"Déclaration rectificative {conflict.report_id} ({conflict.source.label}), appliquée {checked}"
+                )[:500],
+                regime=regime,
+                **values,
+            )
+            report = db.session.execute(
+                select(PeriodReport).where(
+                    PeriodReport.source == conflict.source, PeriodReport.report_id == conflict.report_id
+                )
+            ).scalar_one()
+            report.content_digest = digest
     conflict.state = ConflictState.APPLIED if apply else ConflictState.DISMISSED
     conflict.resolved_at = utcnow()
     conflict.resolved_by_agent_id = agent.id

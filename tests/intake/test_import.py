@@ -186,3 +186,14 @@ def test_the_same_report_twice_in_one_file_is_taken_once_then_compared(app, db, 
     assert "2 période(s) créée(s), 1 rectifiée(s), 1 inchangée(s)" in result.output
     assert [v.earnings_cents for v in versions(db, "DSN-1")] == [1_625_000]
     assert [v.earnings_cents for v in versions(db, "DSN-2")] == [1_625_000, 1_700_000]
+
+
+def test_a_report_identifier_already_taken_for_another_person_is_rejected_and_changes_nothing(app, db, tmp_path):
+    create_assure()
+    create_assure(identity="demo-pierre-yves-daubigne")
+    run(app, write(tmp_path, "a.csv", salaried("DSN-1")))
+    result = run(app, write(tmp_path, "b.csv", salaried("DSN-1", earnings="9000.00", nir="170071320626026")))
+    assert "0 rectifiée(s), 0 inchangée(s), 0 en conflit à vérifier, 1 rejetée(s)" in result.output
+    rejects = (tmp_path / "b.csv.rejets.csv").read_text(encoding="utf-8")
+    assert "2,Cet identifiant de déclaration est déjà pris pour un autre assuré." in rejects
+    assert [v.earnings_cents for v in versions(db, "DSN-1")] == [1_625_000]
